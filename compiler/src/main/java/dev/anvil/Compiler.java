@@ -1,0 +1,97 @@
+package dev.anvil;
+
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.diag.Position;
+import dev.anvil.emit.Emitter;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.prometheus.PrometheusEmitter;
+import dev.anvil.load.Document;
+import dev.anvil.load.ModelMapper;
+import dev.anvil.load.SourceFile;
+import dev.anvil.load.SourceTreeReader;
+import dev.anvil.load.YamlReader;
+import dev.anvil.model.Fleet;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.Resolver;
+import dev.anvil.validate.ReferenceChecker;
+import dev.anvil.validate.SchemaValidator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The pipeline: load (YAML with positions) → validate (schemas, then references) → resolve
+ * (priority merge with provenance) → emit (pure functions to files). Writing is the caller's
+ * business ({@link dev.anvil.write.OutputWriter}), so a compile can run entirely in memory.
+ */
+public final class Compiler {
+  /** Every emitter, in output order. */
+  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter());
+
+  private static SchemaValidator schemaValidator;
+
+  private Compiler() {}
+
+  /**
+   * The result of a run: diagnostics always; the resolved fleet when resolution ran; the output
+   * files only when there were no errors at all.
+   */
+  public record Compilation(List<SourceFile> sources, Diagnostics diagnostics, ResolvedFleet fleet,
+      List<OutputFile> files) {
+
+    public boolean ok() {
+      return !diagnostics.hasErrors();
+    }
+
+    public List<String> lines(String file) {
+      for (SourceFile s : sources) if (s.path().equals(file)) return s.lines();
+      return List.of();
+    }
+  }
+
+  /** Compiles the config repository at {@code repo}. */
+  public static Compilation compile(Path repo) throws IOException {
+    List<String> problems = new ArrayList<>();
+    List<SourceFile> sources = SourceTreeReader.read(repo, problems);
+    Compilation c = compile(sources);
+    for (String p : problems) {
+      String file = p.substring(0, p.indexOf(": error: "));
+      c.diagnostics().error(Position.ofFile(file), p.substring(p.indexOf(": error: ") + 9));
+    }
+    return problems.isEmpty() ? c : new Compilation(sources, c.diagnostics(), c.fleet(), List.of());
+  }
+
+  /** Compiles the given source files (from disk, or from a Git tree). */
+  public static Compilation compile(List<SourceFile> sources) {
+    Diagnostics diagnostics = new Diagnostics();
+    SchemaValidator validator = validator();
+
+    // load and validate each file independently: in parallel, results kept in file order
+    List<List<Document>> perFile = sources.parallelStream().map(file -> {
+      List<Document> valid = new ArrayList<>();
+      for (Document d : YamlReader.read(file, diagnostics)) {
+        if (validator.validate(d, diagnostics)) valid.add(d);
+      }
+      return valid;
+    }).toList();
+    ModelMapper mapper = new ModelMapper();
+    perFile.forEach(docs -> docs.forEach(mapper::add));
+
+    Fleet fleet = new ReferenceChecker(diagnostics).check(mapper.result());
+    ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve();
+    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+
+    List<OutputFile> files = new ArrayList<>();
+    for (Emitter e : EMITTERS) files.addAll(e.emit(resolved, diagnostics));
+    files.sort(Comparator.comparing(OutputFile::path));
+    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+    return new Compilation(sources, diagnostics, resolved, List.copyOf(files));
+  }
+
+  private static synchronized SchemaValidator validator() {
+    if (schemaValidator == null) schemaValidator = new SchemaValidator();
+    return schemaValidator;
+  }
+}

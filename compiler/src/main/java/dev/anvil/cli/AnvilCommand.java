@@ -1,0 +1,60 @@
+package dev.anvil.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anvil}: the command-line entry point. Subcommands are thin; the work is in the pipeline. */
+@Command(name = "anvil",
+    mixinStandardHelpOptions = true,
+    versionProvider = AnvilCommand.Version.class,
+    description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
+    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
+public final class AnvilCommand implements Runnable {
+  public static final int OK = 0;
+  public static final int INVALID = 1;
+  public static final int USAGE = 2;
+  public static final int INTERNAL = 3;
+
+  @Option(names = {"-C", "--repo"}, paramLabel = "DIR", defaultValue = ".",
+      description = "Config repository to work on (default: the current directory).", scope = CommandLine.ScopeType.INHERIT)
+  Path repo;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, compile or explain");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new AnvilCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> INTERNAL);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      err.println("anvil: internal error: " + e);
+      err.println("This is a bug in anvil; please report it with the input that caused it.");
+      err.flush();
+      return INTERNAL;
+    });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = AnvilCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"anvil " + (v == null ? "dev" : v) + " (input language anvil.dev/v1)"};
+    }
+  }
+}

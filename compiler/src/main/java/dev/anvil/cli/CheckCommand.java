@@ -1,0 +1,27 @@
+package dev.anvil.cli;
+
+import dev.anvil.Compiler;
+import dev.anvil.Compiler.Compilation;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Validate the config repository: schemas, references, resolution and rendering. Writes nothing.")
+final class CheckCommand implements Callable<Integer> {
+  @ParentCommand AnvilCommand parent;
+  @Mixin FormatOption format;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Compilation c = Compiler.compile(parent.repo);
+    format.print(c, spec.commandLine().getErr());
+    if (!c.ok()) return AnvilCommand.INVALID;
+    spec.commandLine().getOut().println("ok: " + c.fleet().hosts().size() + " hosts, " + c.files().size()
+        + " output files");
+    return AnvilCommand.OK;
+  }
+}

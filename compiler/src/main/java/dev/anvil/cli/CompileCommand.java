@@ -1,0 +1,57 @@
+package dev.anvil.cli;
+
+import dev.anvil.Compiler;
+import dev.anvil.Compiler.Compilation;
+import dev.anvil.write.OutputWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "compile", mixinStandardHelpOptions = true,
+    description = {"Compile the config repository into the output directory, replacing it atomically.",
+        "On any error nothing is written."})
+final class CompileCommand implements Callable<Integer> {
+  @ParentCommand AnvilCommand parent;
+  @Mixin FormatOption format;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory (default: out/ in the repository).")
+  Path out;
+
+  @Option(names = "--check", description = "Write nothing; exit 1 and list the files that differ when the output"
+      + " directory is not what the sources compile to (for CI).")
+  boolean check;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    Compilation c = Compiler.compile(parent.repo);
+    format.print(c, stderr);
+    if (!c.ok()) return AnvilCommand.INVALID;
+    Path dir = out != null ? out : parent.repo.resolve("out");
+    String shown = out != null ? out.toString() : "out";
+    if (check) {
+      OutputWriter.Drift drift = OutputWriter.compare(dir, c.files());
+      if (drift.isEmpty()) {
+        stdout.println("ok: " + shown + "/ is up to date (" + c.files().size() + " files)");
+        return AnvilCommand.OK;
+      }
+      drift.stale().forEach(f -> stderr.println(shown + "/" + f + ": error: stale: differs from what the sources compile to"));
+      drift.missing().forEach(f -> stderr.println(shown + "/" + f + ": error: missing: the sources produce it"));
+      drift.extra().forEach(f -> stderr.println(shown + "/" + f + ": error: extra: the sources no longer produce it"));
+      stderr.println(drift.size() + " files out of date; run './anvil compile' and commit " + shown + "/");
+      stderr.flush();
+      return AnvilCommand.INVALID;
+    }
+    int changed = OutputWriter.write(dir, c.files());
+    stdout.println("compiled " + c.fleet().hosts().size() + " hosts into " + shown + "/: " + c.files().size()
+        + " files, " + changed + " changed");
+    return AnvilCommand.OK;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.anvil.cli;
+
+import dev.anvil.Compiler;
+import dev.anvil.Compiler.Compilation;
+import dev.anvil.explain.Explainer;
+import dev.anvil.resolve.ResolvedHost;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+    description = {"Show a host's effective values, where each came from and what it beat.",
+        "KEY narrows the answer: a section (alerts), an entry (alerts.cpu_high) or a value (alerts.cpu_high.threshold)."})
+final class ExplainCommand implements Callable<Integer> {
+  @ParentCommand AnvilCommand parent;
+  @Mixin FormatOption format;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "HOST", description = "Host name.")
+  String host;
+
+  @Parameters(index = "1", paramLabel = "KEY", arity = "0..1", description = "Key or key prefix.")
+  String key;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    Compilation c = Compiler.compile(parent.repo);
+    if (!c.ok()) {
+      format.print(c, stderr);
+      stderr.println("explain needs a valid configuration; fix the errors above first");
+      return AnvilCommand.INVALID;
+    }
+    ResolvedHost h = c.fleet().host(host);
+    if (h == null) {
+      stderr.println("anvil: error: unknown host '" + host + "'");
+      return AnvilCommand.INVALID;
+    }
+    if (!new Explainer(c.fleet()).explain(h, key, stdout)) {
+      stderr.println("anvil: error: host '" + host + "' has no value '" + key
+          + "' (keys start with provider, labels, exporters, alerts, checks)");
+      return AnvilCommand.INVALID;
+    }
+    return AnvilCommand.OK;
+  }
+}

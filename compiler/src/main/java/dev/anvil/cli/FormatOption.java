@@ -1,0 +1,17 @@
+package dev.anvil.cli;
+
+import dev.anvil.Compiler.Compilation;
+import dev.anvil.diag.DiagnosticPrinter;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** {@code --format text|github}, shared by the commands that print diagnostics. */
+final class FormatOption {
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "Diagnostics format: text (file:line:col, source line and caret) or github (workflow annotations).")
+  DiagnosticPrinter.Format format;
+
+  void print(Compilation c, PrintWriter err) {
+    new DiagnosticPrinter(format, c::lines).print(c.diagnostics().all(), err);
+  }
+}

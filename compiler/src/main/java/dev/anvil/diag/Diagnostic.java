@@ -1,0 +1,38 @@
+package dev.anvil.diag;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** One compiler message: where, how bad, what, and optional notes pointing at related places. */
+public record Diagnostic(Severity severity, Position position, String message, List<Note> notes)
+    implements Comparable<Diagnostic> {
+
+  public enum Severity {
+    ERROR, WARNING;
+
+    public String label() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** A secondary position, e.g. the other side of a conflict. */
+  public record Note(Position position, String message) {}
+
+  public Diagnostic {
+    notes = List.copyOf(notes);
+  }
+
+  public static Diagnostic error(Position position, String message, Note... notes) {
+    return new Diagnostic(Severity.ERROR, position, message, List.of(notes));
+  }
+
+  private static final Comparator<Diagnostic> ORDER =
+      Comparator.comparing(Diagnostic::position)
+          .thenComparing(Diagnostic::severity)
+          .thenComparing(Diagnostic::message);
+
+  @Override
+  public int compareTo(Diagnostic o) {
+    return ORDER.compare(this, o);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.anvil.emit.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anvil.model.AlertRule;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Groups hosts by the parameters an alert rule resolves to for them. Each distinct parameter set
+ * is one "class": one rendered rule, selected by the target label {@code anvil_<rule>} whose value
+ * spells the parameters. Rule files therefore grow with distinct thresholds, not with hosts.
+ */
+final class AlertClasses {
+  private AlertClasses() {}
+
+  static String labelName(AlertRule rule) {
+    return "anvil_" + rule.name();
+  }
+
+  /** The parameters of a rule for a host, sorted by name; {@code devices} only when the template uses it. */
+  static SortedMap<String, String> params(AlertRule rule, ResolvedHost host, boolean usesDevices) {
+    SortedMap<String, String> out = new TreeMap<>();
+    JsonNode values = rule.fleetWide() ? rule.defaults() : host.section(Resolver.ALERTS).get(rule.name());
+    values.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("enabled")) out.put(e.getKey(), e.getValue().asText());
+    });
+    if (usesDevices) out.put("devices", String.valueOf(host.devices(rule.vendors())));
+    return out;
+  }
+
+  /** "for=5m,severity=warning,threshold=80": readable in alerts, stable while the parameters stay. */
+  static String classValue(Map<String, String> params) {
+    StringBuilder sb = new StringBuilder();
+    params.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return sb.toString();
+  }
+}

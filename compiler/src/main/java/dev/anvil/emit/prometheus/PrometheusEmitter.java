@@ -1,0 +1,228 @@
+package dev.anvil.emit.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.github.mustachejava.Mustache;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.emit.Emitter;
+import dev.anvil.emit.Output;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.Templates;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Fleet;
+import dev.anvil.model.PrometheusSettings;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code prometheus/}: prometheus.yml, one file_sd target file per exporter job, and one rule file
+ * per rule template file. A host appears only in the jobs of exporters it runs, and rules select
+ * only the targets of their job, so a host never gets rules for an exporter it does not run.
+ */
+public final class PrometheusEmitter implements Emitter {
+  static final String DIR = "prometheus/";
+  /** Variables every rule template may use besides its parameters. */
+  static final Set<String> CONTEXT_VARIABLES = Set.of("selector", "job", "by", "devices");
+
+  private static final ObjectMapper RULE_PARSER = new ObjectMapper(new YAMLFactory());
+
+  @Override
+  public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
+    Fleet fleet = resolved.fleet();
+    List<OutputFile> files = new ArrayList<>();
+    Map<String, List<Map<String, Object>>> targetsByJob = new TreeMap<>();
+    Map<String, Set<String>> labelNamesByJob = new HashMap<>();
+    // rule → class value → parameters
+    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new LinkedHashMap<>();
+    Map<AlertRule, Boolean> usesDevices = new HashMap<>();
+    for (AlertRule r : fleet.alertRules()) {
+      usesDevices.put(r, checkTemplateVariables(r, diagnostics));
+      classes.put(r, new TreeMap<>());
+    }
+
+    for (ResolvedHost host : resolved.hosts()) {
+      Map<String, String> common = commonLabels(host, fleet);
+      for (Exporter exporter : fleet.exporters().values()) {
+        if (!host.runs(exporter.name())) continue;
+        Map<String, String> labels = new TreeMap<>(common);
+        for (AlertRule rule : fleet.alertRules()) {
+          if (rule.fleetWide() || !rule.exporter().equals(exporter.name()) || !host.alertApplies(rule)) continue;
+          SortedMap<String, String> params = AlertClasses.params(rule, host, usesDevices.get(rule));
+          String value = AlertClasses.classValue(params);
+          classes.get(rule).putIfAbsent(value, params);
+          labels.put(AlertClasses.labelName(rule), value);
+        }
+        Map<String, Object> group = new TreeMap<>();
+        group.put("targets", List.of(address(host.host().address(), host.port(exporter.name()))));
+        group.put("labels", labels);
+        targetsByJob.computeIfAbsent(exporter.job(), k -> new ArrayList<>()).add(group);
+        labelNamesByJob.computeIfAbsent(exporter.job(), k -> new TreeSet<>(Set.of("job"))).addAll(labels.keySet());
+      }
+    }
+
+    targetsByJob.forEach((job, groups) -> files.add(targetFile(job, groups)));
+    Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, classes, usesDevices,
+        labelNamesByJob, diagnostics);
+    rulesByFamily.forEach((family, rules) -> files.add(Output.yaml(DIR + "rules/" + family + ".yml",
+        Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
+    files.add(prometheusYml(fleet, targetsByJob.keySet(), rulesByFamily.keySet()));
+    return files;
+  }
+
+  /** Labels every target of a host carries: instance, one label per namespace, provider, policy labels. */
+  private static Map<String, String> commonLabels(ResolvedHost host, Fleet fleet) {
+    Map<String, String> labels = new TreeMap<>(host.labels());
+    labels.put("instance", host.name());
+    for (String ns : fleet.namespaces().keySet()) {
+      String v = host.namespaceLabel(ns);
+      if (!v.isEmpty()) labels.put(ns, v);
+    }
+    JsonNode provider = host.section(Resolver.PROVIDER).get("name");
+    if (provider != null) labels.put("provider", provider.asText());
+    return labels;
+  }
+
+  static String address(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * file_sd JSON has no comments; the "generated" marker rides in a leading target group without
+   * targets, which Prometheus ignores.
+   */
+  private static OutputFile targetFile(String job, List<Map<String, Object>> groups) {
+    groups.sort((a, b) -> labelsOf(a).get("instance").compareTo(labelsOf(b).get("instance")));
+    List<Object> content = new ArrayList<>();
+    content.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
+    content.addAll(groups);
+    return Output.json(DIR + "targets/" + job + ".json", content);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> labelsOf(Map<String, Object> group) {
+    return (Map<String, String>) group.get("labels");
+  }
+
+  /** Reports unknown template variables; returns whether the template uses the devices fact. */
+  private static boolean checkTemplateVariables(AlertRule rule, Diagnostics diagnostics) {
+    Set<String> vars = Templates.variables(rule.template());
+    for (String v : vars) {
+      if (!CONTEXT_VARIABLES.contains(v) && !rule.defaults().has(v)) {
+        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "' uses unknown template"
+            + " variable '" + v + "' (known: " + String.join(", ", known(rule)) + ")");
+      }
+    }
+    return vars.contains("devices");
+  }
+
+  private static Set<String> known(AlertRule rule) {
+    Set<String> k = new TreeSet<>(CONTEXT_VARIABLES);
+    rule.defaults().fieldNames().forEachRemaining(k::add);
+    return k;
+  }
+
+  private Map<String, List<Map<String, Object>>> renderRules(Fleet fleet, ResolvedFleet resolved,
+      Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes, Map<AlertRule, Boolean> usesDevices,
+      Map<String, Set<String>> labelNamesByJob, Diagnostics diagnostics) {
+    Map<String, List<Map<String, Object>>> byFamily = new TreeMap<>();
+    for (AlertRule rule : fleet.alertRules()) {
+      Exporter exporter = fleet.exporters().get(rule.exporter());
+      if (exporter == null) continue;
+      Mustache template;
+      try {
+        template = Templates.compile(rule.source().file() + "#" + rule.name(), rule.template());
+      } catch (RuntimeException e) {
+        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': invalid template: "
+            + e.getMessage());
+        continue;
+      }
+      String job = exporter.job();
+      Set<String> by = labelNamesByJob.getOrDefault(job, Set.of("instance", "job"));
+      String selectorJob = "job=" + promString(job);
+      if (rule.fleetWide()) {
+        boolean anyHost = resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule));
+        if (anyHost) {
+          SortedMap<String, String> params = AlertClasses.params(rule, null, false);
+          addRule(byFamily, rule, template, params, selectorJob, job, by, diagnostics);
+        }
+        continue;
+      }
+      for (var cls : classes.get(rule).entrySet()) {
+        String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + promString(cls.getKey());
+        addRule(byFamily, rule, template, cls.getValue(), selector, job, by, diagnostics);
+      }
+    }
+    return byFamily;
+  }
+
+  private static void addRule(Map<String, List<Map<String, Object>>> byFamily, AlertRule rule, Mustache template,
+      SortedMap<String, String> params, String selector, String job, Set<String> by, Diagnostics diagnostics) {
+    Map<String, Object> scope = new HashMap<>(params);
+    scope.put("selector", selector);
+    scope.put("job", job);
+    scope.put("by", String.join(", ", by));
+    String text = Templates.render(template, scope);
+    Map<String, Object> parsed;
+    try {
+      JsonNode node = RULE_PARSER.readTree(text);
+      if (node == null || !node.isObject() || !node.has("alert") || !node.has("expr")) {
+        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name()
+            + "' must render to a mapping with 'alert' and 'expr'");
+        return;
+      }
+      parsed = RULE_PARSER.convertValue(node, TreeMap.class);
+    } catch (Exception e) {
+      diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "' renders invalid YAML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+      return;
+    }
+    // routing relies on the severity label: it always matches the resolved parameter
+    @SuppressWarnings("unchecked")
+    Map<String, Object> labels = new TreeMap<>((Map<String, Object>) parsed.getOrDefault("labels", Map.of()));
+    labels.put("severity", params.get("severity"));
+    parsed.put("labels", labels);
+    byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);
+  }
+
+  /** A PromQL string literal. */
+  static String promString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  private static OutputFile prometheusYml(Fleet fleet, Set<String> jobs, Set<String> families) {
+    PrometheusSettings s = fleet.prometheus();
+    Map<String, Object> global = new TreeMap<>();
+    global.put("scrape_interval", s.scrapeInterval());
+    global.put("scrape_timeout", s.scrapeTimeout());
+    global.put("evaluation_interval", s.evaluationInterval());
+    if (!s.externalLabels().isEmpty()) global.put("external_labels", s.externalLabels());
+    List<Object> scrapeConfigs = new ArrayList<>();
+    for (Exporter e : fleet.exporters().values()) {
+      if (!jobs.contains(e.job())) continue;
+      Map<String, Object> job = new TreeMap<>();
+      job.put("job_name", e.job());
+      if (!e.metricsPath().equals("/metrics")) job.put("metrics_path", e.metricsPath());
+      job.put("file_sd_configs", List.of(Map.of("files", List.of("targets/" + e.job() + ".json"))));
+      scrapeConfigs.add(job);
+    }
+    Map<String, Object> root = new TreeMap<>();
+    root.put("global", global);
+    root.put("rule_files", families.stream().map(f -> "rules/" + f + ".yml").toList());
+    root.put("scrape_configs", scrapeConfigs);
+    root.put("alerting", Map.of("alertmanagers", List.of(Map.of("static_configs",
+        List.of(Map.of("targets", s.alertmanagers()))))));
+    return Output.yaml(DIR + "prometheus.yml", root);
+  }
+}

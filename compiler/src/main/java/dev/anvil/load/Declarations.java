@@ -1,0 +1,20 @@
+package dev.anvil.load;
+
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Group;
+import dev.anvil.model.Host;
+import dev.anvil.model.Namespace;
+import dev.anvil.model.Policy;
+import dev.anvil.model.PrometheusSettings;
+import java.util.List;
+
+/** Every schema-valid document mapped to its model record, before cross-references are checked. */
+public record Declarations(
+    List<Namespace> namespaces,
+    List<Group> groups,
+    List<Host> hosts,
+    List<Policy> policies,
+    List<Exporter> exporters,
+    List<AlertRule> alertRules,
+    List<PrometheusSettings> prometheus) {}

@@ -1,0 +1,170 @@
+package dev.anvil.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Group;
+import dev.anvil.model.GroupName;
+import dev.anvil.model.Hardware;
+import dev.anvil.model.Host;
+import dev.anvil.model.Namespace;
+import dev.anvil.model.Policy;
+import dev.anvil.model.PrometheusSettings;
+import dev.anvil.model.Selector;
+import dev.anvil.model.Strategy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Maps schema-valid documents to model records. Assumes the schema held: no type checks here. */
+public final class ModelMapper {
+  /** Policy sections, in the order they are resolved and explained. */
+  public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks");
+
+  private final List<Namespace> namespaces = new ArrayList<>();
+  private final List<Group> groups = new ArrayList<>();
+  private final List<Host> hosts = new ArrayList<>();
+  private final List<Policy> policies = new ArrayList<>();
+  private final List<Exporter> exporters = new ArrayList<>();
+  private final List<AlertRule> alertRules = new ArrayList<>();
+  private final List<PrometheusSettings> prometheus = new ArrayList<>();
+
+  public void add(Document doc) {
+    JsonNode n = doc.root();
+    SourceRef src = doc.ref();
+    switch (doc.kind()) {
+      case "Namespace" -> namespaces.add(new Namespace(text(n, "name"), n.get("priority").asInt(), src));
+      case "Group" -> groups.add(group(n, src));
+      case "Host" -> hosts.add(host(n, src));
+      case "Policy" -> policies.add(policy(n, src));
+      case "Exporter" -> exporters.add(exporter(n, src));
+      case "AlertRule" -> alertRules.add(alertRule(n, src));
+      case "Prometheus" -> prometheus.add(prometheus(n, src));
+      default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
+    }
+  }
+
+  public Declarations result() {
+    return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus);
+  }
+
+  private static Group group(JsonNode n, SourceRef src) {
+    Selector select = null;
+    JsonNode s = n.get("select");
+    if (s != null) {
+      select = new Selector(strings(s.get("accelerator_vendors")), strings(s.get("accelerator_models")),
+          strings(s.get("nic_types")), strings(s.get("providers")));
+    }
+    return new Group(GroupName.parse(text(n, "name")), text(n, "description"), objectOrNull(n.get("provider")), select, src);
+  }
+
+  private static Host host(JsonNode n, SourceRef src) {
+    List<GroupName> groups = new ArrayList<>();
+    if (n.has("groups")) n.get("groups").forEach(g -> groups.add(GroupName.parse(g.asText())));
+    return new Host(text(n, "name"), text(n, "address"), GroupName.parse(text(n, "primary_group")),
+        List.copyOf(groups), labels(n.get("labels")), objectOrNull(n.get("provider")), hardware(n.get("hardware")), src);
+  }
+
+  private static Hardware hardware(JsonNode h) {
+    if (h == null) return Hardware.NONE;
+    JsonNode cpu = h.get("cpu");
+    List<Hardware.Accelerator> acc = new ArrayList<>();
+    if (h.has("accelerators")) {
+      for (JsonNode a : h.get("accelerators")) {
+        acc.add(new Hardware.Accelerator(text(a, "vendor"), text(a, "model"), a.get("count").asInt(),
+            a.has("memory_gb") ? a.get("memory_gb").asInt() : null));
+      }
+    }
+    List<Hardware.Nic> nics = new ArrayList<>();
+    if (h.has("nics")) {
+      for (JsonNode x : h.get("nics")) {
+        nics.add(new Hardware.Nic(text(x, "name"), text(x, "type"), x.has("rate_gbps") ? x.get("rate_gbps").asInt() : null));
+      }
+    }
+    List<Hardware.Mount> mounts = new ArrayList<>();
+    if (h.has("mounts")) {
+      for (JsonNode x : h.get("mounts")) mounts.add(new Hardware.Mount(text(x, "path"), text(x, "fstype"), text(x, "source")));
+    }
+    return new Hardware(cpu != null && cpu.has("cores") ? cpu.get("cores").asInt() : 0,
+        cpu != null ? text(cpu, "model") : null,
+        h.has("memory_gb") ? h.get("memory_gb").asInt() : 0,
+        List.copyOf(acc), List.copyOf(nics), List.copyOf(mounts));
+  }
+
+  private static Policy policy(JsonNode n, SourceRef src) {
+    Strategy defaultStrategy = Strategy.parse(text(n, "merge"));
+    List<Policy.Entry> entries = new ArrayList<>();
+    for (String section : POLICY_SECTIONS) {
+      JsonNode s = n.get(section);
+      if (s == null) continue;
+      s.fields().forEachRemaining(e -> {
+        JsonNode value = e.getValue();
+        Strategy strategy = defaultStrategy;
+        if (value.isObject() && value.has("merge")) {
+          strategy = Strategy.parse(value.get("merge").asText());
+          value = ((ObjectNode) value).deepCopy().without("merge");
+        }
+        entries.add(new Policy.Entry(section, e.getKey(), value, strategy,
+            "/" + section + "/" + e.getKey().replace("~", "~0").replace("/", "~1")));
+      });
+    }
+    String group = text(n, "group");
+    return new Policy(text(n, "name"), group == null ? null : GroupName.parse(group), text(n, "host"),
+        List.copyOf(entries), src);
+  }
+
+  private static Exporter exporter(JsonNode n, SourceRef src) {
+    ObjectNode defaults = JsonNodeFactory.instance.objectNode();
+    defaults.put("enabled", !n.has("enabled") || n.get("enabled").asBoolean());
+    defaults.put("port", n.get("port").asInt());
+    if (n.has("version")) defaults.put("version", n.get("version").asText());
+    String path = text(n, "metrics_path");
+    return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, defaults, src);
+  }
+
+  private static AlertRule alertRule(JsonNode n, SourceRef src) {
+    String file = src.file();
+    String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
+    return new AlertRule(text(n, "name"), base, text(n, "exporter"), List.copyOf(strings(n.get("vendors"))),
+        "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"), src);
+  }
+
+  private static PrometheusSettings prometheus(JsonNode n, SourceRef src) {
+    PrometheusSettings d = PrometheusSettings.defaults();
+    List<String> ams = n.has("alertmanagers") ? List.copyOf(strings(n.get("alertmanagers"))) : d.alertmanagers();
+    return new PrometheusSettings(
+        n.has("scrape_interval") ? text(n, "scrape_interval") : d.scrapeInterval(),
+        n.has("scrape_timeout") ? text(n, "scrape_timeout") : d.scrapeTimeout(),
+        n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
+        labels(n.get("external_labels")), ams, src);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static Map<String, String> labels(JsonNode n) {
+    if (n == null) return Map.of();
+    Map<String, String> out = new TreeMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Set<String> strings(JsonNode n) {
+    if (n == null) return Set.of();
+    Set<String> out = new LinkedHashSet<>();
+    n.forEach(v -> out.add(v.asText()));
+    return Collections.unmodifiableSet(out);
+  }
+
+  private static ObjectNode objectOrNull(JsonNode n) {
+    return n instanceof ObjectNode o ? o : null;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.anvil.load;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Finds and reads the input files of a config repository: YAML under the source folders. */
+public final class SourceTreeReader {
+  /** Folders of a config repo that hold input documents. */
+  public static final List<String> SOURCE_DIRS = List.of("inventory", "policies", "rules");
+
+  private SourceTreeReader() {}
+
+  /** Every *.yaml / *.yml file under the source folders, sorted by path; unreadable files are reported. */
+  public static List<SourceFile> read(Path repo, List<String> problems) throws IOException {
+    List<Path> paths = new ArrayList<>();
+    for (String dir : SOURCE_DIRS) {
+      Path d = repo.resolve(dir);
+      if (!Files.isDirectory(d)) continue;
+      try (Stream<Path> s = Files.walk(d)) {
+        s.filter(Files::isRegularFile)
+            .filter(p -> isYaml(p.getFileName().toString()))
+            .filter(p -> repo.relativize(p).toString().chars().noneMatch(c -> c == '\\'))
+            .filter(p -> !hiddenBelow(repo, p))
+            .forEach(paths::add);
+      }
+    }
+    List<SourceFile> files = new ArrayList<>();
+    for (Path p : paths) {
+      String rel = repo.relativize(p).toString().replace('\\', '/');
+      try {
+        files.add(new SourceFile(rel, decode(Files.readAllBytes(p))));
+      } catch (CharacterCodingException e) {
+        problems.add(rel + ": error: file is not valid UTF-8");
+      }
+    }
+    files.sort((a, b) -> a.path().compareTo(b.path()));
+    return files;
+  }
+
+  public static boolean isYaml(String name) {
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  private static boolean hiddenBelow(Path repo, Path p) {
+    for (Path part : repo.relativize(p)) if (part.toString().startsWith(".")) return true;
+    return false;
+  }
+
+  static String decode(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .toString();
+  }
+}

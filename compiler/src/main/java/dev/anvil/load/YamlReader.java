@@ -1,0 +1,232 @@
+package dev.anvil.load;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.diag.Position;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads YAML into Jackson trees with limits for untrusted input.
+ *
+ * <p>Jackson's YAML parser turns an alias ({@code *x}) into the plain string "x", silently. This
+ * reader resolves aliases itself, counting the nodes each one expands to so that an alias bomb is
+ * an error instead of an exponential tree. Merge keys ({@code <<}) are rejected rather than kept as
+ * a literal key.
+ */
+public final class YamlReader {
+  /** Nodes that aliases of one file may expand to, in total. */
+  static final int MAX_ALIAS_EXPANSION = 10_000;
+
+  private static final YAMLFactory FACTORY = createFactory();
+
+  private static YAMLFactory createFactory() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(256 * 1024 * 1024);
+    options.setNestingDepthLimit(64);
+    options.setAllowDuplicateKeys(false);
+    YAMLFactory f = YAMLFactory.builder()
+        .loaderOptions(options)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+        .build();
+    f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    return f;
+  }
+
+  private YamlReader() {}
+
+  /** Parses every document of a file; reports problems to {@code diagnostics} and returns what parsed. */
+  public static List<Document> read(SourceFile file, Diagnostics diagnostics) {
+    List<Document> docs = new ArrayList<>();
+    try {
+      new Builder(file, false).run((index, startLine, root, positions) -> {
+        if (root != null) docs.add(new Document(new SourceRef(file, index, startLine), root));
+      });
+    } catch (YamlError e) {
+      diagnostics.error(e.position, e.getMessage());
+      return List.of();
+    }
+    return docs;
+  }
+
+  static List<PositionTree> positionsOf(SourceFile file) {
+    List<PositionTree> trees = new ArrayList<>();
+    try {
+      new Builder(file, true).run((index, startLine, root, positions) -> trees.add(positions));
+    } catch (YamlError e) {
+      // the file was read successfully before; a failure here only loses precise positions
+    }
+    return trees;
+  }
+
+  private interface DocumentSink {
+    void accept(int index, int startLine, JsonNode root, PositionTree positions);
+  }
+
+  private static final class YamlError extends Exception {
+    final Position position;
+
+    YamlError(Position position, String message) {
+      super(message);
+      this.position = position;
+    }
+  }
+
+  /** Builds trees token by token: the only way to see aliases and anchors through Jackson. */
+  private static final class Builder {
+    private final SourceFile file;
+    private final boolean trackPositions;
+    private final JsonNodeFactory nodes = JsonNodeFactory.instance;
+    private final Map<String, JsonNode> anchors = new HashMap<>();
+    private final Map<String, Integer> anchorSizes = new HashMap<>();
+    private int expanded;
+    private int lastSize;
+    private YAMLParser parser;
+
+    Builder(SourceFile file, boolean trackPositions) {
+      this.file = file;
+      this.trackPositions = trackPositions;
+    }
+
+    void run(DocumentSink sink) throws YamlError {
+      try (YAMLParser p = (YAMLParser) FACTORY.createParser(file.text())) {
+        parser = p;
+        int index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != null) {
+          JsonLocation start = p.currentTokenLocation();
+          PositionTree pos = trackPositions ? tree(start, start) : null;
+          JsonNode root = value(t, pos);
+          sink.accept(index++, start.getLineNr(), root.isNull() ? null : root, pos);
+        }
+      } catch (JacksonException e) {
+        throw syntaxError(e);
+      } catch (IOException e) {
+        throw new YamlError(Position.ofFile(file.path()), "cannot read: " + e.getMessage());
+      }
+    }
+
+    private JsonNode value(JsonToken t, PositionTree pos) throws IOException, YamlError {
+      String anchor = parser.getObjectId();
+      if (parser.isCurrentAlias()) return alias(parser.getText());
+      JsonNode node;
+      int[] size = {1};  // nodes in this subtree, aliases counted at their expanded size
+      switch (t) {
+        case START_OBJECT -> node = object(pos, size);
+        case START_ARRAY -> node = array(pos, size);
+        case VALUE_STRING -> node = nodes.textNode(parser.getText());
+        case VALUE_NUMBER_INT -> node = intNode();
+        case VALUE_NUMBER_FLOAT -> node = nodes.numberNode(parser.getDecimalValue());
+        case VALUE_TRUE -> node = nodes.booleanNode(true);
+        case VALUE_FALSE -> node = nodes.booleanNode(false);
+        case VALUE_NULL -> node = nodes.nullNode();
+        default -> throw new YamlError(here(), "unexpected YAML token " + t);
+      }
+      if (anchor != null) {
+        anchors.put(anchor, node);
+        anchorSizes.put(anchor, size[0]);
+      }
+      lastSize = size[0];
+      return node;
+    }
+
+    private JsonNode intNode() throws IOException {
+      return switch (parser.getNumberType()) {
+        case INT -> nodes.numberNode(parser.getIntValue());
+        case LONG -> nodes.numberNode(parser.getLongValue());
+        default -> nodes.numberNode(parser.getBigIntegerValue());
+      };
+    }
+
+    private ObjectNode object(PositionTree pos, int[] size) throws IOException, YamlError {
+      ObjectNode obj = nodes.objectNode();
+      JsonToken t;
+      while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonLocation keyLoc = parser.currentTokenLocation();
+        if (name.equals("<<")) {
+          throw new YamlError(position(keyLoc), "YAML merge keys ('<<') are not supported;"
+              + " share values through group policies instead");
+        }
+        JsonToken vt = parser.nextToken();
+        PositionTree child = trackPositions ? tree(parser.currentTokenLocation(), keyLoc) : null;
+        JsonNode v = value(vt, child);
+        size[0] += lastSize;
+        obj.set(name, v);
+        if (pos != null) pos.putField(name, child);
+      }
+      if (t != JsonToken.END_OBJECT) throw new YamlError(here(), "unexpected YAML token " + t);
+      return obj;
+    }
+
+    private ArrayNode array(PositionTree pos, int[] size) throws IOException, YamlError {
+      ArrayNode arr = nodes.arrayNode();
+      JsonToken t;
+      while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) throw new YamlError(here(), "unexpected end of YAML input");
+        JsonLocation loc = parser.currentTokenLocation();
+        PositionTree child = trackPositions ? tree(loc, loc) : null;
+        JsonNode v = value(t, child);
+        size[0] += lastSize;
+        arr.add(v);
+        if (pos != null) pos.addItem(child);
+      }
+      return arr;
+    }
+
+    private JsonNode alias(String name) throws YamlError {
+      JsonNode target = anchors.get(name);
+      if (target == null) throw new YamlError(here(), "unknown YAML alias '*" + name + "'");
+      lastSize = anchorSizes.getOrDefault(name, 1);
+      expanded += lastSize;
+      if (expanded > MAX_ALIAS_EXPANSION) {
+        throw new YamlError(here(), "YAML aliases expand to more than " + MAX_ALIAS_EXPANSION
+            + " nodes in this file (an alias bomb?); refusing to expand further");
+      }
+      // shared, not copied: trees are never mutated after loading
+      return target;
+    }
+
+    private PositionTree tree(JsonLocation value, JsonLocation key) {
+      return new PositionTree(value.getLineNr(), value.getColumnNr(), key.getLineNr(), key.getColumnNr());
+    }
+
+    private Position here() {
+      return position(parser.currentTokenLocation());
+    }
+
+    private Position position(JsonLocation l) {
+      return new Position(file.path(), Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+    }
+
+    private YamlError syntaxError(JacksonException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+          String msg = "YAML syntax error: " + m.getProblem()
+              + (m.getContext() != null ? " (" + m.getContext() + ")" : "");
+          var mark = m.getProblemMark();
+          return new YamlError(new Position(file.path(), mark.getLine() + 1, mark.getColumn() + 1), msg);
+        }
+      }
+      JsonLocation l = e.getLocation();
+      String msg = e.getOriginalMessage();
+      if (msg.startsWith("Duplicate field")) msg = "duplicate key " + msg.substring("Duplicate field ".length());
+      return new YamlError(l != null ? position(l) : Position.ofFile(file.path()), msg);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.anvil.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anvil.load.SourceRef;
+import java.util.List;
+
+/**
+ * An alert rule template. Policies set its parameters per group or host ({@code alerts.<name>});
+ * the Prometheus emitter renders {@code template} once per distinct parameter set.
+ *
+ * @param family rule file the alert is emitted into (the template file's base name)
+ * @param vendors accelerator vendors a host must have for the rule to apply; empty means any host
+ * @param fleetWide rendered once for the whole fleet with its defaults (e.g. many nodes down)
+ * @param defaults parameter names and their default values
+ * @param template Mustache template of one Prometheus rule, with [[ ]] delimiters
+ */
+public record AlertRule(
+    String name,
+    String family,
+    String exporter,
+    List<String> vendors,
+    boolean fleetWide,
+    ObjectNode defaults,
+    String template,
+    SourceRef source) {}

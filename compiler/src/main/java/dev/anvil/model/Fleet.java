@@ -1,0 +1,20 @@
+package dev.anvil.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** Everything the sources declare, validated: the input of resolution. */
+public record Fleet(
+    Map<String, Namespace> namespaces,
+    SortedMap<GroupName, Group> groups,
+    List<Host> hosts,
+    List<Policy> policies,
+    SortedMap<String, Exporter> exporters,
+    List<AlertRule> alertRules,
+    PrometheusSettings prometheus) {
+
+  public int priorityOf(String namespace) {
+    return namespaces.get(namespace).priority();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.anvil.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.GroupName;
+import dev.anvil.model.Host;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A host's effective configuration.
+ *
+ * @param memberships the groups the host is in (declared or selected), sorted; ancestors implied
+ * @param sections section name → effective entries with provenance (shared by equal hosts)
+ */
+public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, ResolvedSection> sections) {
+  private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+
+  public String name() {
+    return host.name();
+  }
+
+  public ObjectNode section(String name) {
+    ResolvedSection s = sections.get(name);
+    return s == null ? EMPTY : s.values();
+  }
+
+  /** Effective labels (host labels and policy labels), sorted. */
+  public SortedMap<String, String> labels() {
+    SortedMap<String, String> out = new TreeMap<>();
+    section(Resolver.LABELS).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  /** Whether the host runs an exporter: its effective {@code exporters.<name>.enabled}. */
+  public boolean runs(String exporter) {
+    JsonNode e = section(Resolver.EXPORTERS).get(exporter);
+    return e != null && e.path("enabled").asBoolean(false);
+  }
+
+  /**
+   * Whether an alert rule covers this host: it runs the rule's exporter, has accelerators of the
+   * rule's vendors (if any), and the alert is not disabled for it.
+   */
+  public boolean alertApplies(AlertRule rule) {
+    if (!runs(rule.exporter())) return false;
+    if (!rule.vendors().isEmpty() && devices(rule.vendors()) == 0) return false;
+    if (rule.fleetWide()) return true;
+    JsonNode a = section(Resolver.ALERTS).get(rule.name());
+    return a != null && a.path("enabled").asBoolean(true);
+  }
+
+  /** Number of accelerator devices of the given vendors (all vendors when empty). */
+  public int devices(List<String> vendors) {
+    int n = 0;
+    for (var a : host.hardware().accelerators()) if (vendors.isEmpty() || vendors.contains(a.vendor())) n += a.count();
+    return n;
+  }
+
+  public int port(String exporter) {
+    return section(Resolver.EXPORTERS).get(exporter).path("port").asInt();
+  }
+
+  /** Comma-separated paths of the host's groups in a namespace, e.g. "gpu-cluster,ml-training/gpu-workers". */
+  public String namespaceLabel(String namespace) {
+    StringBuilder sb = new StringBuilder();
+    for (GroupName g : memberships) {
+      if (!g.namespace().equals(namespace)) continue;
+      if (sb.length() > 0) sb.append(',');
+      sb.append(g.path());
+    }
+    return sb.toString();
+  }
+
+  /** Every provenance entry, keyed "section.entry.leaf". */
+  public SortedMap<String, Provenance> provenance() {
+    SortedMap<String, Provenance> out = new TreeMap<>();
+    sections.forEach((section, r) -> r.provenance().forEach((k, v) -> out.put(section + "." + k, v)));
+    return out;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.anvil.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anvil.diag.Diagnostic.Note;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.load.SourceRef;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Fleet;
+import dev.anvil.model.Group;
+import dev.anvil.model.GroupName;
+import dev.anvil.model.Host;
+import dev.anvil.model.Policy;
+import dev.anvil.model.Strategy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Computes every host's effective configuration: host > environment > logical > infrastructure
+ * (by namespace priority), a child group over its ancestors, template defaults last. Hosts that
+ * see the same contributions share one result, so the cost grows with distinct group
+ * combinations, not with hosts.
+ */
+public final class Resolver {
+  public static final String PROVIDER = "provider";
+  public static final String LABELS = "labels";
+  public static final String EXPORTERS = "exporters";
+  public static final String ALERTS = "alerts";
+  public static final String CHECKS = "checks";
+  /** Resolved sections, in explain order. */
+  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS);
+
+  private final Fleet fleet;
+  private final Diagnostics diagnostics;
+  private final Map<String, List<Contribution>> defaults = new HashMap<>();
+  private final Map<GroupName, Map<String, List<Contribution>>> byGroup = new HashMap<>();
+  private final Map<String, Map<String, List<Contribution>>> byHost = new HashMap<>();
+  private final List<Group> selectorGroups = new ArrayList<>();
+  private final Map<List<Contribution>, ResolvedSection> cache = new ConcurrentHashMap<>();
+
+  public Resolver(Fleet fleet, Diagnostics diagnostics) {
+    this.fleet = fleet;
+    this.diagnostics = diagnostics;
+    index();
+  }
+
+  public ResolvedFleet resolve() {
+    List<ResolvedHost> hosts = fleet.hosts().parallelStream().map(this::resolve).toList();
+    reportConflicts(hosts);
+    reportPortCollisions(hosts);
+    return new ResolvedFleet(fleet, hosts);
+  }
+
+  private ResolvedHost resolve(Host host) {
+    TreeSet<GroupName> memberships = new TreeSet<>();
+    memberships.add(host.primaryGroup());
+    memberships.addAll(host.groups());
+    String provider = providerName(host);
+    for (Group g : selectorGroups) if (g.select().matches(host, provider)) memberships.add(g.name());
+
+    Set<GroupName> all = new TreeSet<>();
+    for (GroupName g : memberships) all.addAll(g.selfAndAncestors());
+
+    Map<String, ResolvedSection> sections = new LinkedHashMap<>();
+    for (String section : SECTIONS) {
+      List<Contribution> cs = new ArrayList<>(defaults.getOrDefault(section, List.of()));
+      for (GroupName g : all) cs.addAll(byGroup.getOrDefault(g, Map.of()).getOrDefault(section, List.of()));
+      cs.addAll(byHost.getOrDefault(host.name(), Map.of()).getOrDefault(section, List.of()));
+      cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
+      sections.put(section, cache.computeIfAbsent(cs, Resolver::resolveSection));
+    }
+    return new ResolvedHost(host, List.copyOf(memberships), Collections.unmodifiableMap(sections));
+  }
+
+  private static ResolvedSection resolveSection(List<Contribution> weakestFirst) {
+    Map<String, List<Contribution>> byEntry = new TreeMap<>();
+    for (Contribution c : weakestFirst) byEntry.computeIfAbsent(c.entry(), k -> new ArrayList<>()).add(c);
+    ObjectNode values = JsonNodeFactory.instance.objectNode();
+    TreeMap<String, Provenance> provenance = new TreeMap<>();
+    List<ResolvedSection.Conflict> conflicts = new ArrayList<>();
+    byEntry.forEach((entry, cs) -> values.set(entry, EntryResolver.resolve(entry, cs, provenance, conflicts)));
+    return new ResolvedSection(values, Collections.unmodifiableSortedMap(provenance), List.copyOf(conflicts));
+  }
+
+  /** The host's own provider name, or the nearest infrastructure ancestor's. */
+  private String providerName(Host host) {
+    if (host.provider() != null && host.provider().has("name")) return host.provider().get("name").asText();
+    for (GroupName g : host.primaryGroup().selfAndAncestors()) {
+      Group group = fleet.groups().get(g);
+      if (group != null && group.provider() != null && group.provider().has("name")) {
+        return group.provider().get("name").asText();
+      }
+    }
+    return null;
+  }
+
+  private void index() {
+    for (Exporter e : fleet.exporters().values()) {
+      addDefault(new Contribution(Source.defaults(e.source().file()), EXPORTERS, e.name(), e.defaults(),
+          Strategy.MERGE, e.source(), ""));
+    }
+    for (AlertRule r : fleet.alertRules()) {
+      if (r.fleetWide()) continue;
+      ObjectNode value = r.defaults().deepCopy();
+      value.put("enabled", true);
+      addDefault(new Contribution(Source.defaults(r.source().file()), ALERTS, r.name(), value, Strategy.MERGE,
+          r.source(), "/defaults"));
+    }
+    for (Group g : fleet.groups().values()) {
+      if (g.select() != null) selectorGroups.add(g);
+      if (g.provider() != null) {
+        Source src = Source.group(g.name(), fleet.priorityOf(g.name().namespace()));
+        addFields(byGroup.computeIfAbsent(g.name(), k -> new HashMap<>()), src, PROVIDER, g.provider(), g.source(),
+            "/provider");
+      }
+    }
+    for (Host h : fleet.hosts()) {
+      Map<String, List<Contribution>> own = new HashMap<>();
+      Source src = Source.host(h.name());
+      if (h.provider() != null) addFields(own, src, PROVIDER, h.provider(), h.source(), "/provider");
+      ObjectNode labels = JsonNodeFactory.instance.objectNode();
+      h.labels().forEach(labels::put);
+      addFields(own, src, LABELS, labels, h.source(), "/labels");
+      if (!own.isEmpty()) byHost.put(h.name(), own);
+    }
+    for (Policy p : fleet.policies()) {
+      Map<String, List<Contribution>> target;
+      Source src;
+      if (p.group() != null) {
+        target = byGroup.computeIfAbsent(p.group(), k -> new HashMap<>());
+        src = Source.group(p.group(), fleet.priorityOf(p.group().namespace()));
+      } else {
+        target = byHost.computeIfAbsent(p.host(), k -> new HashMap<>());
+        src = Source.host(p.host());
+      }
+      for (Policy.Entry e : p.entries()) {
+        target.computeIfAbsent(e.section(), k -> new ArrayList<>())
+            .add(new Contribution(src, e.section(), e.name(), e.value(), e.strategy(), p.source(), e.pointer()));
+      }
+    }
+  }
+
+  private void addDefault(Contribution c) {
+    defaults.computeIfAbsent(c.section(), k -> new ArrayList<>()).add(c);
+  }
+
+  /** Each field of a flat map (provider metadata, labels) is its own entry. */
+  private static void addFields(Map<String, List<Contribution>> into, Source src, String section, JsonNode fields,
+      SourceRef ref, String pointer) {
+    fields.fields().forEachRemaining(f -> into.computeIfAbsent(section, k -> new ArrayList<>())
+        .add(new Contribution(src, section, f.getKey(), f.getValue(), Strategy.OVERRIDE, ref, pointer + "/" + f.getKey())));
+  }
+
+  private record ConflictKey(Contribution a, Contribution b, String path) {}
+
+  private void reportConflicts(List<ResolvedHost> hosts) {
+    Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
+    for (ResolvedHost h : hosts) {
+      h.sections().forEach((section, r) -> {
+        for (ResolvedSection.Conflict c : r.conflicts()) {
+          affected.computeIfAbsent(new ConflictKey(c.a(), c.b(), section + "." + c.path()), k -> new TreeSet<>())
+              .add(h.name());
+        }
+      });
+    }
+    affected.forEach((k, names) -> {
+      String sub = k.path().substring(k.path().indexOf('.') + 1 + k.a().entry().length());
+      sub = sub.startsWith(".") ? sub.substring(1) : sub;
+      JsonNode va = EntryResolver.leaves(k.a().value(), "").get(sub);
+      JsonNode vb = EntryResolver.leaves(k.b().value(), "").get(sub);
+      diagnostics.error(k.a().positionOf(sub), "conflicting values for '" + k.path() + "': "
+              + show(va) + " from " + k.a().source().label() + " and " + show(vb) + " from "
+              + k.b().source().label() + " have equal rank " + hostsPhrase(names),
+          new Note(k.b().positionOf(sub), "the other value is set here; make one group more specific"
+              + " (a child group or a stronger namespace) or set the value on the host"));
+    });
+  }
+
+  private record CollisionKey(Contribution a, Contribution b, int port, String first, String second) {}
+
+  private void reportPortCollisions(List<ResolvedHost> hosts) {
+    Map<CollisionKey, TreeSet<String>> affected = new LinkedHashMap<>();
+    for (ResolvedHost h : hosts) {
+      Map<Integer, String> byPort = new TreeMap<>();
+      for (String exporter : fleet.exporters().keySet()) {
+        if (!h.runs(exporter)) continue;
+        int port = h.port(exporter);
+        String other = byPort.putIfAbsent(port, exporter);
+        if (other == null) continue;
+        var prov = h.sections().get(EXPORTERS).provenance();
+        affected.computeIfAbsent(new CollisionKey(prov.get(exporter + ".port").from(), prov.get(other + ".port").from(),
+            port, other, exporter), k -> new TreeSet<>()).add(h.name());
+      }
+    }
+    affected.forEach((k, names) -> diagnostics.error(k.a().positionOf("port"),
+        "port " + k.port() + " of exporter '" + k.second() + "' collides with exporter '" + k.first() + "' "
+            + hostsPhrase(names),
+        new Note(k.b().positionOf("port"), "'" + k.first() + "' gets port " + k.port() + " here")));
+  }
+
+  static String hostsPhrase(Set<String> names) {
+    if (names.size() == 1) return "on host " + names.iterator().next();
+    List<String> some = new ArrayList<>(names).subList(0, Math.min(3, names.size()));
+    return "on " + names.size() + " hosts (" + String.join(", ", some) + (names.size() > 3 ? ", ..." : "") + ")";
+  }
+
+  static String show(JsonNode v) {
+    if (v == null) return "(unset)";
+    return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
+  }
+}

@@ -1,0 +1,284 @@
+package dev.anvil.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anvil.diag.Diagnostic.Note;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.load.Declarations;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Fleet;
+import dev.anvil.model.Group;
+import dev.anvil.model.GroupName;
+import dev.anvil.model.Host;
+import dev.anvil.model.Namespace;
+import dev.anvil.model.Policy;
+import dev.anvil.model.PrometheusSettings;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Checks what a schema cannot: names are unique, every reference names something declared, and
+ * values fit the things they refer to. Builds the {@link Fleet} from what passed.
+ */
+public final class ReferenceChecker {
+  /** Target labels the emitters set themselves; user labels may not use them. */
+  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider");
+  /** Parameters every alert entry accepts besides its rule's defaults. */
+  static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled");
+
+  private final Diagnostics diagnostics;
+  private final Set<String> broken = new HashSet<>();
+
+  public ReferenceChecker(Diagnostics diagnostics) {
+    this.diagnostics = diagnostics;
+  }
+
+  public Fleet check(Declarations d) {
+    Map<String, Namespace> namespaces = namespaces(d.namespaces());
+    TreeMap<GroupName, Group> groups = groups(d.groups(), namespaces);
+    Set<GroupName> known = knownGroups(groups);
+    Map<String, Host> hosts = hosts(d.hosts(), known);
+    TreeMap<String, Exporter> exporters = exporters(d.exporters());
+    Map<String, AlertRule> rules = alertRules(d.alertRules(), exporters);
+    List<Policy> policies = new ArrayList<>();
+    for (Policy p : d.policies()) {
+      if (checkPolicy(p, known, hosts, exporters, rules, namespaces)) policies.add(p);
+    }
+    for (Host h : hosts.values()) checkLabels(h.labels(), h.source(), "/labels", namespaces);
+    PrometheusSettings prometheus = PrometheusSettings.defaults();
+    for (PrometheusSettings s : d.prometheus()) {
+      if (prometheus.source().startLine() != 0) {
+        diagnostics.error(s.source().at(""), "duplicate Prometheus settings",
+            new Note(prometheus.source().at(""), "first declared here"));
+      } else {
+        prometheus = s;
+      }
+    }
+    // broken declarations are left out, so that resolution can still run and report its own errors
+    List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
+    return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
+        List.copyOf(rules.values()), prometheus);
+  }
+
+  private Map<String, Namespace> namespaces(List<Namespace> declared) {
+    Map<String, Namespace> out = new TreeMap<>();
+    for (Namespace n : Namespace.defaults()) out.put(n.name(), n);
+    Map<String, Namespace> seen = new HashMap<>();
+    for (Namespace n : declared) {
+      Namespace first = seen.putIfAbsent(n.name(), n);
+      if (first != null) {
+        diagnostics.error(n.source().at("/name"), "duplicate namespace '" + n.name() + "'",
+            new Note(first.source().at("/name"), "first declared here"));
+      } else {
+        out.put(n.name(), n);
+      }
+    }
+    return out;
+  }
+
+  private TreeMap<GroupName, Group> groups(List<Group> declared, Map<String, Namespace> namespaces) {
+    TreeMap<GroupName, Group> out = new TreeMap<>();
+    for (Group g : declared) {
+      if (!namespaces.containsKey(g.name().namespace())) {
+        diagnostics.error(g.source().at("/name"), "unknown namespace '" + g.name().namespace() + "' in group '"
+            + g.name() + "' (known: " + String.join(", ", namespaces.keySet()) + ")");
+        continue;
+      }
+      Group first = out.putIfAbsent(g.name(), g);
+      if (first != null) {
+        diagnostics.error(g.source().at("/name"), "duplicate group '" + g.name() + "'",
+            new Note(first.source().at("/name"), "first declared here"));
+      }
+      boolean infra = g.name().namespace().equals(Namespace.INFRASTRUCTURE);
+      if (infra && g.select() != null) {
+        diagnostics.error(g.source().keyAt("/select"), "infrastructure group '" + g.name()
+            + "' cannot select members by rule: a host's infrastructure group is its primary_group");
+      }
+      if (!infra && g.provider() != null) {
+        diagnostics.error(g.source().keyAt("/provider"), "only infrastructure groups carry provider metadata");
+      }
+    }
+    return out;
+  }
+
+  /** Declared groups and all their ancestors: a path's prefixes exist implicitly, like directories. */
+  private static Set<GroupName> knownGroups(Map<GroupName, Group> groups) {
+    Set<GroupName> known = new HashSet<>();
+    for (GroupName g : groups.keySet()) known.addAll(g.selfAndAncestors());
+    return known;
+  }
+
+  private Map<String, Host> hosts(List<Host> declared, Set<GroupName> known) {
+    Map<String, Host> out = new TreeMap<>();
+    for (Host h : declared) {
+      Host first = out.putIfAbsent(h.name(), h);
+      if (first != null) {
+        diagnostics.error(h.source().at("/name"), "duplicate host '" + h.name() + "'",
+            new Note(first.source().at("/name"), "first declared here"));
+        continue;
+      }
+      boolean ok = true;
+      GroupName primary = h.primaryGroup();
+      if (!primary.namespace().equals(Namespace.INFRASTRUCTURE)) {
+        diagnostics.error(h.source().at("/primary_group"), "primary_group must be an infrastructure group, not '"
+            + primary + "'");
+        ok = false;
+      } else if (!known.contains(primary)) {
+        diagnostics.error(h.source().at("/primary_group"), "unknown group '" + primary + "'" + suggest(primary, known));
+        ok = false;
+      }
+      for (int i = 0; i < h.groups().size(); i++) {
+        GroupName g = h.groups().get(i);
+        if (g.namespace().equals(Namespace.INFRASTRUCTURE)) {
+          diagnostics.error(h.source().at("/groups/" + i), "'" + g + "': a host belongs to one infrastructure"
+              + " group, its primary_group");
+          ok = false;
+        } else if (!known.contains(g)) {
+          diagnostics.error(h.source().at("/groups/" + i), "unknown group '" + g + "'" + suggest(g, known));
+          ok = false;
+        }
+      }
+      if (!ok) broken.add(h.name());
+    }
+    return out;
+  }
+
+  private TreeMap<String, Exporter> exporters(List<Exporter> declared) {
+    TreeMap<String, Exporter> out = new TreeMap<>();
+    Map<String, Exporter> jobs = new HashMap<>();
+    for (Exporter e : declared) {
+      Exporter first = out.putIfAbsent(e.name(), e);
+      if (first != null) {
+        diagnostics.error(e.source().at("/name"), "duplicate exporter '" + e.name() + "'",
+            new Note(first.source().at("/name"), "first declared here"));
+        continue;
+      }
+      Exporter sameJob = jobs.putIfAbsent(e.job(), e);
+      if (sameJob != null) {
+        diagnostics.error(e.source().at("/job"), "job '" + e.job() + "' is already used by exporter '"
+            + sameJob.name() + "'", new Note(sameJob.source().at("/job"), "used here"));
+      }
+    }
+    return out;
+  }
+
+  private Map<String, AlertRule> alertRules(List<AlertRule> declared, Map<String, Exporter> exporters) {
+    Map<String, AlertRule> out = new LinkedHashMap<>();
+    List<AlertRule> sorted = new ArrayList<>(declared);
+    sorted.sort(Comparator.comparing(AlertRule::family).thenComparing(AlertRule::name));
+    for (AlertRule r : sorted) {
+      AlertRule first = out.putIfAbsent(r.name(), r);
+      if (first != null) {
+        diagnostics.error(r.source().at("/name"), "duplicate alert rule '" + r.name() + "'",
+            new Note(first.source().at("/name"), "first declared here"));
+      }
+      if (!exporters.containsKey(r.exporter())) {
+        diagnostics.error(r.source().at("/exporter"), "unknown exporter '" + r.exporter() + "' (known: "
+            + String.join(", ", exporters.keySet()) + ")");
+      }
+    }
+    return out;
+  }
+
+  /** Reports problems of a policy; returns whether it is sound enough to resolve. */
+  private boolean checkPolicy(Policy p, Set<GroupName> known, Map<String, Host> hosts,
+      Map<String, Exporter> exporters, Map<String, AlertRule> rules, Map<String, Namespace> namespaces) {
+    int before = diagnostics.errorCount();
+    if ((p.group() == null) == (p.host() == null)) {
+      diagnostics.error(p.source().at(""), "a policy targets exactly one of 'group' or 'host'");
+    } else if (p.group() != null && !known.contains(p.group())) {
+      diagnostics.error(p.source().at("/group"), "unknown group '" + p.group() + "'" + suggest(p.group(), known));
+    } else if (p.host() != null && !hosts.containsKey(p.host())) {
+      diagnostics.error(p.source().at("/host"), "unknown host '" + p.host() + "'" + suggest(p.host(), hosts.keySet()));
+    }
+    for (Policy.Entry e : p.entries()) {
+      switch (e.section()) {
+        case "exporters" -> {
+          if (!exporters.containsKey(e.name())) {
+            diagnostics.error(p.source().keyAt(e.pointer()), "unknown exporter '" + e.name() + "' (known: "
+                + String.join(", ", exporters.keySet()) + ")");
+          }
+        }
+        case "alerts" -> checkAlertEntry(p, e, rules);
+        case "labels" -> checkLabel(e.name(), p.source(), e.pointer(), namespaces);
+        default -> { }
+      }
+    }
+    return diagnostics.errorCount() == before;
+  }
+
+  private void checkAlertEntry(Policy p, Policy.Entry e, Map<String, AlertRule> rules) {
+    AlertRule rule = rules.get(e.name());
+    if (rule == null) {
+      diagnostics.error(p.source().keyAt(e.pointer()), "unknown alert '" + e.name() + "'"
+          + suggest(e.name(), rules.keySet()));
+      return;
+    }
+    if (rule.fleetWide()) {
+      diagnostics.error(p.source().keyAt(e.pointer()), "alert '" + e.name()
+          + "' is fleet-wide (scope: fleet); set its parameters in " + rule.source().file());
+      return;
+    }
+    e.value().fieldNames().forEachRemaining(param -> {
+      if (!rule.defaults().has(param) && !COMMON_ALERT_PARAMS.contains(param)) {
+        Set<String> allowed = new TreeSet<>(COMMON_ALERT_PARAMS);
+        rule.defaults().fieldNames().forEachRemaining(allowed::add);
+        diagnostics.error(p.source().keyAt(e.pointer() + "/" + param), "alert '" + e.name()
+            + "' has no parameter '" + param + "' (it has: " + String.join(", ", allowed) + ")");
+      }
+    });
+  }
+
+  private void checkLabels(Map<String, String> labels, dev.anvil.load.SourceRef src, String pointer,
+      Map<String, Namespace> namespaces) {
+    for (String name : labels.keySet()) checkLabel(name, src, pointer + "/" + name, namespaces);
+  }
+
+  private void checkLabel(String name, dev.anvil.load.SourceRef src, String pointer, Map<String, Namespace> namespaces) {
+    if (RESERVED_LABELS.contains(name) || namespaces.containsKey(name) || name.startsWith("__")
+        || name.startsWith("anvil_")) {
+      diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
+          + " (namespace labels, instance, job, host, provider, anvil_*)");
+    }
+  }
+
+  private static String suggest(Object wanted, Set<?> known) {
+    String w = wanted.toString();
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Object k : known) {
+      int d = distance(w, k.toString());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k.toString();
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, w.length() / 4) ? "; did you mean '" + best + "'?" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+}

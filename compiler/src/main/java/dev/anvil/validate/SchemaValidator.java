@@ -1,0 +1,174 @@
+package dev.anvil.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.load.Document;
+import dev.anvil.load.SourceRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checks each document's envelope ({@code apiVersion}, {@code kind}) and validates it against the
+ * JSON Schema of its kind — the same files as in the repo's {@code schema/} folder.
+ */
+public final class SchemaValidator {
+  public static final String API_VERSION = "anvil.dev/v1";
+
+  /** kind → schema file base name. */
+  public static final Map<String, String> KINDS = Map.of(
+      "Namespace", "namespace",
+      "Group", "group",
+      "Host", "host",
+      "Policy", "policy",
+      "Exporter", "exporter",
+      "AlertRule", "alert-rule",
+      "Prometheus", "prometheus");
+
+  private final Map<String, JsonSchema> schemas = new TreeMap<>();
+  private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
+
+  public SchemaValidator() {
+    ObjectMapper json = new ObjectMapper();
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+        .pathType(PathType.JSON_POINTER)
+        .formatAssertionsEnabled(true)
+        .build();
+    for (var e : KINDS.entrySet()) {
+      String resource = "/dev/anvil/schema/" + e.getValue() + ".schema.json";
+      try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
+        if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
+        JsonNode tree = json.readTree(in);
+        schemaTrees.put(e.getKey(), tree);
+        schemas.put(e.getKey(), factory.getSchema(tree, config));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+  }
+
+  /** Returns true when the document is valid; otherwise reports every problem found in it. */
+  public boolean validate(Document doc, Diagnostics diagnostics) {
+    JsonNode root = doc.root();
+    SourceRef src = doc.ref();
+    if (!root.isObject()) {
+      diagnostics.error(src.at(""), "expected a mapping with 'apiVersion' and 'kind', found " + describe(root));
+      return false;
+    }
+    JsonNode api = root.get("apiVersion");
+    JsonNode kind = root.get("kind");
+    boolean ok = true;
+    if (api == null) {
+      diagnostics.error(src.at(""), "missing 'apiVersion' (expected '" + API_VERSION + "')");
+      ok = false;
+    } else if (!API_VERSION.equals(api.asText())) {
+      diagnostics.error(src.at("/apiVersion"), "unsupported apiVersion '" + api.asText() + "' (expected '" + API_VERSION + "')");
+      ok = false;
+    }
+    if (kind == null) {
+      diagnostics.error(src.at(""), "missing 'kind' (one of " + String.join(", ", new TreeMap<>(KINDS).keySet()) + ")");
+      return false;
+    }
+    JsonSchema schema = schemas.get(kind.asText());
+    if (schema == null) {
+      diagnostics.error(src.at("/kind"), "unknown kind '" + kind.asText() + "' (expected one of "
+          + String.join(", ", new TreeMap<>(KINDS).keySet()) + ")");
+      return false;
+    }
+    if (!ok) return false;
+    List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
+    messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
+        .thenComparing(ValidationMessage::getMessage));
+    for (ValidationMessage m : messages) report(kind.asText(), src, m, diagnostics);
+    return messages.isEmpty();
+  }
+
+  private void report(String kind, SourceRef src, ValidationMessage m, Diagnostics diagnostics) {
+    String at = m.getInstanceLocation().toString();
+    String field = dotted(at);
+    switch (m.getType()) {
+      case "additionalProperties" -> {
+        String child = at + "/" + escape(m.getProperty());
+        String allowed = allowedProperties(kind, m);
+        diagnostics.error(src.keyAt(child), "unknown property '" + m.getProperty() + "'"
+            + (field.isEmpty() ? "" : " in '" + field + "'") + allowed);
+      }
+      case "required" -> diagnostics.error(src.keyAt(at), "missing required property '" + m.getProperty() + "'"
+          + (field.isEmpty() ? "" : " in '" + field + "'"));
+      case "pattern", "format" -> {
+        String description = m.getSchemaNode() == null ? null : siblingDescription(kind, m);
+        diagnostics.error(src.at(at), "invalid value " + quote(m.getInstanceNode()) + " for '" + field + "'"
+            + (description != null ? ": " + description : " (" + m.getError() + ")"));
+      }
+      case "enum", "const" -> diagnostics.error(src.at(at), "invalid value " + quote(m.getInstanceNode())
+          + " for '" + field + "': " + m.getError());
+      default -> diagnostics.error(src.at(at), (field.isEmpty() ? "" : "'" + field + "': ") + m.getError());
+    }
+  }
+
+  /** "expected one of ..." from the properties next to the failing additionalProperties. */
+  private String allowedProperties(String kind, ValidationMessage m) {
+    JsonNode parent = parentSchemaNode(kind, m);
+    if (parent == null || !parent.has("properties")) return "";
+    List<String> names = new ArrayList<>();
+    parent.get("properties").fieldNames().forEachRemaining(names::add);
+    names.sort(null);
+    return " (expected one of: " + String.join(", ", names) + ")";
+  }
+
+  private String siblingDescription(String kind, ValidationMessage m) {
+    JsonNode parent = parentSchemaNode(kind, m);
+    JsonNode d = parent == null ? null : parent.get("description");
+    return d == null ? null : d.asText();
+  }
+
+  private JsonNode parentSchemaNode(String kind, ValidationMessage m) {
+    String fragment = m.getSchemaLocation().getFragment().toString();
+    int slash = fragment.lastIndexOf('/');
+    if (slash < 0) return null;
+    String parentPointer = fragment.substring(0, slash);
+    if (parentPointer.startsWith("#")) parentPointer = parentPointer.substring(1);
+    JsonNode node = schemaTrees.get(kind).at(parentPointer);
+    return node.isMissingNode() ? null : node;
+  }
+
+  static String dotted(String pointer) {
+    if (pointer.isEmpty() || pointer.equals("/")) return "";
+    StringBuilder sb = new StringBuilder();
+    for (String part : pointer.substring(1).split("/")) {
+      String token = part.replace("~1", "/").replace("~0", "~");
+      if (!token.isEmpty() && token.chars().allMatch(Character::isDigit)) sb.append('[').append(token).append(']');
+      else sb.append(sb.length() == 0 ? "" : ".").append(token);
+    }
+    return sb.toString();
+  }
+
+  private static String escape(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static String quote(JsonNode v) {
+    if (v == null) return "";
+    return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
+  }
+
+  private static String describe(JsonNode n) {
+    if (n.isArray()) return "a list";
+    if (n.isTextual()) return "a string";
+    if (n.isNumber()) return "a number";
+    return n.getNodeType().toString().toLowerCase();
+  }
+}
