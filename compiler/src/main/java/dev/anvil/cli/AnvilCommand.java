@@ -40,6 +40,7 @@ public final class AnvilCommand implements Runnable {
     CommandLine cli = new CommandLine(new AnvilCommand());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExitCodeExceptionMapper(e -> INTERNAL);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       err.println("anvil: internal error: " + e);

@@ -72,11 +72,26 @@ final class EntryResolver {
         Contribution b = cs.get(j);
         if (Source.compare(a.source(), b.source()) != 0) continue;
         String differing = firstDifference(a, b);
-        if (differing != null) {
+        if (differing != null && !decidedAbove(cs, a, b, differing)) {
           out.add(new ResolvedSection.Conflict(a, b, differing.isEmpty() ? entry : entry + "." + differing, differing));
         }
       }
     }
+  }
+
+  /**
+   * True when a source stronger than both sides settles the contested key — an override of the
+   * whole entry, or a scalar at that key — so the disagreement cannot reach the effective value.
+   * This is what makes "set it on the host" a fix for a conflict between two groups.
+   */
+  private static boolean decidedAbove(List<Contribution> cs, Contribution a, Contribution b, String path) {
+    for (Contribution c : cs) {
+      if (Source.compare(c.source(), a.source()) <= 0 || Source.compare(c.source(), b.source()) <= 0) continue;
+      if (c.strategy() == Strategy.OVERRIDE) return true;
+      JsonNode v = leaves(c.value(), "").get(path);
+      if (v != null && !v.isArray()) return true;
+    }
+    return false;
   }
 
   /**

@@ -155,20 +155,21 @@ public final class PrometheusEmitter implements Emitter {
         boolean anyHost = resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule));
         if (anyHost) {
           SortedMap<String, String> params = AlertClasses.params(rule, null, false);
-          addRule(byFamily, rule, template, params, selectorJob, job, by, diagnostics);
+          addRule(byFamily, rule, template, params, selectorJob, null, job, by, diagnostics);
         }
         continue;
       }
       for (var cls : classes.get(rule).entrySet()) {
         String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + promString(cls.getKey());
-        addRule(byFamily, rule, template, cls.getValue(), selector, job, by, diagnostics);
+        addRule(byFamily, rule, template, cls.getValue(), selector, cls.getKey(), job, by, diagnostics);
       }
     }
     return byFamily;
   }
 
   private static void addRule(Map<String, List<Map<String, Object>>> byFamily, AlertRule rule, Mustache template,
-      SortedMap<String, String> params, String selector, String job, Set<String> by, Diagnostics diagnostics) {
+      SortedMap<String, String> params, String selector, String classValue, String job, Set<String> by,
+      Diagnostics diagnostics) {
     Map<String, Object> scope = new HashMap<>(params);
     scope.put("selector", selector);
     scope.put("job", job);
@@ -192,7 +193,10 @@ public final class PrometheusEmitter implements Emitter {
     @SuppressWarnings("unchecked")
     Map<String, Object> labels = new TreeMap<>((Map<String, Object>) parsed.getOrDefault("labels", Map.of()));
     labels.put("severity", params.get("severity"));
+    // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied
+    if (classValue != null) labels.put(AlertClasses.labelName(rule), classValue);
     parsed.put("labels", labels);
+    parsed.put("expr", Output.block(String.valueOf(parsed.get("expr"))));
     byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);
   }
 
