@@ -41,7 +41,12 @@ public final class AnvilCommand implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExitCodeExceptionMapper(e -> INTERNAL);
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("anvil: " + e.getMessage());
+      err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return USAGE;
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       err.println("anvil: internal error: " + e);
       err.println("This is a bug in anvil; please report it with the input that caused it.");

@@ -198,8 +198,13 @@ public final class Resolver {
         String other = byPort.putIfAbsent(port, exporter);
         if (other == null) continue;
         var prov = h.sections().get(EXPORTERS).provenance();
-        affected.computeIfAbsent(new CollisionKey(prov.get(exporter + ".port").from(), prov.get(other + ".port").from(),
-            port, other, exporter), k -> new TreeSet<>()).add(h.name());
+        Contribution mine = prov.get(exporter + ".port").from();
+        Contribution theirs = prov.get(other + ".port").from();
+        // point at the policy that made the ports meet, not at an exporter's default
+        CollisionKey key = mine.source().kind() == Source.Kind.DEFAULT && theirs.source().kind() != Source.Kind.DEFAULT
+            ? new CollisionKey(theirs, mine, port, exporter, other)
+            : new CollisionKey(mine, theirs, port, other, exporter);
+        affected.computeIfAbsent(key, k -> new TreeSet<>()).add(h.name());
       }
     }
     affected.forEach((k, names) -> diagnostics.error(k.a().positionOf("port"),

@@ -1,0 +1,169 @@
+package dev.anvil;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.anvil.cli.AnvilCommand;
+import dev.anvil.emit.OutputFile;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.approvaltests.Approvals;
+import org.approvaltests.core.ApprovalFailureReporter;
+import org.approvaltests.core.Options;
+import org.approvaltests.namer.ApprovalNamer;
+import org.approvaltests.reporters.AutoApproveReporter;
+
+/** Shared test helpers: repo paths, running the CLI in-process, approvals under test/, real tools. */
+public final class TestSupport {
+  private TestSupport() {}
+
+  /** The repository root (the example fleet), whatever directory the tests run from. */
+  public static Path repoRoot() {
+    String p = System.getProperty("anvil.repoRoot");
+    return (p != null ? Path.of(p) : Path.of("..")).toAbsolutePath().normalize();
+  }
+
+  public static Path testDir(String sub) {
+    return repoRoot().resolve("test").resolve(sub);
+  }
+
+  public record Run(int exit, String out, String err) {}
+
+  public static Run anvil(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = AnvilCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** Every output file under a `=== path ===` header: one approved file per case, reviewed like code. */
+  public static String render(List<OutputFile> files) {
+    StringBuilder sb = new StringBuilder();
+    for (OutputFile f : files) sb.append("=== ").append(f.path()).append(" ===\n").append(f.content());
+    return sb.toString();
+  }
+
+  /** Approves {@code text} against {@code dir/name.approved.txt}. ANVIL_APPROVE=1 accepts new output. */
+  public static void verify(Path dir, String name, String text) {
+    ApprovalFailureReporter reporter = "1".equals(System.getenv("ANVIL_APPROVE")) ? new AutoApproveReporter()
+        : new DiffReporter();
+    Approvals.verify(text, new Options(reporter).forFile().withNamer(new FixedNamer(dir, name)));
+  }
+
+  /** Prints the first differing lines, so a CI log says what changed. */
+  static final class DiffReporter implements ApprovalFailureReporter {
+    @Override
+    public boolean report(String received, String approved) {
+      try {
+        List<String> r = Files.readAllLines(Path.of(received));
+        List<String> a = Files.exists(Path.of(approved)) ? Files.readAllLines(Path.of(approved)) : List.of();
+        System.err.println("approval failed: " + approved + " (received: " + received + ")");
+        int shown = 0;
+        for (int i = 0; i < Math.max(r.size(), a.size()) && shown < 30; i++) {
+          String ra = i < r.size() ? r.get(i) : "<end>";
+          String aa = i < a.size() ? a.get(i) : "<end>";
+          if (!ra.equals(aa)) {
+            System.err.println("  line " + (i + 1) + "\n    approved: " + aa + "\n    received: " + ra);
+            shown++;
+          }
+        }
+        System.err.println("review the change; accept with ANVIL_APPROVE=1 mvn test");
+      } catch (IOException e) {
+        System.err.println("approval failed: " + e);
+      }
+      return true;
+    }
+  }
+
+  static final class FixedNamer implements ApprovalNamer {
+    private final Path dir;
+    private final String name;
+
+    FixedNamer(Path dir, String name) {
+      this.dir = dir;
+      this.name = name;
+    }
+
+    @Override
+    public File getApprovedFile(String ext) {
+      return dir.resolve(name + ".approved" + ext).toFile();
+    }
+
+    @Override
+    public File getReceivedFile(String ext) {
+      return dir.resolve(name + ".received" + ext).toFile();
+    }
+
+    @Override
+    public ApprovalNamer addAdditionalInformation(String info) {
+      return this;
+    }
+
+    @Override
+    public String getAdditionalInformation() {
+      return "";
+    }
+
+    @Override
+    public String getApprovalName() {
+      return name;
+    }
+
+    @Override
+    public String getSourceFilePath() {
+      return dir.toString() + File.separator;
+    }
+  }
+
+  /** Every regular file below {@code dir} with its bytes, for byte-identical comparisons. */
+  public static TreeMap<String, String> snapshot(Path dir) throws IOException {
+    TreeMap<String, String> out = new TreeMap<>();
+    if (!Files.exists(dir)) return out;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+        out.put(dir.relativize(p).toString(), new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+      }
+    }
+    return out;
+  }
+
+  /** A real tool from a Debian package; fails loudly (never skips) when it is not installed. */
+  public static String tool(String name, String debianPackage) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
+    }
+    fail("'" + name + "' is not installed: install the Debian package '" + debianPackage
+        + "' (.ci/run does: apt-get install " + debianPackage + ")");
+    return null;
+  }
+
+  public record ToolResult(int exit, String output) {}
+
+  public static ToolResult exec(Path cwd, String... command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("timed out: " + String.join(" ", command));
+    }
+    return new ToolResult(p.exitValue(), output);
+  }
+
+  public static List<Path> subdirectories(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(Files::isDirectory).sorted().forEach(out::add);
+    }
+    return out;
+  }
+}
