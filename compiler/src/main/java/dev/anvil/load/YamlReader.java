@@ -191,7 +191,10 @@ public final class YamlReader {
 
     private JsonNode alias(String name) throws YamlError {
       JsonNode target = anchors.get(name);
-      if (target == null) throw new YamlError(here(), "unknown YAML alias '*" + name + "'");
+      if (target == null) {
+        throw new YamlError(here(), "unknown YAML alias '*" + name + "' (anchors work on maps and lists only,"
+            + " not on single values)");
+      }
       lastSize = anchorSizes.getOrDefault(name, 1);
       expanded += lastSize;
       if (expanded > MAX_ALIAS_EXPANSION) {

@@ -1,0 +1,70 @@
+package dev.anvil.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.anvil.diag.Diagnostics;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YamlReaderTest {
+  static List<Document> read(String text, Diagnostics d) {
+    return YamlReader.read(new SourceFile("f.yaml", text), d);
+  }
+
+  @Test
+  void aliasesExpandToTheAnchoredValueNotToItsName() {
+    Diagnostics d = new Diagnostics();
+    List<Document> docs = read("a: &x [1, 2]\nb: *x\nm: &m {k: v}\nn: *m\n", d);
+    assertTrue(!d.hasErrors(), d.all().toString());
+    assertEquals("[1,2]", docs.get(0).root().get("b").toString());
+    assertEquals("{\"k\":\"v\"}", docs.get(0).root().get("n").toString());
+  }
+
+  @Test
+  void anAliasOfAScalarIsAnErrorNotTheAliasName() {
+    // Jackson reports no anchor on scalars and turns "*s" into the string "s"; we refuse instead
+    Diagnostics d = new Diagnostics();
+    read("c: &s hello\nd: *s\n", d);
+    assertEquals("f.yaml:2:4", d.all().get(0).position().toString());
+    assertTrue(d.all().get(0).message().contains("anchors work on maps and lists only"));
+  }
+
+  @Test
+  void anAliasBombIsAnErrorNotAnExponentialTree() {
+    StringBuilder y = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (char c = 'b'; c <= 'h'; c++) {
+      char prev = (char) (c - 1);
+      y.append(c).append(": &").append(c).append(" [").append(("*" + prev + ", ").repeat(9)).append('*').append(prev)
+          .append("]\n");
+    }
+    Diagnostics d = new Diagnostics();
+    assertTrue(read(y.toString(), d).isEmpty());
+    assertTrue(d.all().get(0).message().contains("alias bomb"), d.all().toString());
+  }
+
+  @Test
+  void mergeKeysAndDuplicateKeysAreRejectedWithPositions() {
+    Diagnostics d = new Diagnostics();
+    read("base: &b {x: 1}\nthing:\n  <<: *b\n", d);
+    assertEquals("f.yaml:3:3", d.all().get(0).position().toString());
+    assertTrue(d.all().get(0).message().contains("merge keys"));
+
+    Diagnostics dup = new Diagnostics();
+    read("name: a\nport: 1\nname: b\n", dup);
+    assertEquals(1, dup.all().size());
+    assertTrue(dup.all().get(0).message().startsWith("duplicate key 'name'"), dup.all().toString());
+    assertEquals(3, dup.all().get(0).position().line());
+  }
+
+  @Test
+  void positionsOfEveryDocumentAreFoundByPointer() {
+    SourceFile f = new SourceFile("f.yaml", "kind: A\n---\nkind: B\nspec:\n  items:\n    - x\n    - {name: y}\n");
+    List<Document> docs = YamlReader.read(f, new Diagnostics());
+    assertEquals(2, docs.size());
+    SourceRef second = docs.get(1).ref();
+    assertEquals("f.yaml:7:14", second.at("/spec/items/1/name").toString());
+    assertEquals("f.yaml:7:8", second.keyAt("/spec/items/1/name").toString());
+    assertEquals("f.yaml:5:3", second.keyAt("/spec/items/7").toString(), "a missing index lands on its parent");
+  }
+}
