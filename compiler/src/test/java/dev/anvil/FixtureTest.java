@@ -1,0 +1,33 @@
+package dev.anvil;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.anvil.Compiler.Compilation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Small focused config repos under test/fixtures: approved output, accepted by promtool. */
+class FixtureTest {
+  static List<Path> fixtures() throws IOException {
+    return TestSupport.subdirectories(TestSupport.testDir("fixtures"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void outputIsApprovedAndValid(Path fixture, @TempDir Path tmp) throws Exception {
+    Compilation c = Compiler.compile(fixture);
+    assertTrue(c.ok(), () -> c.diagnostics().all().toString());
+    TestSupport.verify(fixture, "output", TestSupport.render(c.files()));
+
+    String promtool = TestSupport.tool("promtool", "prometheus");
+    Path out = tmp.resolve("out");
+    assertEquals(0, TestSupport.anvil("-C", fixture.toString(), "compile", "--out", out.toString()).exit());
+    var r = TestSupport.exec(out.resolve("prometheus"), promtool, "check", "config", "prometheus.yml");
+    assertEquals(0, r.exit(), r.output());
+  }
+}
