@@ -5,6 +5,7 @@ import dev.anvil.diag.Position;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.prometheus.PrometheusEmitter;
+import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
 import dev.anvil.load.ModelMapper;
 import dev.anvil.load.SourceFile;
@@ -65,10 +66,32 @@ public final class Compiler {
 
   /** Compiles the given source files (from disk, or from a Git tree). */
   public static Compilation compile(List<SourceFile> sources) {
+    Timings t = new Timings();
     Diagnostics diagnostics = new Diagnostics();
     SchemaValidator validator = validator();
+    t.phase("schemas");
 
-    // load and validate each file independently: in parallel, results kept in file order
+    Declarations declarations = load(sources, validator, diagnostics);
+    t.phase("load+validate");
+    Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
+    t.phase("references");
+    ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve();
+    t.phase("resolve");
+    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+
+    List<OutputFile> files = new ArrayList<>();
+    for (Emitter e : EMITTERS) files.addAll(e.emit(resolved, diagnostics));
+    files.sort(Comparator.comparing(OutputFile::path));
+    t.phase("emit");
+    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+    return new Compilation(sources, diagnostics, resolved, List.copyOf(files));
+  }
+
+  /**
+   * Parses and validates each file independently (in parallel, results in file order) and maps the
+   * valid documents to records. The document trees die when this returns: only records stay.
+   */
+  private static Declarations load(List<SourceFile> sources, SchemaValidator validator, Diagnostics diagnostics) {
     List<List<Document>> perFile = sources.parallelStream().map(file -> {
       List<Document> valid = new ArrayList<>();
       for (Document d : YamlReader.read(file, diagnostics)) {
@@ -78,16 +101,20 @@ public final class Compiler {
     }).toList();
     ModelMapper mapper = new ModelMapper();
     perFile.forEach(docs -> docs.forEach(mapper::add));
+    return mapper.result();
+  }
 
-    Fleet fleet = new ReferenceChecker(diagnostics).check(mapper.result());
-    ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve();
-    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+  /** Phase timings on stderr when ANVIL_TIMINGS=1: for tuning, not for users' logs. */
+  private static final class Timings {
+    private final boolean on = "1".equals(System.getenv("ANVIL_TIMINGS"));
+    private long last = System.nanoTime();
 
-    List<OutputFile> files = new ArrayList<>();
-    for (Emitter e : EMITTERS) files.addAll(e.emit(resolved, diagnostics));
-    files.sort(Comparator.comparing(OutputFile::path));
-    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
-    return new Compilation(sources, diagnostics, resolved, List.copyOf(files));
+    void phase(String name) {
+      if (!on) return;
+      long now = System.nanoTime();
+      System.err.printf("anvil: %-14s %6d ms%n", name, (now - last) / 1_000_000);
+      last = now;
+    }
   }
 
   private static synchronized SchemaValidator validator() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.yaml.snakeyaml.DumperOptions;
 
 /**
@@ -85,8 +86,20 @@ public final class Output {
     }
   }
 
-  public static ObjectMapper jsonMapper() {
-    return JSON;
+  /**
+   * A JSON array written one element per line: compact for large files (file_sd of 100k hosts), and
+   * a change to one element is a one-line diff.
+   */
+  public static OutputFile jsonLines(String path, List<?> elements) {
+    StringBuilder sb = new StringBuilder(elements.size() * 256).append("[\n");
+    try {
+      for (int i = 0; i < elements.size(); i++) {
+        sb.append(JSON.writeValueAsString(elements.get(i))).append(i + 1 < elements.size() ? ",\n" : "\n");
+      }
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new OutputFile(path, sb.append("]\n").toString());
   }
 
   public static JsonNode tree(Object value) {

@@ -158,11 +158,12 @@ public final class YamlReader {
       JsonToken t;
       while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
-        JsonLocation keyLoc = parser.currentTokenLocation();
         if (name.equals("<<")) {
-          throw new YamlError(position(keyLoc), "YAML merge keys ('<<') are not supported;"
+          throw new YamlError(here(), "YAML merge keys ('<<') are not supported;"
               + " share values through group policies instead");
         }
+        // locations cost an object per token: only taken when positions are wanted
+        JsonLocation keyLoc = trackPositions ? parser.currentTokenLocation() : null;
         JsonToken vt = parser.nextToken();
         PositionTree child = trackPositions ? tree(parser.currentTokenLocation(), keyLoc) : null;
         JsonNode v = value(vt, child);
@@ -179,8 +180,11 @@ public final class YamlReader {
       JsonToken t;
       while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
         if (t == null) throw new YamlError(here(), "unexpected end of YAML input");
-        JsonLocation loc = parser.currentTokenLocation();
-        PositionTree child = trackPositions ? tree(loc, loc) : null;
+        PositionTree child = null;
+        if (trackPositions) {
+          JsonLocation loc = parser.currentTokenLocation();
+          child = tree(loc, loc);
+        }
         JsonNode v = value(t, child);
         size[0] += lastSize;
         arr.add(v);

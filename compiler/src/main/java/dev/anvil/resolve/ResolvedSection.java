@@ -1,23 +1,70 @@
 package dev.anvil.resolve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * One section's effective entries for a set of hosts that see the same contributions.
- *
- * @param values entry name → effective value
- * @param provenance "entry.key.leaf" → where it came from
- * @param conflicts equal-rank contributions that disagree
+ * One section's effective entries, shared by every host that sees the same contributions. Compared
+ * by identity: equal hosts hold the same instance.
  */
-public record ResolvedSection(ObjectNode values, SortedMap<String, Provenance> provenance, List<Conflict> conflicts) {
+public final class ResolvedSection {
+  private final Map<String, Entry> entries;
+  private final ObjectNode values;
+  private final boolean hasConflicts;
+
+  ResolvedSection(Map<String, Entry> entries) {
+    this.entries = Collections.unmodifiableMap(entries);
+    this.values = JsonNodeFactory.instance.objectNode();
+    entries.forEach((name, e) -> values.set(name, e.value()));
+    this.hasConflicts = entries.values().stream().anyMatch(e -> !e.conflicts().isEmpty());
+  }
+
+  public boolean hasConflicts() {
+    return hasConflicts;
+  }
+
+  /**
+   * One entry's effective value, shared by every section that sees the same contributions to it.
+   *
+   * @param provenance "entry.key.leaf" → where it came from
+   * @param conflicts equal-rank contributions that disagree
+   */
+  public record Entry(JsonNode value, SortedMap<String, Provenance> provenance, List<Conflict> conflicts) {}
+
+  /** Two contributions of equal rank that set a key differently. */
+  public record Conflict(Contribution a, Contribution b, String path, String subPath) {}
+
+  /** Entry name → effective value. */
+  public ObjectNode values() {
+    return values;
+  }
 
   public JsonNode get(String entry) {
     return values.get(entry);
   }
 
-  /** Two contributions of equal rank that set a key differently. */
-  public record Conflict(Contribution a, Contribution b, String path, String subPath) {}
+  /** The shared resolution of one entry (identity is stable across hosts), or null. */
+  public Entry entry(String name) {
+    return entries.get(name);
+  }
+
+  /** "entry.leaf" → provenance, for explain (built on demand). */
+  public SortedMap<String, Provenance> provenance() {
+    SortedMap<String, Provenance> out = new TreeMap<>();
+    entries.values().forEach(e -> out.putAll(e.provenance()));
+    return out;
+  }
+
+  public List<Conflict> conflicts() {
+    List<Conflict> out = new ArrayList<>();
+    entries.values().forEach(e -> out.addAll(e.conflicts()));
+    return out;
+  }
 }

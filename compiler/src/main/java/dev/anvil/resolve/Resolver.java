@@ -46,7 +46,12 @@ public final class Resolver {
   private final Map<GroupName, Map<String, List<Contribution>>> byGroup = new HashMap<>();
   private final Map<String, Map<String, List<Contribution>>> byHost = new HashMap<>();
   private final List<Group> selectorGroups = new ArrayList<>();
-  private final Map<List<Contribution>, ResolvedSection> cache = new ConcurrentHashMap<>();
+  // Three caches make the cost grow with distinct combinations, not with hosts: contributions per
+  // membership set, sections per contribution list, and entries per contribution list (one entry's
+  // contributors repeat far more often than a whole section's).
+  private final Map<List<GroupName>, Map<String, List<Contribution>>> byMemberships = new ConcurrentHashMap<>();
+  private final Map<List<Contribution>, ResolvedSection> sections = new ConcurrentHashMap<>();
+  private final Map<List<Contribution>, ResolvedSection.Entry> entries = new ConcurrentHashMap<>();
 
   public Resolver(Fleet fleet, Diagnostics diagnostics) {
     this.fleet = fleet;
@@ -68,28 +73,50 @@ public final class Resolver {
     String provider = providerName(host);
     for (Group g : selectorGroups) if (g.select().matches(host, provider)) memberships.add(g.name());
 
+    List<GroupName> groups = List.copyOf(memberships);
+    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(groups, this::groupContributions);
+    Map<String, List<Contribution>> own = byHost.get(host.name());
+
+    Map<String, ResolvedSection> resolved = new LinkedHashMap<>();
+    for (String section : SECTIONS) {
+      List<Contribution> cs = fromGroups.get(section);
+      if (own != null && own.containsKey(section)) {
+        cs = new ArrayList<>(cs);
+        cs.addAll(own.get(section));
+        cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
+      }
+      resolved.put(section, sections.computeIfAbsent(cs, this::resolveSection));
+    }
+    return new ResolvedHost(host, groups, Collections.unmodifiableMap(resolved));
+  }
+
+  /** Defaults and the contributions of a membership set's groups and their ancestors, weakest first. */
+  private Map<String, List<Contribution>> groupContributions(List<GroupName> memberships) {
     Set<GroupName> all = new TreeSet<>();
     for (GroupName g : memberships) all.addAll(g.selfAndAncestors());
-
-    Map<String, ResolvedSection> sections = new LinkedHashMap<>();
+    Map<String, List<Contribution>> out = new HashMap<>();
     for (String section : SECTIONS) {
       List<Contribution> cs = new ArrayList<>(defaults.getOrDefault(section, List.of()));
       for (GroupName g : all) cs.addAll(byGroup.getOrDefault(g, Map.of()).getOrDefault(section, List.of()));
-      cs.addAll(byHost.getOrDefault(host.name(), Map.of()).getOrDefault(section, List.of()));
       cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
-      sections.put(section, cache.computeIfAbsent(cs, Resolver::resolveSection));
+      out.put(section, List.copyOf(cs));
     }
-    return new ResolvedHost(host, List.copyOf(memberships), Collections.unmodifiableMap(sections));
+    return out;
   }
 
-  private static ResolvedSection resolveSection(List<Contribution> weakestFirst) {
+  private ResolvedSection resolveSection(List<Contribution> weakestFirst) {
     Map<String, List<Contribution>> byEntry = new TreeMap<>();
     for (Contribution c : weakestFirst) byEntry.computeIfAbsent(c.entry(), k -> new ArrayList<>()).add(c);
-    ObjectNode values = JsonNodeFactory.instance.objectNode();
+    Map<String, ResolvedSection.Entry> resolved = new TreeMap<>();
+    byEntry.forEach((entry, cs) -> resolved.put(entry, entries.computeIfAbsent(cs, k -> resolveEntry(entry, k))));
+    return new ResolvedSection(resolved);
+  }
+
+  private static ResolvedSection.Entry resolveEntry(String entry, List<Contribution> weakestFirst) {
     TreeMap<String, Provenance> provenance = new TreeMap<>();
     List<ResolvedSection.Conflict> conflicts = new ArrayList<>();
-    byEntry.forEach((entry, cs) -> values.set(entry, EntryResolver.resolve(entry, cs, provenance, conflicts)));
-    return new ResolvedSection(values, Collections.unmodifiableSortedMap(provenance), List.copyOf(conflicts));
+    JsonNode value = EntryResolver.resolve(entry, weakestFirst, provenance, conflicts);
+    return new ResolvedSection.Entry(value, Collections.unmodifiableSortedMap(provenance), List.copyOf(conflicts));
   }
 
   /** The host's own provider name, or the nearest infrastructure ancestor's. */
@@ -167,6 +194,7 @@ public final class Resolver {
     Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
     for (ResolvedHost h : hosts) {
       h.sections().forEach((section, r) -> {
+        if (!r.hasConflicts()) return;
         for (ResolvedSection.Conflict c : r.conflicts()) {
           affected.computeIfAbsent(new ConflictKey(c.a(), c.b(), section + "." + c.path()), k -> new TreeSet<>())
               .add(h.name());

@@ -6,20 +6,20 @@ import dev.anvil.model.GroupName;
  * Who contributes a value, and how strong it is: built-in or template defaults, a group (by
  * namespace priority, then depth within one hierarchy), or the host itself.
  */
-public record Source(Kind kind, String label, GroupName group, int priority) {
+public record Source(Kind kind, String label, GroupName group, int priority, int depth) {
 
   public enum Kind { DEFAULT, GROUP, HOST }
 
   public static Source defaults(String label) {
-    return new Source(Kind.DEFAULT, label, null, Integer.MAX_VALUE);
+    return new Source(Kind.DEFAULT, label, null, Integer.MAX_VALUE, 0);
   }
 
   public static Source group(GroupName g, int priority) {
-    return new Source(Kind.GROUP, g.toString(), g, priority);
+    return new Source(Kind.GROUP, g.toString(), g, priority, g.depth());
   }
 
   public static Source host(String name) {
-    return new Source(Kind.HOST, "host:" + name, null, Integer.MIN_VALUE);
+    return new Source(Kind.HOST, "host:" + name, null, Integer.MIN_VALUE, 0);
   }
 
   /**
@@ -41,7 +41,7 @@ public record Source(Kind kind, String label, GroupName group, int priority) {
     if (a.kind != b.kind) return Integer.compare(a.kind.ordinal(), b.kind.ordinal());
     if (a.priority != b.priority) return Integer.compare(b.priority, a.priority);
     if (a.kind == Kind.GROUP) {
-      int c = Integer.compare(a.group.depth(), b.group.depth());
+      int c = Integer.compare(a.depth, b.depth);
       if (c != 0) return c;
     }
     return a.label.compareTo(b.label);

@@ -15,9 +15,11 @@ import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedSection;
 import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,23 +47,36 @@ public final class PrometheusEmitter implements Emitter {
     Map<String, List<Map<String, Object>>> targetsByJob = new TreeMap<>();
     Map<String, Set<String>> labelNamesByJob = new HashMap<>();
     // rule → class value → parameters
-    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new LinkedHashMap<>();
-    Map<AlertRule, Boolean> usesDevices = new HashMap<>();
+    // keyed by identity: a rule record's hashCode would hash its whole template on every lookup
+    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
+    Map<AlertRule, Boolean> usesDevices = new IdentityHashMap<>();
     for (AlertRule r : fleet.alertRules()) {
       usesDevices.put(r, checkTemplateVariables(r, diagnostics));
       classes.put(r, new TreeMap<>());
     }
 
+    Map<String, List<AlertRule>> rulesByExporter = new HashMap<>();
+    for (AlertRule r : fleet.alertRules()) {
+      if (!r.fleetWide()) rulesByExporter.computeIfAbsent(r.exporter(), k -> new ArrayList<>()).add(r);
+    }
+    // a rule's class depends on its resolved entry (shared by identity) and the host's device count
+    Map<Object, Map<Integer, String>> classValues = new IdentityHashMap<>();
     for (ResolvedHost host : resolved.hosts()) {
       Map<String, String> common = commonLabels(host, fleet);
+      ResolvedSection alerts = host.sections().get(Resolver.ALERTS);
       for (Exporter exporter : fleet.exporters().values()) {
         if (!host.runs(exporter.name())) continue;
         Map<String, String> labels = new TreeMap<>(common);
-        for (AlertRule rule : fleet.alertRules()) {
-          if (rule.fleetWide() || !rule.exporter().equals(exporter.name()) || !host.alertApplies(rule)) continue;
-          SortedMap<String, String> params = AlertClasses.params(rule, host, usesDevices.get(rule));
-          String value = AlertClasses.classValue(params);
-          classes.get(rule).putIfAbsent(value, params);
+        for (AlertRule rule : rulesByExporter.getOrDefault(exporter.name(), List.of())) {
+          if (!host.alertApplies(rule)) continue;
+          boolean devices = usesDevices.get(rule);
+          String value = classValues.computeIfAbsent(alerts.entry(rule.name()), k -> new HashMap<>())
+              .computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
+                SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
+                String v = AlertClasses.classValue(params);
+                classes.get(rule).putIfAbsent(v, params);
+                return v;
+              });
           labels.put(AlertClasses.labelName(rule), value);
         }
         Map<String, Object> group = new TreeMap<>();
@@ -107,7 +122,7 @@ public final class PrometheusEmitter implements Emitter {
     List<Object> content = new ArrayList<>();
     content.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     content.addAll(groups);
-    return Output.json(DIR + "targets/" + job + ".json", content);
+    return Output.jsonLines(DIR + "targets/" + job + ".json", content);
   }
 
   @SuppressWarnings("unchecked")
