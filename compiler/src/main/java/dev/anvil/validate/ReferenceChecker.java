@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.diag.Diagnostic.Note;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.load.Declarations;
+import dev.anvil.load.SourceRef;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Checks what a schema cannot: names are unique, every reference names something declared, and
@@ -73,13 +75,7 @@ public final class ReferenceChecker {
     for (Namespace n : Namespace.defaults()) out.put(n.name(), n);
     Map<String, Namespace> seen = new HashMap<>();
     for (Namespace n : declared) {
-      Namespace first = seen.putIfAbsent(n.name(), n);
-      if (first != null) {
-        diagnostics.error(n.source().at("/name"), "duplicate namespace '" + n.name() + "'",
-            new Note(first.source().at("/name"), "first declared here"));
-      } else {
-        out.put(n.name(), n);
-      }
+      if (unique(seen, n.name(), n, Namespace::source, "namespace", "/name")) out.put(n.name(), n);
     }
     return out;
   }
@@ -92,11 +88,7 @@ public final class ReferenceChecker {
             + g.name() + "' (known: " + String.join(", ", namespaces.keySet()) + ")");
         continue;
       }
-      Group first = out.putIfAbsent(g.name(), g);
-      if (first != null) {
-        diagnostics.error(g.source().at("/name"), "duplicate group '" + g.name() + "'",
-            new Note(first.source().at("/name"), "first declared here"));
-      }
+      unique(out, g.name(), g, Group::source, "group", "/name");
       boolean infra = g.name().namespace().equals(Namespace.INFRASTRUCTURE);
       if (infra && g.select() != null) {
         diagnostics.error(g.source().keyAt("/select"), "infrastructure group '" + g.name()
@@ -119,12 +111,7 @@ public final class ReferenceChecker {
   private Map<String, Host> hosts(List<Host> declared, Set<GroupName> known) {
     Map<String, Host> out = new TreeMap<>();
     for (Host h : declared) {
-      Host first = out.putIfAbsent(h.name(), h);
-      if (first != null) {
-        diagnostics.error(h.source().at("/name"), "duplicate host '" + h.name() + "'",
-            new Note(first.source().at("/name"), "first declared here"));
-        continue;
-      }
+      if (!unique(out, h.name(), h, Host::source, "host", "/name")) continue;
       boolean ok = true;
       GroupName primary = h.primaryGroup();
       if (!primary.namespace().equals(Namespace.INFRASTRUCTURE)) {
@@ -155,12 +142,7 @@ public final class ReferenceChecker {
     TreeMap<String, Exporter> out = new TreeMap<>();
     Map<String, Exporter> jobs = new HashMap<>();
     for (Exporter e : declared) {
-      Exporter first = out.putIfAbsent(e.name(), e);
-      if (first != null) {
-        diagnostics.error(e.source().at("/name"), "duplicate exporter '" + e.name() + "'",
-            new Note(first.source().at("/name"), "first declared here"));
-        continue;
-      }
+      if (!unique(out, e.name(), e, Exporter::source, "exporter", "/name")) continue;
       Exporter sameJob = jobs.putIfAbsent(e.job(), e);
       if (sameJob != null) {
         diagnostics.error(e.source().at("/job"), "job '" + e.job() + "' is already used by exporter '"
@@ -175,11 +157,7 @@ public final class ReferenceChecker {
     List<AlertRule> sorted = new ArrayList<>(declared);
     sorted.sort(Comparator.comparing(AlertRule::family).thenComparing(AlertRule::name));
     for (AlertRule r : sorted) {
-      AlertRule first = out.putIfAbsent(r.name(), r);
-      if (first != null) {
-        diagnostics.error(r.source().at("/name"), "duplicate alert rule '" + r.name() + "'",
-            new Note(first.source().at("/name"), "first declared here"));
-      }
+      unique(out, r.name(), r, AlertRule::source, "alert rule", "/name");
       if (!exporters.containsKey(r.exporter())) {
         diagnostics.error(r.source().at("/exporter"), "unknown exporter '" + r.exporter() + "' (known: "
             + String.join(", ", exporters.keySet()) + ")");
@@ -237,17 +215,27 @@ public final class ReferenceChecker {
     });
   }
 
-  private void checkLabels(Map<String, String> labels, dev.anvil.load.SourceRef src, String pointer,
+  private void checkLabels(Map<String, String> labels, SourceRef src, String pointer,
       Map<String, Namespace> namespaces) {
     for (String name : labels.keySet()) checkLabel(name, src, pointer + "/" + name, namespaces);
   }
 
-  private void checkLabel(String name, dev.anvil.load.SourceRef src, String pointer, Map<String, Namespace> namespaces) {
+  private void checkLabel(String name, SourceRef src, String pointer, Map<String, Namespace> namespaces) {
     if (RESERVED_LABELS.contains(name) || namespaces.containsKey(name) || name.startsWith("__")
         || name.startsWith("anvil_")) {
       diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
           + " (namespace labels, instance, job, host, provider, anvil_*)");
     }
+  }
+
+  /** Puts {@code item} under {@code key} unless taken; otherwise reports both places and returns false. */
+  private <K, T> boolean unique(Map<K, T> into, K key, T item, Function<T, SourceRef> source, String what,
+      String pointer) {
+    T first = into.putIfAbsent(key, item);
+    if (first == null) return true;
+    diagnostics.error(source.apply(item).at(pointer), "duplicate " + what + " '" + key + "'",
+        new Note(source.apply(first).at(pointer), "first declared here"));
+    return false;
   }
 
   private static String suggest(Object wanted, Set<?> known) {
