@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The pipeline: load (YAML with positions) → validate (schemas, then references) → resolve
@@ -55,7 +56,11 @@ public final class Compiler {
   /** Compiles the config repository at {@code repo}. */
   public static Compilation compile(Path repo) throws IOException {
     List<String> problems = new ArrayList<>();
+    long start = System.nanoTime();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
+    if ("1".equals(System.getenv("ANVIL_TIMINGS"))) {
+      System.err.printf("anvil: %-14s %6d ms%n", "read", (System.nanoTime() - start) / 1_000_000);
+    }
     Compilation c = compile(sources);
     for (String p : problems) {
       String file = p.substring(0, p.indexOf(": error: "));
@@ -68,8 +73,8 @@ public final class Compiler {
   public static Compilation compile(List<SourceFile> sources) {
     Timings t = new Timings();
     Diagnostics diagnostics = new Diagnostics();
-    SchemaValidator validator = validator();
-    t.phase("schemas");
+    // compiling the schemas takes a moment: let it overlap with parsing the first files
+    CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
 
     Declarations declarations = load(sources, validator, diagnostics);
     t.phase("load+validate");
@@ -91,11 +96,14 @@ public final class Compiler {
    * Parses and validates each file independently (in parallel, results in file order) and maps the
    * valid documents to records. The document trees die when this returns: only records stay.
    */
-  private static Declarations load(List<SourceFile> sources, SchemaValidator validator, Diagnostics diagnostics) {
+  private static Declarations load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
+      Diagnostics diagnostics) {
     List<List<Document>> perFile = sources.parallelStream().map(file -> {
       List<Document> valid = new ArrayList<>();
-      for (Document d : YamlReader.read(file, diagnostics)) {
-        if (validator.validate(d, diagnostics)) valid.add(d);
+      List<Document> docs = YamlReader.read(file, diagnostics);
+      SchemaValidator schemas = validator.join();
+      for (Document d : docs) {
+        if (schemas.validate(d, diagnostics)) valid.add(d);
       }
       return valid;
     }).toList();

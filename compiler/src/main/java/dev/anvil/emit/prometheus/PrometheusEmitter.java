@@ -14,19 +14,16 @@ import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
-import dev.anvil.resolve.ResolvedHost;
-import dev.anvil.resolve.ResolvedSection;
-import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * {@code prometheus/}: prometheus.yml, one file_sd target file per exporter job, and one rule file
@@ -43,91 +40,26 @@ public final class PrometheusEmitter implements Emitter {
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     Fleet fleet = resolved.fleet();
-    List<OutputFile> files = new ArrayList<>();
-    Map<String, List<Map<String, Object>>> targetsByJob = new TreeMap<>();
-    Map<String, Set<String>> labelNamesByJob = new HashMap<>();
-    // rule → class value → parameters
     // keyed by identity: a rule record's hashCode would hash its whole template on every lookup
-    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
     Map<AlertRule, Boolean> usesDevices = new IdentityHashMap<>();
-    for (AlertRule r : fleet.alertRules()) {
-      usesDevices.put(r, checkTemplateVariables(r, diagnostics));
-      classes.put(r, new TreeMap<>());
-    }
-
     Map<String, List<AlertRule>> rulesByExporter = new HashMap<>();
     for (AlertRule r : fleet.alertRules()) {
+      usesDevices.put(r, checkTemplateVariables(r, diagnostics));
       if (!r.fleetWide()) rulesByExporter.computeIfAbsent(r.exporter(), k -> new ArrayList<>()).add(r);
     }
-    // a rule's class depends on its resolved entry (shared by identity) and the host's device count
-    Map<Object, Map<Integer, String>> classValues = new IdentityHashMap<>();
-    for (ResolvedHost host : resolved.hosts()) {
-      Map<String, String> common = commonLabels(host, fleet);
-      ResolvedSection alerts = host.sections().get(Resolver.ALERTS);
-      for (Exporter exporter : fleet.exporters().values()) {
-        if (!host.runs(exporter.name())) continue;
-        Map<String, String> labels = new TreeMap<>(common);
-        for (AlertRule rule : rulesByExporter.getOrDefault(exporter.name(), List.of())) {
-          if (!host.alertApplies(rule)) continue;
-          boolean devices = usesDevices.get(rule);
-          String value = classValues.computeIfAbsent(alerts.entry(rule.name()), k -> new HashMap<>())
-              .computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
-                SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
-                String v = AlertClasses.classValue(params);
-                classes.get(rule).putIfAbsent(v, params);
-                return v;
-              });
-          labels.put(AlertClasses.labelName(rule), value);
-        }
-        Map<String, Object> group = new TreeMap<>();
-        group.put("targets", List.of(address(host.host().address(), host.port(exporter.name()))));
-        group.put("labels", labels);
-        targetsByJob.computeIfAbsent(exporter.job(), k -> new ArrayList<>()).add(group);
-        labelNamesByJob.computeIfAbsent(exporter.job(), k -> new TreeSet<>(Set.of("job"))).addAll(labels.keySet());
-      }
-    }
+    List<JobTargets> jobs = fleet.exporters().values().parallelStream()
+        .map(e -> JobTargets.build(e, resolved, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices))
+        .filter(j -> j.targets > 0)
+        .toList();
 
-    targetsByJob.forEach((job, groups) -> files.add(targetFile(job, groups)));
-    Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, classes, usesDevices,
-        labelNamesByJob, diagnostics);
+    List<OutputFile> files = new ArrayList<>();
+    jobs.forEach(j -> files.add(j.file));
+    Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, jobs, diagnostics);
     rulesByFamily.forEach((family, rules) -> files.add(Output.yaml(DIR + "rules/" + family + ".yml",
         Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
-    files.add(prometheusYml(fleet, targetsByJob.keySet(), rulesByFamily.keySet()));
+    files.add(prometheusYml(fleet, jobs.stream().map(j -> j.exporter.job()).collect(Collectors.toSet()),
+        rulesByFamily.keySet()));
     return files;
-  }
-
-  /** Labels every target of a host carries: instance, one label per namespace, provider, policy labels. */
-  private static Map<String, String> commonLabels(ResolvedHost host, Fleet fleet) {
-    Map<String, String> labels = new TreeMap<>(host.labels());
-    labels.put("instance", host.name());
-    for (String ns : fleet.namespaces().keySet()) {
-      String v = host.namespaceLabel(ns);
-      if (!v.isEmpty()) labels.put(ns, v);
-    }
-    JsonNode provider = host.section(Resolver.PROVIDER).get("name");
-    if (provider != null) labels.put("provider", provider.asText());
-    return labels;
-  }
-
-  static String address(String host, int port) {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  /**
-   * file_sd JSON has no comments; the "generated" marker rides in a leading target group without
-   * targets, which Prometheus ignores.
-   */
-  private static OutputFile targetFile(String job, List<Map<String, Object>> groups) {
-    groups.sort((a, b) -> labelsOf(a).get("instance").compareTo(labelsOf(b).get("instance")));
-    List<Object> content = new ArrayList<>();
-    content.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
-    content.addAll(groups);
-    return Output.jsonLines(DIR + "targets/" + job + ".json", content);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> labelsOf(Map<String, Object> group) {
-    return (Map<String, String>) group.get("labels");
   }
 
   /** Reports unknown template variables; returns whether the template uses the devices fact. */
@@ -148,9 +80,14 @@ public final class PrometheusEmitter implements Emitter {
     return k;
   }
 
-  private Map<String, List<Map<String, Object>>> renderRules(Fleet fleet, ResolvedFleet resolved,
-      Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes, Map<AlertRule, Boolean> usesDevices,
-      Map<String, Set<String>> labelNamesByJob, Diagnostics diagnostics) {
+  private Map<String, List<Map<String, Object>>> renderRules(Fleet fleet, ResolvedFleet resolved, List<JobTargets> jobs,
+      Diagnostics diagnostics) {
+    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
+    Map<String, Set<String>> labelNamesByJob = new HashMap<>();
+    for (JobTargets j : jobs) {
+      classes.putAll(j.classes);
+      labelNamesByJob.put(j.exporter.job(), j.labelNames);
+    }
     Map<String, List<Map<String, Object>>> byFamily = new TreeMap<>();
     for (AlertRule rule : fleet.alertRules()) {
       Exporter exporter = fleet.exporters().get(rule.exporter());
@@ -174,7 +111,7 @@ public final class PrometheusEmitter implements Emitter {
         }
         continue;
       }
-      for (var cls : classes.get(rule).entrySet()) {
+      for (var cls : classes.getOrDefault(rule, new TreeMap<>()).entrySet()) {
         String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + promString(cls.getKey());
         addRule(byFamily, rule, template, cls.getValue(), selector, cls.getKey(), job, by, diagnostics);
       }

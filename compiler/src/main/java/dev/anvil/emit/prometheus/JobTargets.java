@@ -1,0 +1,91 @@
+package dev.anvil.emit.prometheus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anvil.emit.Output;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Fleet;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One scrape job's file_sd targets, written host by host (hosts come sorted by name), and what the
+ * job's rules need from them: the alert classes seen and the target label names. Jobs are
+ * independent, so the emitter builds them in parallel.
+ */
+final class JobTargets {
+  final Exporter exporter;
+  /** Every label name on this job's targets, plus job: the [[by]] of its rule templates. */
+  final Set<String> labelNames = new TreeSet<>(Set.of("job"));
+  /** rule → class value → parameters, for the rules of this job's exporter. */
+  final Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
+  final OutputFile file;
+  final int targets;
+
+  private JobTargets(Exporter exporter, ResolvedFleet resolved, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+    this.exporter = exporter;
+    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + exporter.job() + ".json");
+    // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
+    out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
+    for (AlertRule r : rules) classes.put(r, new TreeMap<>());
+    // a rule's class depends on the host's resolved entry (shared by identity) and its device count
+    Map<Object, Map<Integer, String>> classValues = new IdentityHashMap<>();
+    int n = 0;
+    for (ResolvedHost host : resolved.hosts()) {
+      if (!host.runs(exporter.name())) continue;
+      Map<String, String> labels = commonLabels(host, resolved.fleet());
+      for (AlertRule rule : rules) {
+        if (!host.alertApplies(rule)) continue;
+        boolean devices = usesDevices.get(rule);
+        String value = classValues.computeIfAbsent(host.sections().get(Resolver.ALERTS).entry(rule.name()),
+            k -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
+              SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
+              String v = AlertClasses.classValue(params);
+              classes.get(rule).putIfAbsent(v, params);
+              return v;
+            });
+        labels.put(AlertClasses.labelName(rule), value);
+      }
+      labelNames.addAll(labels.keySet());
+      Map<String, Object> group = new TreeMap<>();
+      group.put("labels", labels);
+      group.put("targets", List.of(address(host.host().address(), host.port(exporter.name()))));
+      out.add(group);
+      n++;
+    }
+    this.targets = n;
+    this.file = out.finish();
+  }
+
+  static JobTargets build(Exporter exporter, ResolvedFleet resolved, List<AlertRule> rules,
+      Map<AlertRule, Boolean> usesDevices) {
+    return new JobTargets(exporter, resolved, rules, usesDevices);
+  }
+
+  /** Labels every target of a host carries: instance, one label per namespace, provider, policy labels. */
+  private static Map<String, String> commonLabels(ResolvedHost host, Fleet fleet) {
+    Map<String, String> labels = new TreeMap<>(host.labels());
+    labels.put("instance", host.name());
+    for (String ns : fleet.namespaces().keySet()) {
+      String v = host.namespaceLabel(ns);
+      if (!v.isEmpty()) labels.put(ns, v);
+    }
+    JsonNode provider = host.section(Resolver.PROVIDER).get("name");
+    if (provider != null) labels.put("provider", provider.asText());
+    return labels;
+  }
+
+  static String address(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+}
