@@ -26,7 +26,6 @@ public final class SourceTreeReader {
       try (Stream<Path> s = Files.walk(d)) {
         s.filter(Files::isRegularFile)
             .filter(p -> isYaml(p.getFileName().toString()))
-            .filter(p -> repo.relativize(p).toString().chars().noneMatch(c -> c == '\\'))
             .filter(p -> !hiddenBelow(repo, p))
             .forEach(paths::add);
       }
