@@ -13,8 +13,4 @@ public record Hardware(
   public record Nic(String name, String type, Integer rateGbps) {}
 
   public record Mount(String path, String fstype, String source) {}
-
-  public int acceleratorCount() {
-    return accelerators.stream().mapToInt(Accelerator::count).sum();
-  }
 }

@@ -73,7 +73,7 @@ final class EntryResolver {
         if (Source.compare(a.source(), b.source()) != 0) continue;
         String differing = firstDifference(a, b);
         if (differing != null && !decidedAbove(cs, a, b, differing)) {
-          out.add(new ResolvedSection.Conflict(a, b, differing.isEmpty() ? entry : entry + "." + differing, differing));
+          out.add(new ResolvedSection.Conflict(a, b, differing.isEmpty() ? entry : entry + "." + differing));
         }
       }
     }
@@ -111,7 +111,7 @@ final class EntryResolver {
       JsonNode vb = lb.get(p);
       if (va == null || vb == null) {
         if (strict) return p;
-        if (shadowsStructure(p, va == null ? lb : la, va == null ? la : lb)) return p;
+        if (clashesWithALeafOf(p, va == null ? la : lb)) return p;
         continue;
       }
       if (va.isArray() && vb.isArray() && !strict) continue;
@@ -120,8 +120,8 @@ final class EntryResolver {
     return null;
   }
 
-  /** True when a leaf of one side sits where the other side has a scalar ancestor (a type clash). */
-  private static boolean shadowsStructure(String path, Map<String, JsonNode> has, Map<String, JsonNode> other) {
+  /** True when a leaf path of one side sits above or below a leaf of the other (a map against a scalar). */
+  private static boolean clashesWithALeafOf(String path, Map<String, JsonNode> other) {
     for (String p : other.keySet()) {
       if (path.startsWith(p + ".") || p.startsWith(path + ".")) return true;
     }
