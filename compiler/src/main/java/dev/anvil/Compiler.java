@@ -4,6 +4,7 @@ import dev.anvil.diag.Diagnostics;
 import dev.anvil.diag.Position;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.alertmanager.AlertmanagerEmitter;
 import dev.anvil.emit.prometheus.PrometheusEmitter;
 import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
@@ -30,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Compiler {
   /** Every emitter, in output order. */
-  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter());
+  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter());
 
   private static SchemaValidator schemaValidator;
 

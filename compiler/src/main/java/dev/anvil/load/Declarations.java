@@ -1,6 +1,9 @@
 package dev.anvil.load;
 
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.Alerting;
+import dev.anvil.model.Receiver;
+import dev.anvil.model.RoutingTest;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Group;
 import dev.anvil.model.Host;
@@ -17,4 +20,7 @@ public record Declarations(
     List<Policy> policies,
     List<Exporter> exporters,
     List<AlertRule> alertRules,
-    List<PrometheusSettings> prometheus) {}
+    List<PrometheusSettings> prometheus,
+    List<Receiver> receivers,
+    List<Alerting> alerting,
+    List<RoutingTest> routingTests) {}

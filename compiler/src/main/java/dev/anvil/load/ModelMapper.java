@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.Alerting;
+import dev.anvil.model.Receiver;
+import dev.anvil.model.RoutingTest;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Group;
 import dev.anvil.model.GroupName;
@@ -25,7 +28,8 @@ import java.util.TreeMap;
 /** Maps schema-valid documents to model records. Assumes the schema held: no type checks here. */
 public final class ModelMapper {
   /** Policy sections, in the order they are resolved and explained. */
-  public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks");
+  public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks", "routing",
+      "maintenance");
 
   private final List<Namespace> namespaces = new ArrayList<>();
   private final List<Group> groups = new ArrayList<>();
@@ -34,6 +38,9 @@ public final class ModelMapper {
   private final List<Exporter> exporters = new ArrayList<>();
   private final List<AlertRule> alertRules = new ArrayList<>();
   private final List<PrometheusSettings> prometheus = new ArrayList<>();
+  private final List<Receiver> receivers = new ArrayList<>();
+  private final List<Alerting> alerting = new ArrayList<>();
+  private final List<RoutingTest> routingTests = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -46,12 +53,16 @@ public final class ModelMapper {
       case "Exporter" -> exporters.add(exporter(n, src));
       case "AlertRule" -> alertRules.add(alertRule(n, src));
       case "Prometheus" -> prometheus.add(prometheus(n, src));
+      case "Receiver" -> receivers.add(receiver(n, src));
+      case "Alerting" -> alerting.add(alerting(n, src));
+      case "RoutingTest" -> routingTests.add(routingTest(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
 
   public Declarations result() {
-    return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus);
+    return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
+        routingTests);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -143,6 +154,35 @@ public final class ModelMapper {
         n.has("scrape_timeout") ? text(n, "scrape_timeout") : d.scrapeTimeout(),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
         labels(n.get("external_labels")), ams, src);
+  }
+
+  /** The receiver's type is its one type-named property; the checker reports zero or several. */
+  private static Receiver receiver(JsonNode n, SourceRef src) {
+    String type = null;
+    for (String t : Receiver.TYPES) if (n.has(t)) type = type == null ? t : type + "," + t;
+    return new Receiver(text(n, "name"), type, type == null || type.contains(",") ? null : (ObjectNode) n.get(type), src);
+  }
+
+  private static Alerting alerting(JsonNode n, SourceRef src) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    List<String> groupBy = n.has("group_by") ? List.copyOf(strings(n.get("group_by"))) : List.of("instance");
+    return new Alerting(Alerting.AlertmanagerVersion.parse(n.has("alertmanager_version")
+            ? text(n, "alertmanager_version") : "0.25"),
+        n.has("secrets_dir") ? text(n, "secrets_dir") : "/run/anvil/secrets",
+        text(n, "receiver"), groupBy,
+        n.has("group_wait") ? text(n, "group_wait") : "30s",
+        n.has("group_interval") ? text(n, "group_interval") : "5m",
+        n.has("repeat_interval") ? text(n, "repeat_interval") : "4h",
+        n.has("time_intervals") ? (ObjectNode) n.get("time_intervals") : f.objectNode(),
+        n.has("default_routes") ? (ObjectNode) n.get("default_routes") : f.objectNode(),
+        n.has("inhibit_rules") ? (ObjectNode) n.get("inhibit_rules") : f.objectNode(), src);
+  }
+
+  private static RoutingTest routingTest(JsonNode n, SourceRef src) {
+    List<Map<String, String>> firing = new ArrayList<>();
+    if (n.has("firing")) n.get("firing").forEach(a -> firing.add(labels(a)));
+    return new RoutingTest(text(n, "name"), text(n, "host"), labels(n.get("labels")), text(n, "at"), List.copyOf(firing),
+        n.get("expect"), src);
   }
 
   private static String text(JsonNode n, String field) {

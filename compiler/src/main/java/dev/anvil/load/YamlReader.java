@@ -109,6 +109,8 @@ public final class YamlReader {
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != null) {
+          anchors.clear();  // anchors are scoped to their document
+          anchorSizes.clear();
           JsonLocation start = p.currentTokenLocation();
           PositionTree pos = trackPositions ? tree(start, start) : null;
           JsonNode root = value(t, pos);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** Everything the sources declare, validated: the input of resolution. */
+/** Everything the sources declare, validated: the input of resolution. {@code alerting} may be null. */
 public record Fleet(
     Map<String, Namespace> namespaces,
     SortedMap<GroupName, Group> groups,
@@ -12,7 +12,10 @@ public record Fleet(
     List<Policy> policies,
     SortedMap<String, Exporter> exporters,
     List<AlertRule> alertRules,
-    PrometheusSettings prometheus) {
+    PrometheusSettings prometheus,
+    SortedMap<String, Receiver> receivers,
+    Alerting alerting,
+    List<RoutingTest> routingTests) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

@@ -37,8 +37,10 @@ public final class Resolver {
   public static final String EXPORTERS = "exporters";
   public static final String ALERTS = "alerts";
   public static final String CHECKS = "checks";
+  public static final String ROUTING = "routing";
+  public static final String MAINTENANCE = "maintenance";
   /** Resolved sections, in explain order. */
-  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS);
+  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS, ROUTING, MAINTENANCE);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;

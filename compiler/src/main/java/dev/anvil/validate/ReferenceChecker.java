@@ -6,6 +6,8 @@ import dev.anvil.diag.Diagnostics;
 import dev.anvil.load.Declarations;
 import dev.anvil.load.SourceRef;
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.Alerting;
+import dev.anvil.model.Receiver;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.Group;
@@ -50,10 +52,18 @@ public final class ReferenceChecker {
     Map<String, Host> hosts = hosts(d.hosts(), known);
     TreeMap<String, Exporter> exporters = exporters(d.exporters());
     Map<String, AlertRule> rules = alertRules(d.alertRules(), exporters);
+    AlertingChecker alertingChecker = new AlertingChecker(diagnostics);
+    Alerting alerting = alertingChecker.alerting(d.alerting());
+    TreeMap<String, Receiver> receivers = alertingChecker.receivers(d.receivers(), alerting);
+    Set<String> intervals = alertingChecker.checkAlerting(alerting, receivers);
     List<Policy> policies = new ArrayList<>();
     for (Policy p : d.policies()) {
-      if (checkPolicy(p, known, hosts, exporters, rules, namespaces)) policies.add(p);
+      boolean ok = checkPolicy(p, known, hosts, exporters, rules, namespaces);
+      ok &= alertingChecker.checkPolicy(p, alerting, receivers, intervals);
+      if (ok) policies.add(p);
     }
+    alertingChecker.checkOverlaps(policies);
+    alertingChecker.checkTests(d.routingTests(), hosts, receivers);
     for (Host h : hosts.values()) checkLabels(h.labels(), h.source(), "/labels", namespaces);
     PrometheusSettings prometheus = PrometheusSettings.defaults();
     for (PrometheusSettings s : d.prometheus()) {
@@ -67,7 +77,7 @@ public final class ReferenceChecker {
     // broken declarations are left out, so that resolution can still run and report its own errors
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
-        List.copyOf(rules.values()), prometheus);
+        List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()));
   }
 
   private Map<String, Namespace> namespaces(List<Namespace> declared) {

@@ -35,7 +35,10 @@ public final class SchemaValidator {
       "Policy", "policy",
       "Exporter", "exporter",
       "AlertRule", "alert-rule",
-      "Prometheus", "prometheus");
+      "Prometheus", "prometheus",
+      "Receiver", "receiver",
+      "Alerting", "alerting",
+      "RoutingTest", "routing-test");
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();

@@ -31,6 +31,14 @@ class YamlReaderTest {
   }
 
   @Test
+  void anchorsDoNotReachIntoTheNextDocument() {
+    Diagnostics d = new Diagnostics();
+    read("a: &x [1]\n---\nb: *x\n", d);
+    assertEquals("f.yaml:3:4", d.all().get(0).position().toString());
+    assertTrue(d.all().get(0).message().startsWith("unknown YAML alias '*x'"));
+  }
+
+  @Test
   void anAliasBombIsAnErrorNotAnExponentialTree() {
     StringBuilder y = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for (char c = 'b'; c <= 'h'; c++) {

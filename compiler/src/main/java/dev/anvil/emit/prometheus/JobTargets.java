@@ -1,11 +1,10 @@
 package dev.anvil.emit.prometheus;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.TargetLabels;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
-import dev.anvil.model.Fleet;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
@@ -43,7 +42,7 @@ final class JobTargets {
     int n = 0;
     for (ResolvedHost host : resolved.hosts()) {
       if (!host.runs(exporter.name())) continue;
-      Map<String, String> labels = commonLabels(host, resolved.fleet());
+      Map<String, String> labels = TargetLabels.of(host, resolved.fleet());
       for (AlertRule rule : rules) {
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
@@ -70,19 +69,6 @@ final class JobTargets {
   static JobTargets build(Exporter exporter, ResolvedFleet resolved, List<AlertRule> rules,
       Map<AlertRule, Boolean> usesDevices) {
     return new JobTargets(exporter, resolved, rules, usesDevices);
-  }
-
-  /** Labels every target of a host carries: instance, one label per namespace, provider, policy labels. */
-  private static Map<String, String> commonLabels(ResolvedHost host, Fleet fleet) {
-    Map<String, String> labels = new TreeMap<>(host.labels());
-    labels.put("instance", host.name());
-    for (String ns : fleet.namespaces().keySet()) {
-      String v = host.namespaceLabel(ns);
-      if (!v.isEmpty()) labels.put(ns, v);
-    }
-    JsonNode provider = host.section(Resolver.PROVIDER).get("name");
-    if (provider != null) labels.put("provider", provider.asText());
-    return labels;
   }
 
   static String address(String host, int port) {

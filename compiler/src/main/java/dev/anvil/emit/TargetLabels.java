@@ -1,0 +1,64 @@
+package dev.anvil.emit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anvil.model.Fleet;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The labels every target of a host carries — the contract between the Prometheus output (targets,
+ * hence every alert) and the Alertmanager output (routes and inhibitions match on them).
+ */
+public final class TargetLabels {
+  /** Names the host's routing class: the Alertmanager route its alerts take. */
+  public static final String ROUTING = "anvil_routing";
+
+  private TargetLabels() {}
+
+  /** instance, one label per namespace, provider, policy labels, and the routing class if any. */
+  public static Map<String, String> of(ResolvedHost host, Fleet fleet) {
+    Map<String, String> labels = new TreeMap<>(host.labels());
+    labels.put("instance", host.name());
+    for (String ns : fleet.namespaces().keySet()) {
+      String v = host.namespaceLabel(ns);
+      if (!v.isEmpty()) labels.put(ns, v);
+    }
+    JsonNode provider = host.section(Resolver.PROVIDER).get("name");
+    if (provider != null) labels.put("provider", provider.asText());
+    String routing = routingClass(host);
+    if (routing != null) labels.put(ROUTING, routing);
+    return labels;
+  }
+
+  /**
+   * The host's resolved routing and maintenance windows spelled as one value, e.g.
+   * {@code critical=pagerduty-oncall,warning=slack-ml(active=business_hours);maintenance=dc1-power}.
+   * Hosts with equal values share one Alertmanager route; null when the host has neither.
+   */
+  public static String routingClass(ResolvedHost host) {
+    List<String> parts = new ArrayList<>();
+    host.section(Resolver.ROUTING).fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      List<String> receivers = new ArrayList<>();
+      v.path("receivers").forEach(r -> receivers.add(r.asText()));
+      List<String> options = new ArrayList<>();
+      if (v.has("active")) {
+        List<String> active = new ArrayList<>();
+        v.get("active").forEach(a -> active.add(a.asText()));
+        options.add("active=" + String.join("+", active));
+      }
+      for (String timing : List.of("group_wait", "group_interval", "repeat_interval")) {
+        if (v.has(timing)) options.add(timing + "=" + v.get(timing).asText());
+      }
+      parts.add(e.getKey() + "=" + String.join("+", receivers) + (options.isEmpty() ? "" : "(" + String.join(";", options) + ")"));
+    });
+    List<String> windows = new ArrayList<>();
+    host.section(Resolver.MAINTENANCE).fieldNames().forEachRemaining(windows::add);
+    if (parts.isEmpty() && windows.isEmpty()) return null;
+    return String.join(",", parts) + (windows.isEmpty() ? "" : ";maintenance=" + String.join("+", windows));
+  }
+}
