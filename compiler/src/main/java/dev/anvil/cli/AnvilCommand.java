@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = AnvilCommand.Version.class,
     description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
-    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
 public final class AnvilCommand implements Runnable {
   public static final int OK = 0;
@@ -28,7 +29,7 @@ public final class AnvilCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, compile or explain");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: check, compile, explain or test");
   }
 
   public static void main(String[] args) {
