@@ -1,0 +1,99 @@
+package dev.anvil.emit.alertmanager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.anvil.Compiler;
+import dev.anvil.TestSupport;
+import dev.anvil.emit.OutputFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Alertmanager output judged by amtool (Debian package prometheus-alertmanager, version 0.25). */
+class AmtoolTest {
+  static final String PACKAGE = "prometheus-alertmanager";
+
+  @Test
+  void amtoolAcceptsEveryEmittedAlertmanagerConfig(@TempDir Path tmp) throws Exception {
+    String amtool = TestSupport.tool("amtool", PACKAGE);
+    List<Path> repos = new ArrayList<>(List.of(TestSupport.repoRoot()));
+    repos.addAll(TestSupport.subdirectories(TestSupport.testDir("fixtures")));
+    int checked = 0;
+    for (Path repo : repos) {
+      Path out = tmp.resolve(repo.getFileName() + "-out");
+      assertEquals(0, TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString()).exit());
+      Path config = out.resolve("alertmanager/alertmanager.yml");
+      if (!Files.exists(config)) continue;
+      var r = TestSupport.exec(out.resolve("alertmanager"), amtool, "check-config", "alertmanager.yml");
+      assertEquals(0, r.exit(), repo + ": " + r.output());
+      assertTrue(r.output().contains("1 templates"), "the notification template is found: " + r.output());
+      checked++;
+    }
+    assertTrue(checked >= 2, "the example fleet and at least one fixture emit an Alertmanager config");
+  }
+
+  @Test
+  void theExampleFleetsRoutingTestsPassAndAmtoolAgrees() {
+    String amtool = TestSupport.tool("amtool", PACKAGE);
+    TestSupport.Run r = TestSupport.anvil("-C", TestSupport.repoRoot().toString(), "test", "--amtool", amtool);
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("16 passed, 0 failed"), r.out());
+    assertEquals(16, r.out().lines().filter(l -> l.endsWith("[amtool agrees]")).count(), r.out());
+  }
+
+  @Test
+  void secretsAppearOnlyAsFilePaths() throws Exception {
+    var c = Compiler.compile(TestSupport.repoRoot());
+    OutputFile am = c.files().stream().filter(f -> f.path().equals("alertmanager/alertmanager.yml")).findFirst()
+        .orElseThrow();
+    for (String inline : List.of("api_url:", "routing_key:", "auth_password:", "api_key:", "webhook_url:")) {
+      assertFalse(am.content().contains(" " + inline), inline + " must only appear as *_file");
+    }
+    assertTrue(am.content().contains("api_url_file: /run/anvil/secrets/SLACK_ML_OPS_URL"), "env secret → secrets_dir");
+    assertTrue(am.content().contains("routing_key_file: /etc/alertmanager/secrets/pagerduty-oncall.key"));
+  }
+
+  @Test
+  void teamsReceiversAreEmittedWhenTheConfiguredAlertmanagerHasThem(@TempDir Path repo) throws Exception {
+    Files.createDirectories(repo.resolve("policies"));
+    String teams = """
+        apiVersion: anvil.dev/v1
+        kind: Alerting
+        alertmanager_version: "%s"
+        receiver: teams
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Receiver
+        name: teams
+        msteams: {webhook_url: {file: /etc/am/teams.url}}
+        """;
+    Files.writeString(repo.resolve("policies/a.yaml"), teams.formatted("0.27"));
+    var c = Compiler.compile(repo);
+    assertTrue(c.ok(), () -> c.diagnostics().all().toString());
+    String am = c.files().stream().filter(f -> f.path().endsWith("alertmanager.yml")).findFirst().orElseThrow().content();
+    assertTrue(am.contains("msteams_configs:") && am.contains("webhook_url_file: /etc/am/teams.url"), am);
+
+    Files.writeString(repo.resolve("policies/a.yaml"), teams.formatted("0.25"));
+    assertFalse(Compiler.compile(repo).ok(), "Debian's 0.25 has no msteams: refuse rather than emit a broken config");
+  }
+
+  @Test
+  void aSecretWrittenInlineIsRejectedByTheSchema(@TempDir Path repo) throws Exception {
+    Files.createDirectories(repo.resolve("policies"));
+    Files.writeString(repo.resolve("policies/r.yaml"), """
+        apiVersion: anvil.dev/v1
+        kind: Receiver
+        name: pd
+        pagerduty: {routing_key: "0123456789abcdef"}
+        """);
+    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "check");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("policies/r.yaml:4:26: error: 'pagerduty.routing_key': string found, object expected"),
+        r.err());
+  }
+}
