@@ -46,11 +46,27 @@ public class GenerateFleet {
     }
     for (int l = 0; l < 20; l++) {
       groups.append(doc("Group", "name: " + logical(l) + "\n"));
+      policies.append(doc("Policy", "group: " + logical(l) + "\nrouting:\n  critical: {receivers: [pager, chat-team-" + (l % 4)
+          + "]}\n  warning: {receivers: [chat-team-" + (l % 4) + "], active: [office]}\n"));
       policies.append(doc("Policy", "group: " + logical(l) + "\nmerge: merge\nlabels: {team: team-" + (l % 4) + "}\n"
           + "alerts:\n  memory_high: {threshold: " + (85 + (l % 3) * 5) + "}\n"
           + "  accelerator_temperature_high: {threshold: " + (80 + (l % 2) * 5) + "}\n"));
     }
     for (String env : ENVS) groups.append(doc("Group", "name: environment:" + env + "\n"));
+    // alerting: receivers, business hours, routing per logical group, a maintenance window per site
+    policies.append(doc("Alerting", "receiver: mail\ntime_intervals:\n  office: {location: UTC, weekdays: [\"monday:friday\"],"
+        + " times: [{start: \"09:00\", end: \"18:00\"}]}\ndefault_routes:\n  critical: {receivers: [pager]}\n"
+        + "inhibit_rules:\n  down: {source: ['alertname=\"NodeDown\"'], target: ['alertname!=\"NodeDown\"'], equal: [instance]}\n"));
+    policies.append(doc("Receiver", "name: mail\nemail: {to: ops@example.com, from: am@example.com, smarthost: \"smtp:25\"}\n"));
+    policies.append(doc("Receiver", "name: pager\npagerduty: {routing_key: {file: /etc/am/pd.key}}\n"));
+    for (int t = 0; t < 4; t++) {
+      policies.append(doc("Receiver", "name: chat-team-" + t + "\nslack: {channel: \"#team-" + t
+          + "\", api_url: {env: SLACK_TEAM_" + t + "}}\n"));
+    }
+    for (int site = 0; site < 5; site++) {
+      policies.append(doc("Policy", "group: " + infraParent(site) + "\nmaintenance:\n  patch-" + site
+          + ": {weekdays: [sunday], times: [{start: \"0" + site + ":00\", end: \"0" + (site + 1) + ":00\"}], location: UTC}\n"));
+    }
     policies.append(doc("Policy", "group: environment:production\nalerts:\n  cpu_high: {threshold: 70}\n"
         + "  node_down: {for: 1m}\n"));
     policies.append(doc("Policy", "group: environment:staging\nalerts:\n  node_down: {for: 5m, severity: warning}\n"));

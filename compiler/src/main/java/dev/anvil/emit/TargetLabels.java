@@ -5,9 +5,11 @@ import dev.anvil.model.Fleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 
 /**
  * The labels every target of a host carries — the contract between the Prometheus output (targets,
@@ -40,6 +42,19 @@ public final class TargetLabels {
    * Hosts with equal values share one Alertmanager route; null when the host has neither.
    */
   public static String routingClass(ResolvedHost host) {
+    // hosts with the same resolved sections (shared instances, equal by identity) have the same
+    // class: spell it once. Weak keys: the cache lives as long as the compilation's sections.
+    Object routing = host.sections().get(Resolver.ROUTING);
+    Object maintenance = host.sections().get(Resolver.MAINTENANCE);
+    synchronized (CLASSES) {
+      return CLASSES.computeIfAbsent(routing, k -> new WeakHashMap<>())
+          .computeIfAbsent(maintenance, k -> Optional.ofNullable(spell(host))).orElse(null);
+    }
+  }
+
+  private static final Map<Object, Map<Object, Optional<String>>> CLASSES = new WeakHashMap<>();
+
+  private static String spell(ResolvedHost host) {
     List<String> parts = new ArrayList<>();
     host.section(Resolver.ROUTING).fields().forEachRemaining(e -> {
       JsonNode v = e.getValue();

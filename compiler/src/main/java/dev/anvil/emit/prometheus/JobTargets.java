@@ -2,7 +2,6 @@ package dev.anvil.emit.prometheus;
 
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
-import dev.anvil.emit.TargetLabels;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
 import dev.anvil.resolve.ResolvedFleet;
@@ -31,7 +30,8 @@ final class JobTargets {
   final OutputFile file;
   final int targets;
 
-  private JobTargets(Exporter exporter, ResolvedFleet resolved, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+  private JobTargets(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
+      List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     this.exporter = exporter;
     Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + exporter.job() + ".json");
     // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
@@ -40,9 +40,10 @@ final class JobTargets {
     // a rule's class depends on the host's resolved entry (shared by identity) and its device count
     Map<Object, Map<Integer, String>> classValues = new IdentityHashMap<>();
     int n = 0;
-    for (ResolvedHost host : resolved.hosts()) {
+    for (int i = 0; i < resolved.hosts().size(); i++) {
+      ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name())) continue;
-      Map<String, String> labels = TargetLabels.of(host, resolved.fleet());
+      Map<String, String> labels = new TreeMap<>(hostLabels.get(i));
       for (AlertRule rule : rules) {
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
@@ -66,9 +67,10 @@ final class JobTargets {
     this.file = out.finish();
   }
 
-  static JobTargets build(Exporter exporter, ResolvedFleet resolved, List<AlertRule> rules,
-      Map<AlertRule, Boolean> usesDevices) {
-    return new JobTargets(exporter, resolved, rules, usesDevices);
+  /** @param hostLabels the target labels of each host, in the order of the resolved hosts */
+  static JobTargets build(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
+      List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+    return new JobTargets(exporter, resolved, hostLabels, rules, usesDevices);
   }
 
   static String address(String host, int port) {

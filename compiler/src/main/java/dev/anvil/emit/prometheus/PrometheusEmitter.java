@@ -8,6 +8,7 @@ import dev.anvil.diag.Diagnostics;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.TargetLabels;
 import dev.anvil.emit.Templates;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
@@ -47,8 +48,10 @@ public final class PrometheusEmitter implements Emitter {
       usesDevices.put(r, checkTemplateVariables(r, diagnostics));
       if (!r.fleetWide()) rulesByExporter.computeIfAbsent(r.exporter(), k -> new ArrayList<>()).add(r);
     }
+    // the labels of a host are the same in every job: computed once, in parallel
+    List<Map<String, String>> hostLabels = resolved.hosts().parallelStream().map(h -> TargetLabels.of(h, fleet)).toList();
     List<JobTargets> jobs = fleet.exporters().values().parallelStream()
-        .map(e -> JobTargets.build(e, resolved, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices))
+        .map(e -> JobTargets.build(e, resolved, hostLabels, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices))
         .filter(j -> j.targets > 0)
         .toList();
 
