@@ -1,6 +1,5 @@
 package dev.anvil.cli;
 
-import dev.anvil.Compiler;
 import dev.anvil.Compiler.Compilation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +16,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Compilation c = Compiler.compile(parent.repo);
-    format.print(c, spec.commandLine().getErr());
+    Compilation c = format.compile(parent.repo, spec.commandLine().getErr());
     if (!c.ok()) return AnvilCommand.INVALID;
     spec.commandLine().getOut().println("ok: " + c.fleet().hosts().size() + " hosts, " + c.files().size()
         + " output files");

@@ -1,6 +1,5 @@
 package dev.anvil.cli;
 
-import dev.anvil.Compiler;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.write.OutputWriter;
 import java.io.PrintWriter;
@@ -31,8 +30,7 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    Compilation c = Compiler.compile(parent.repo);
-    format.print(c, stderr);
+    Compilation c = format.compile(parent.repo, stderr);
     if (!c.ok()) return AnvilCommand.INVALID;
     Path dir = out != null ? out : parent.repo.resolve("out");
     String shown = out != null ? out.toString() : "out";

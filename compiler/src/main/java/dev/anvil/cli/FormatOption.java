@@ -14,4 +14,11 @@ final class FormatOption {
   void print(Compilation c, PrintWriter err) {
     new DiagnosticPrinter(format, c::lines).print(c.diagnostics().all(), err);
   }
+
+  /** Compiles the repo and prints its diagnostics: what every command starts with. */
+  Compilation compile(java.nio.file.Path repo, PrintWriter err) throws java.io.IOException {
+    Compilation c = dev.anvil.Compiler.compile(repo);
+    print(c, err);
+    return c;
+  }
 }

@@ -1,6 +1,5 @@
 package dev.anvil.cli;
 
-import dev.anvil.Compiler;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.routing.RoutingTestRunner;
@@ -33,8 +32,7 @@ final class TestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Compilation c = Compiler.compile(parent.repo);
-    format.print(c, err);
+    Compilation c = format.compile(parent.repo, err);
     if (!c.ok()) return AnvilCommand.INVALID;
     var tests = c.fleet().fleet().routingTests();
     OutputFile am = c.files().stream().filter(f -> f.path().equals("alertmanager/alertmanager.yml")).findFirst()
