@@ -5,6 +5,7 @@ import dev.anvil.diag.Position;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.alertmanager.AlertmanagerEmitter;
+import dev.anvil.emit.slurm.SlurmEmitter;
 import dev.anvil.emit.prometheus.PrometheusEmitter;
 import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
@@ -31,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Compiler {
   /** Every emitter, in output order. */
-  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter());
+  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter(), new SlurmEmitter());
 
   private static SchemaValidator schemaValidator;
 

@@ -8,6 +8,7 @@ import dev.anvil.model.Exporter;
 import dev.anvil.model.Group;
 import dev.anvil.model.Host;
 import dev.anvil.model.Namespace;
+import dev.anvil.model.Partition;
 import dev.anvil.model.Policy;
 import dev.anvil.model.PrometheusSettings;
 import java.util.List;
@@ -23,4 +24,5 @@ public record Declarations(
     List<PrometheusSettings> prometheus,
     List<Receiver> receivers,
     List<Alerting> alerting,
-    List<RoutingTest> routingTests) {}
+    List<RoutingTest> routingTests,
+    List<Partition> partitions) {}

@@ -13,6 +13,7 @@ import dev.anvil.model.GroupName;
 import dev.anvil.model.Hardware;
 import dev.anvil.model.Host;
 import dev.anvil.model.Namespace;
+import dev.anvil.model.Partition;
 import dev.anvil.model.Policy;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.model.Selector;
@@ -29,7 +30,7 @@ import java.util.TreeMap;
 public final class ModelMapper {
   /** Policy sections, in the order they are resolved and explained. */
   public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks", "routing",
-      "maintenance");
+      "maintenance", "slurm");
 
   private final List<Namespace> namespaces = new ArrayList<>();
   private final List<Group> groups = new ArrayList<>();
@@ -41,6 +42,7 @@ public final class ModelMapper {
   private final List<Receiver> receivers = new ArrayList<>();
   private final List<Alerting> alerting = new ArrayList<>();
   private final List<RoutingTest> routingTests = new ArrayList<>();
+  private final List<Partition> partitions = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -56,13 +58,14 @@ public final class ModelMapper {
       case "Receiver" -> receivers.add(receiver(n, src));
       case "Alerting" -> alerting.add(alerting(n, src));
       case "RoutingTest" -> routingTests.add(routingTest(n, src));
+      case "Partition" -> partitions.add(partition(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
 
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests);
+        routingTests, partitions);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -176,6 +179,27 @@ public final class ModelMapper {
         n.has("time_intervals") ? (ObjectNode) n.get("time_intervals") : f.objectNode(),
         n.has("default_routes") ? (ObjectNode) n.get("default_routes") : f.objectNode(),
         n.has("inhibit_rules") ? (ObjectNode) n.get("inhibit_rules") : f.objectNode(), src);
+  }
+
+  /** Partition options keep Slurm's spelling: max_time → MaxTime. */
+  private static Partition partition(JsonNode n, SourceRef src) {
+    JsonNode sel = n.get("select");
+    List<GroupName> groups = new ArrayList<>();
+    if (sel.has("groups")) sel.get("groups").forEach(g -> groups.add(GroupName.parse(g.asText())));
+    Map<String, String> options = new java.util.LinkedHashMap<>();
+    for (String[] o : new String[][] {{"max_time", "MaxTime"}, {"default_time", "DefaultTime"},
+        {"priority_tier", "PriorityTier"}, {"state", "State"}, {"over_subscribe", "OverSubscribe"}}) {
+      if (n.has(o[0])) options.put(o[1], n.get(o[0]).asText());
+    }
+    if (n.has("allow_groups")) options.put("AllowGroups", String.join(",", strings(n.get("allow_groups"))));
+    Map<String, Double> weights = new TreeMap<>();
+    if (n.has("tres_billing_weights")) {
+      n.get("tres_billing_weights").fields().forEachRemaining(e -> weights.put(e.getKey(), e.getValue().asDouble()));
+    }
+    return new Partition(text(n, "name"), List.copyOf(groups), List.copyOf(strings(sel.get("hosts"))),
+        strings(sel.get("accelerator_vendors")), strings(sel.get("accelerator_models")),
+        sel.has("min_accelerators") ? sel.get("min_accelerators").asInt() : 0, options, weights,
+        n.path("default").asBoolean(false), src);
   }
 
   private static RoutingTest routingTest(JsonNode n, SourceRef src) {

@@ -15,7 +15,8 @@ public record Fleet(
     PrometheusSettings prometheus,
     SortedMap<String, Receiver> receivers,
     Alerting alerting,
-    List<RoutingTest> routingTests) {
+    List<RoutingTest> routingTests,
+    List<Partition> partitions) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

@@ -39,8 +39,10 @@ public final class Resolver {
   public static final String CHECKS = "checks";
   public static final String ROUTING = "routing";
   public static final String MAINTENANCE = "maintenance";
+  public static final String SLURM = "slurm";
   /** Resolved sections, in explain order. */
-  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS, ROUTING, MAINTENANCE);
+  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS, ROUTING, MAINTENANCE,
+      SLURM);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;

@@ -14,6 +14,7 @@ import dev.anvil.model.Group;
 import dev.anvil.model.GroupName;
 import dev.anvil.model.Host;
 import dev.anvil.model.Namespace;
+import dev.anvil.model.Partition;
 import dev.anvil.model.Policy;
 import dev.anvil.model.PrometheusSettings;
 import java.util.ArrayList;
@@ -77,7 +78,8 @@ public final class ReferenceChecker {
     // broken declarations are left out, so that resolution can still run and report its own errors
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
-        List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()));
+        List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
+        partitions(d.partitions(), known, hosts));
   }
 
   private Map<String, Namespace> namespaces(List<Namespace> declared) {
@@ -236,6 +238,36 @@ public final class ReferenceChecker {
       diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
           + " (namespace labels, instance, job, host, provider, anvil_*)");
     }
+  }
+
+  private List<Partition> partitions(List<Partition> declared, Set<GroupName> known, Map<String, Host> hosts) {
+    Map<String, Partition> out = new TreeMap<>();
+    Partition firstDefault = null;
+    for (Partition p : declared) {
+      if (!unique(out, p.name(), p, Partition::source, "partition", "/name")) continue;
+      for (int i = 0; i < p.groups().size(); i++) {
+        if (!known.contains(p.groups().get(i))) {
+          diagnostics.error(p.source().at("/select/groups/" + i), "unknown group '" + p.groups().get(i) + "'"
+              + suggest(p.groups().get(i), known));
+        }
+      }
+      for (int i = 0; i < p.hosts().size(); i++) {
+        if (!hosts.containsKey(p.hosts().get(i))) {
+          diagnostics.error(p.source().at("/select/hosts/" + i), "unknown host '" + p.hosts().get(i) + "'"
+              + suggest(p.hosts().get(i), hosts.keySet()));
+        }
+      }
+      if (p.isDefault()) {
+        if (firstDefault != null) {
+          diagnostics.error(p.source().at("/default"), "partition '" + p.name() + "' is the second default partition"
+              + " (Slurm would silently keep only the last one)", new Note(firstDefault.source().at("/default"),
+              "'" + firstDefault.name() + "' is the default here"));
+        } else {
+          firstDefault = p;
+        }
+      }
+    }
+    return List.copyOf(out.values());
   }
 
   /** Puts {@code item} under {@code key} unless taken; otherwise reports both places and returns false. */

@@ -28,17 +28,18 @@ public final class SchemaValidator {
   public static final String API_VERSION = "anvil.dev/v1";
 
   /** kind → schema file base name. */
-  public static final Map<String, String> KINDS = Map.of(
-      "Namespace", "namespace",
-      "Group", "group",
-      "Host", "host",
-      "Policy", "policy",
-      "Exporter", "exporter",
-      "AlertRule", "alert-rule",
-      "Prometheus", "prometheus",
-      "Receiver", "receiver",
-      "Alerting", "alerting",
-      "RoutingTest", "routing-test");
+  public static final Map<String, String> KINDS = Map.ofEntries(
+      Map.entry("Namespace", "namespace"),
+      Map.entry("Group", "group"),
+      Map.entry("Host", "host"),
+      Map.entry("Policy", "policy"),
+      Map.entry("Exporter", "exporter"),
+      Map.entry("AlertRule", "alert-rule"),
+      Map.entry("Prometheus", "prometheus"),
+      Map.entry("Receiver", "receiver"),
+      Map.entry("Alerting", "alerting"),
+      Map.entry("RoutingTest", "routing-test"),
+      Map.entry("Partition", "partition"));
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();

@@ -1,0 +1,130 @@
+package dev.anvil.emit.slurm;
+
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.emit.Emitter;
+import dev.anvil.emit.Output;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.model.Partition;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code slurm/}: nodes.conf (with GresTypes), partitions.conf and gres.conf, to be included from a
+ * site's slurm.conf ({@code Include /etc/slurm/anvil/nodes.conf}, ...). Emitted when the fleet has
+ * partitions or Slurm nodes.
+ */
+public final class SlurmEmitter implements Emitter {
+  static final String DIR = "slurm/";
+  private static final String HEADER = "# " + Output.GENERATED + "\n";
+
+  @Override
+  public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
+    Map<String, SlurmNode> nodes = new TreeMap<>();
+    Map<String, ResolvedHost> hosts = new TreeMap<>();
+    for (ResolvedHost h : resolved.hosts()) {
+      hosts.put(h.name(), h);
+      if (SlurmNode.isNode(h)) nodes.put(h.name(), SlurmNode.of(h));
+    }
+    List<Partition> partitions = resolved.fleet().partitions();
+    if (nodes.isEmpty() && partitions.isEmpty()) return List.of();
+
+    StringBuilder nodesConf = new StringBuilder(HEADER);
+    TreeSet<String> gresTypes = new TreeSet<>();
+    nodes.values().forEach(n -> n.gres().forEach(g -> gresTypes.add(g.name())));
+    // without GresTypes, slurmctld silently drops every node's Gres=
+    if (!gresTypes.isEmpty()) nodesConf.append("GresTypes=").append(String.join(",", gresTypes)).append('\n');
+    // billing weights on GRES/x need x tracked as a TRES (which in turn needs slurmdbd accounting)
+    TreeSet<String> billed = new TreeSet<>();
+    partitions.forEach(p -> p.billingWeights().keySet().stream().filter(k -> k.startsWith("GRES/"))
+        .forEach(k -> billed.add("gres/" + k.substring(5))));
+    if (!billed.isEmpty()) nodesConf.append("AccountingStorageTRES=").append(String.join(",", billed)).append('\n');
+    nodes.values().forEach(n -> nodesConf.append(n.line()).append('\n'));
+
+    StringBuilder partitionsConf = new StringBuilder(HEADER);
+    for (Partition p : partitions) {
+      Set<String> members = members(p, hosts, nodes, diagnostics);
+      if (members.isEmpty()) continue;
+      StringBuilder line = new StringBuilder("PartitionName=").append(p.name()).append(" Nodes=")
+          .append(Hostlist.compress(members));
+      if (p.isDefault()) line.append(" Default=YES");
+      p.options().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+      if (!p.billingWeights().isEmpty()) {
+        List<String> weights = new ArrayList<>();
+        // Mem is weighted per GB (Slurm's "G" suffix), everything else per unit
+        p.billingWeights().forEach((k, v) -> weights.add(k + "=" + (v == Math.rint(v) ? String.valueOf(v.longValue()) : v)
+            + (k.equals("Mem") ? "G" : "")));
+        line.append(" TRESBillingWeights=\"").append(String.join(",", weights)).append('"');
+        checkBillingGres(p, members, nodes, diagnostics);
+      }
+      partitionsConf.append(line).append('\n');
+    }
+
+    // gres.conf: one line per distinct resource, for all nodes that have it
+    Map<String, TreeSet<String>> gresLines = new TreeMap<>();
+    nodes.values().forEach(n -> n.gres().forEach(g -> gresLines.computeIfAbsent(g.confLine(), k -> new TreeSet<>()).add(n.name())));
+    StringBuilder gresConf = new StringBuilder(HEADER);
+    gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
+        .append(spec).append('\n'));
+
+    return List.of(new OutputFile(DIR + "nodes.conf", nodesConf.toString()),
+        new OutputFile(DIR + "partitions.conf", partitionsConf.toString()),
+        new OutputFile(DIR + "gres.conf", gresConf.toString()));
+  }
+
+  /** Slurm nodes selected by group or host, then narrowed by hardware; empty selections are errors. */
+  private static Set<String> members(Partition p, Map<String, ResolvedHost> hosts, Map<String, SlurmNode> nodes,
+      Diagnostics diagnostics) {
+    Set<String> out = new TreeSet<>();
+    for (ResolvedHost h : hosts.values()) {
+      boolean inGroup = p.groups().isEmpty() && p.hosts().isEmpty()
+          || p.hosts().contains(h.name())
+          || p.groups().stream().anyMatch(g -> h.memberships().stream().anyMatch(m -> m.equals(g) || g.isAncestorOf(m)));
+      if (!inGroup || !hardwareMatches(p, h)) continue;
+      if (!nodes.containsKey(h.name())) {
+        if (p.hosts().contains(h.name())) {
+          diagnostics.error(p.source().at("/select/hosts/" + p.hosts().indexOf(h.name())), "partition '" + p.name()
+              + "' lists host '" + h.name() + "', which is not a Slurm node (set slurm.node.enabled for it);"
+              + " slurmctld would refuse to start");
+        }
+        continue;
+      }
+      out.add(h.name());
+    }
+    if (out.isEmpty()) {
+      diagnostics.error(p.source().at("/select"), "partition '" + p.name() + "' selects no Slurm node");
+    }
+    return out;
+  }
+
+  private static boolean hardwareMatches(Partition p, ResolvedHost h) {
+    var accelerators = h.host().hardware().accelerators();
+    if (!p.acceleratorVendors().isEmpty() && accelerators.stream().noneMatch(a -> p.acceleratorVendors().contains(a.vendor()))) {
+      return false;
+    }
+    if (!p.acceleratorModels().isEmpty() && accelerators.stream().noneMatch(a -> p.acceleratorModels().contains(a.model()))) {
+      return false;
+    }
+    return h.devices(List.of()) >= p.minAccelerators();
+  }
+
+  /** A billing weight on GRES/x needs members that have x: otherwise it is a weight without accelerators. */
+  private static void checkBillingGres(Partition p, Set<String> members, Map<String, SlurmNode> nodes,
+      Diagnostics diagnostics) {
+    for (String tres : p.billingWeights().keySet()) {
+      if (!tres.startsWith("GRES/")) continue;
+      String[] spec = tres.substring(5).split(":");
+      boolean any = members.stream().map(nodes::get).anyMatch(n -> n.gres().stream()
+          .anyMatch(g -> g.name().equals(spec[0]) && (spec.length == 1 || g.type().equals(spec[1]))));
+      if (!any) {
+        diagnostics.error(p.source().keyAt("/tres_billing_weights/" + tres.replace("/", "~1")), "partition '" + p.name()
+            + "' bills " + tres + " but none of its nodes has that Gres (no such accelerators)");
+      }
+    }
+  }
+}
