@@ -1,0 +1,53 @@
+package dev.anvil.emit.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.anvil.TestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostlistTest {
+  static final List<List<String>> CASES = List.of(
+      List.of("gpu-node-01", "gpu-node-02", "gpu-node-03", "gpu-node-04"),
+      List.of("gpu-node-01", "gpu-node-02", "gpu-node-04", "gpu-node-07", "gpu-node-08"),
+      List.of("node1", "node2", "node3", "node10", "node11"),
+      List.of("node01", "node1", "node02", "node2"),
+      List.of("a-1", "b-1", "a-2", "b-2", "c"),
+      List.of("rack1-node08", "rack1-node09", "rack1-node10", "rack2-node01"),
+      List.of("node0", "node1", "node007", "node008"),
+      List.of("single"),
+      List.of("i-1234567890", "i-1234567891"));
+
+  @Test
+  void compressesRangesGapsPaddingAndMixedPrefixes() {
+    assertEquals("gpu-node-[01-04]", Hostlist.compress(CASES.get(0)));
+    assertEquals("gpu-node-[01-02,04,07-08]", Hostlist.compress(CASES.get(1)));
+    assertEquals("node[1-3,10-11]", Hostlist.compress(CASES.get(2)));
+    assertEquals("node[01-02],node[1-2]", Hostlist.compress(CASES.get(3)));
+    assertEquals("a-[1-2],b-[1-2],c", Hostlist.compress(CASES.get(4)));
+    assertEquals("rack1-node[08-10],rack2-node01", Hostlist.compress(CASES.get(5)));
+    assertEquals("node[0-1],node[007-008]", Hostlist.compress(CASES.get(6)));
+    assertEquals("single", Hostlist.compress(CASES.get(7)));
+    assertEquals("i-[1234567890-1234567891]", Hostlist.compress(CASES.get(8)));
+  }
+
+  /** Slurm's own parser must expand each compressed list back to exactly the names we started from. */
+  @Test
+  void slurmExpandsEveryCompressedListToTheSameNames(@TempDir Path tmp) throws Exception {
+    String scontrol = TestSupport.tool("scontrol", "slurm-client");
+    Path conf = tmp.resolve("slurm.conf");
+    Files.writeString(conf, "ClusterName=hostlist\nSlurmctldHost=localhost\n");
+    for (List<String> names : CASES) {
+      String compressed = Hostlist.compress(names);
+      var r = TestSupport.exec(tmp, "env", "SLURM_CONF=" + conf, scontrol, "show", "hostnames", compressed);
+      assertEquals(0, r.exit(), r.output());
+      Set<String> expanded = new TreeSet<>(List.of(r.output().strip().split("\\s+")));
+      assertEquals(new TreeSet<>(names), expanded, compressed + " → " + r.output());
+    }
+  }
+}
