@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public final class ModelMapper {
   /** Policy sections, in the order they are resolved and explained. */
   public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks", "routing",
-      "maintenance", "slurm");
+      "maintenance", "slurm", "rollout");
 
   private final List<Namespace> namespaces = new ArrayList<>();
   private final List<Group> groups = new ArrayList<>();

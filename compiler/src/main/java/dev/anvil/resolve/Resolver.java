@@ -40,9 +40,10 @@ public final class Resolver {
   public static final String ROUTING = "routing";
   public static final String MAINTENANCE = "maintenance";
   public static final String SLURM = "slurm";
+  public static final String ROLLOUT = "rollout";
   /** Resolved sections, in explain order. */
   public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS, ROUTING, MAINTENANCE,
-      SLURM);
+      SLURM, ROLLOUT);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;
