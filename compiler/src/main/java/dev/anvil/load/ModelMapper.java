@@ -183,7 +183,7 @@ public final class ModelMapper {
 
   /** Partition options keep Slurm's spelling: max_time → MaxTime. */
   private static Partition partition(JsonNode n, SourceRef src) {
-    JsonNode sel = n.get("select");
+    JsonNode sel = n.has("select") ? n.get("select") : JsonNodeFactory.instance.objectNode();
     List<GroupName> groups = new ArrayList<>();
     if (sel.has("groups")) sel.get("groups").forEach(g -> groups.add(GroupName.parse(g.asText())));
     Map<String, String> options = new java.util.LinkedHashMap<>();
@@ -199,7 +199,7 @@ public final class ModelMapper {
     return new Partition(text(n, "name"), List.copyOf(groups), List.copyOf(strings(sel.get("hosts"))),
         strings(sel.get("accelerator_vendors")), strings(sel.get("accelerator_models")),
         sel.has("min_accelerators") ? sel.get("min_accelerators").asInt() : 0, options, weights,
-        n.path("default").asBoolean(false), src);
+        n.path("default").asBoolean(false), n.has("slinky") ? (ObjectNode) n.get("slinky") : null, src);
   }
 
   private static RoutingTest routingTest(JsonNode n, SourceRef src) {

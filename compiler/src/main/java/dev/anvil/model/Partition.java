@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * A Slurm partition: its members are the Slurm nodes in any listed group (or listed host) that
- * have the listed hardware; the other fields become PartitionName options.
+ * have the listed hardware, or, for a Slinky partition, pods on Kubernetes nodes; the other fields
+ * become PartitionName options.
  */
 public record Partition(
     String name,
@@ -19,4 +20,11 @@ public record Partition(
     Map<String, String> options,
     Map<String, Double> billingWeights,
     boolean isDefault,
-    SourceRef source) {}
+    com.fasterxml.jackson.databind.node.ObjectNode slinky,
+    SourceRef source) {
+
+  /** A Slinky partition: its nodes are Kubernetes pods, not declared hosts. */
+  public boolean isDynamic() {
+    return slinky != null;
+  }
+}

@@ -47,7 +47,12 @@ public final class SlurmEmitter implements Emitter {
     nodes.values().forEach(n -> nodesConf.append(n.line()).append('\n'));
 
     StringBuilder partitionsConf = new StringBuilder(HEADER);
+    Map<String, Object> nodesets = new TreeMap<>();
     for (Partition p : partitions) {
+      if (p.isDynamic()) {
+        nodesets.put(p.name(), Slinky.nodeset(p));
+        continue;
+      }
       Set<String> members = members(p, hosts, nodes, diagnostics);
       if (members.isEmpty()) continue;
       StringBuilder line = new StringBuilder("PartitionName=").append(p.name()).append(" Nodes=")
@@ -72,9 +77,11 @@ public final class SlurmEmitter implements Emitter {
     gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
         .append(spec).append('\n'));
 
-    return List.of(new OutputFile(DIR + "nodes.conf", nodesConf.toString()),
+    List<OutputFile> files = new ArrayList<>(List.of(new OutputFile(DIR + "nodes.conf", nodesConf.toString()),
         new OutputFile(DIR + "partitions.conf", partitionsConf.toString()),
-        new OutputFile(DIR + "gres.conf", gresConf.toString()));
+        new OutputFile(DIR + "gres.conf", gresConf.toString())));
+    if (!nodesets.isEmpty()) files.add(Output.yaml(DIR + "slinky-values.yaml", Map.of("nodesets", nodesets)));
+    return files;
   }
 
   /** Slurm nodes selected by group or host, then narrowed by hardware; empty selections are errors. */
