@@ -63,6 +63,12 @@ public class GenerateFleet {
       policies.append(doc("Receiver", "name: chat-team-" + t + "\nslack: {channel: \"#team-" + t
           + "\", api_url: {env: SLACK_TEAM_" + t + "}}\n"));
     }
+    // Slurm: every host of the first ten logical groups is a node; one partition per vendor family
+    for (int l = 0; l < 10; l++) policies.append(doc("Policy", "group: " + logical(l) + "\nslurm:\n  node: {enabled: true}\n"));
+    policies.append(doc("Partition", "name: gpu\nselect: {accelerator_vendors: [nvidia, amd]}\nmax_time: 2-00:00:00\ndefault: true\n"));
+    policies.append(doc("Partition", "name: npu\nselect: {accelerator_vendors: [intel-gaudi, rebellions, furiosa, tenstorrent]}\n"));
+    policies.append(doc("Partition", "name: cpu\nselect: {groups: [logical:project-0]}\nmax_time: UNLIMITED\n"));
+    policies.append(doc("Policy", "group: environment:production\nrollout:\n  exporters: {strategy: canary, canary: 10%}\n"));
     for (int site = 0; site < 5; site++) {
       policies.append(doc("Policy", "group: " + infraParent(site) + "\nmaintenance:\n  patch-" + site
           + ": {weekdays: [sunday], times: [{start: \"0" + site + ":00\", end: \"0" + (site + 1) + ":00\"}], location: UTC}\n"));

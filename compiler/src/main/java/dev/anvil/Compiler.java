@@ -89,9 +89,11 @@ public final class Compiler {
     if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
 
     List<OutputFile> files = new ArrayList<>();
-    for (Emitter e : EMITTERS) files.addAll(e.emit(resolved, diagnostics));
+    for (Emitter e : EMITTERS) {
+      files.addAll(e.emit(resolved, diagnostics));
+      t.phase("emit " + e.getClass().getSimpleName().replace("Emitter", "").toLowerCase());
+    }
     files.sort(Comparator.comparing(OutputFile::path));
-    t.phase("emit");
     if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
     return new Compilation(sources, diagnostics, resolved, List.copyOf(files));
   }

@@ -71,6 +71,18 @@ public final class Output {
   }
 
   /**
+   * A value as compact JSON, which is also valid YAML (a flow mapping, or a double-quoted scalar):
+   * large YAML files stay fast to write and one line per entry.
+   */
+  public static String flow(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A JSON array written one element per line, element by element: compact for large files (file_sd
    * of 100k hosts), nothing held but the text, and a change to one element is a one-line diff.
    */

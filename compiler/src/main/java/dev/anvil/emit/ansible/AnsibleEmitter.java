@@ -24,9 +24,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code ansible/}: a YAML inventory whose groups mirror the namespaces and group paths, host vars
- * (address, accelerators, exporters, checks), and a playbook that installs and starts each host's
- * exporters, one play per rollout class ({@code serial}, {@code max_fail_percentage}).
+ * {@code ansible/}: a YAML inventory whose groups mirror the namespaces and group paths, with each
+ * host's vars inline (address, accelerators, exporters, checks, labels, provider), and a playbook
+ * that installs and starts each host's exporters, one play per rollout class ({@code serial},
+ * {@code max_fail_percentage}). One file for the whole fleet: 100k hosts are not 100k files.
  */
 public final class AnsibleEmitter implements Emitter {
   static final String DIR = "ansible/";
@@ -42,11 +43,13 @@ public final class AnsibleEmitter implements Emitter {
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     Fleet fleet = resolved.fleet();
     GroupNames names = new GroupNames(fleet, diagnostics);
-    // group name → (children, hosts)
+    // group name → child groups, and → hosts
     Map<String, TreeSet<String>> children = new TreeMap<>();
     Map<String, TreeSet<String>> hosts = new TreeMap<>();
     Map<String, Rollout> rollouts = new TreeMap<>();
-    List<OutputFile> files = new ArrayList<>();
+    StringBuilder inventory = new StringBuilder("# ").append(Output.GENERATED).append("\n")
+        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: /opt/anvil/exporters\n")
+        .append("  hosts:\n");
     for (ResolvedHost h : resolved.hosts()) {
       for (GroupName g : h.memberships()) {
         hosts.computeIfAbsent(names.of(g), k -> new TreeSet<>()).add(h.name());
@@ -59,37 +62,41 @@ public final class AnsibleEmitter implements Emitter {
       rollouts.putIfAbsent(r.group(), r);
       hosts.computeIfAbsent(r.group(), k -> new TreeSet<>()).add(h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
-      files.add(Output.yaml(DIR + "host_vars/" + h.name() + ".yml", hostVars(h, fleet)));
+      inventory.append("    ").append(h.name()).append(": ").append(Output.flow(hostVars(h, fleet))).append('\n');
     }
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
     top.add(ROLLOUT_GROUP);
-    Map<String, Object> all = new LinkedHashMap<>();
-    all.put("children", tree(top, children, hosts));
-    files.add(Output.yaml(DIR + "inventory.yml", Map.of("all", all)));
-    files.add(Output.yaml(DIR + "group_vars/all.yml", Map.of("anvil_exporter_dir", "/opt/anvil/exporters")));
+    inventory.append("  children:\n");
+    writeGroups(inventory, top, children, hosts, 4);
 
     List<Object> plays = new ArrayList<>();
     rollouts.values().forEach(r -> plays.add(r.play()));
-    files.add(Output.yaml(DIR + "exporters.yml", plays));
-    files.add(new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + resource("exporters-tasks.yml")));
-    return files;
+    return List.of(new OutputFile(DIR + "inventory.yml", inventory.toString()),
+        Output.yaml(DIR + "exporters.yml", plays),
+        new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + resource("exporters-tasks.yml")));
   }
 
-  private static Map<String, Object> tree(Iterable<String> groups, Map<String, TreeSet<String>> children,
-      Map<String, TreeSet<String>> hosts) {
-    Map<String, Object> out = new TreeMap<>();
+  /** The group tree; names are safe as plain YAML keys (letters, digits, '_'; host names: also '.', '-'). */
+  private static void writeGroups(StringBuilder out, Iterable<String> groups, Map<String, TreeSet<String>> children,
+      Map<String, TreeSet<String>> hosts, int indent) {
+    String pad = " ".repeat(indent);
     for (String g : groups) {
-      Map<String, Object> node = new TreeMap<>();
-      if (hosts.containsKey(g)) {
-        Map<String, Object> members = new TreeMap<>();
-        hosts.get(g).forEach(h -> members.put(h, null));
-        node.put("hosts", members);
+      out.append(pad).append(g).append(":");
+      if (!hosts.containsKey(g) && !children.containsKey(g)) {
+        out.append(" {}\n");
+        continue;
       }
-      if (children.containsKey(g)) node.put("children", tree(children.get(g), children, hosts));
-      out.put(g, node);
+      out.append('\n');
+      if (children.containsKey(g)) {
+        out.append(pad).append("  children:\n");
+        writeGroups(out, children.get(g), children, hosts, indent + 4);
+      }
+      if (hosts.containsKey(g)) {
+        out.append(pad).append("  hosts:\n");
+        for (String h : hosts.get(g)) out.append(pad).append("    ").append(h).append(":\n");
+      }
     }
-    return out;
   }
 
   private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet) {
@@ -118,6 +125,7 @@ public final class AnsibleEmitter implements Emitter {
     vars.put("anvil_exporters", exporters);
     vars.put("anvil_checks", h.section(Resolver.CHECKS));
     vars.put("anvil_labels", h.labels());
+    vars.put("anvil_provider", h.section(Resolver.PROVIDER));
     return vars;
   }
 
@@ -131,7 +139,9 @@ public final class AnsibleEmitter implements Emitter {
 
   /** Ansible group names for Anvil groups: {@code logical:ml-training/gpu-workers} → {@code logical__ml_training__gpu_workers}. */
   static final class GroupNames {
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9_]");
     private final Map<String, GroupName> taken = new TreeMap<>();
+    private final Map<GroupName, String> cache = new java.util.HashMap<>();
     private final Fleet fleet;
     private final Diagnostics diagnostics;
 
@@ -141,7 +151,10 @@ public final class AnsibleEmitter implements Emitter {
     }
 
     String of(GroupName g) {
-      String name = g.namespace() + "__" + g.path().replace("/", "__").replaceAll("[^A-Za-z0-9_]", "_");
+      String known = cache.get(g);
+      if (known != null) return known;
+      String name = g.namespace() + "__" + UNSAFE.matcher(g.path().replace("/", "__")).replaceAll("_");
+      cache.put(g, name);
       GroupName first = taken.putIfAbsent(name, g);
       if (first != null && !first.equals(g)) {
         var a = fleet.groups().get(g);

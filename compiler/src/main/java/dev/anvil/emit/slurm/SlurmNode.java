@@ -53,6 +53,14 @@ record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<
     return count == 1 ? String.valueOf(first) : "[" + first + "-" + (first + count - 1) + "]";
   }
 
+  private static final java.util.regex.Pattern NON_ALNUM = java.util.regex.Pattern.compile("[^a-z0-9]+");
+  private static final java.util.regex.Pattern EDGE_DASH = java.util.regex.Pattern.compile("^-|-$");
+
+  /** "Tesla V100" → "tesla-v100": a Slurm gres type. */
+  static String gresType(String model) {
+    return EDGE_DASH.matcher(NON_ALNUM.matcher(model.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
+  }
+
   static boolean isNode(ResolvedHost h) {
     JsonNode node = h.section(Resolver.SLURM).get("node");
     return node != null && node.path("enabled").asBoolean(false);
@@ -65,7 +73,7 @@ record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<
     Map<String, Integer> nextIndex = new LinkedHashMap<>();
     TreeSet<String> features = new TreeSet<>();
     for (Hardware.Accelerator a : hw.accelerators()) {
-      String type = a.model().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+      String type = gresType(a.model());
       int first = nextIndex.merge(a.vendor(), a.count(), Integer::sum) - a.count();
       gres.add(new Gres(gresName(a.vendor()), type, a.count(), files(a.vendor(), first, a.count())));
       features.add(type);

@@ -46,7 +46,8 @@ class AnsibleTest {
     assertEquals("1.8.2", gpu.path("anvil_exporters").path("node_exporter").path("version").asText());
     assertEquals(8, gpu.path("anvil_accelerators").get(0).path("count").asInt());
     assertTrue(gpu.path("anvil_checks").has("mounts"));
-    assertEquals("/opt/anvil/exporters", gpu.path("anvil_exporter_dir").asText(), "group_vars/all.yml is loaded");
+    assertEquals("/opt/anvil/exporters", gpu.path("anvil_exporter_dir").asText(), "all.vars reach every host");
+    assertEquals("onprem", gpu.path("anvil_provider").path("name").asText());
     assertFalse(inv.path("_meta").path("hostvars").path("storage-server-01").path("anvil_exporters").has("all-smi"));
   }
 
