@@ -25,8 +25,7 @@ public final class SourceTreeReader {
       if (!Files.isDirectory(d)) continue;
       try (Stream<Path> s = Files.walk(d)) {
         s.filter(Files::isRegularFile)
-            .filter(p -> isYaml(p.getFileName().toString()))
-            .filter(p -> !hiddenBelow(repo, p))
+            .filter(p -> isSourcePath(repo.relativize(p).toString().replace('\\', '/')))
             .forEach(paths::add);
       }
     }
@@ -43,16 +42,19 @@ public final class SourceTreeReader {
     return files;
   }
 
+  /** Whether a repo-relative path ('/'-separated) is an input file: YAML under a source folder, not hidden. */
+  public static boolean isSourcePath(String rel) {
+    String[] parts = rel.split("/");
+    if (parts.length < 2 || !SOURCE_DIRS.contains(parts[0]) || !isYaml(parts[parts.length - 1])) return false;
+    for (String part : parts) if (part.startsWith(".")) return false;
+    return true;
+  }
+
   public static boolean isYaml(String name) {
     return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
-  private static boolean hiddenBelow(Path repo, Path p) {
-    for (Path part : repo.relativize(p)) if (part.toString().startsWith(".")) return true;
-    return false;
-  }
-
-  static String decode(byte[] bytes) throws CharacterCodingException {
+  public static String decode(byte[] bytes) throws CharacterCodingException {
     return StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
