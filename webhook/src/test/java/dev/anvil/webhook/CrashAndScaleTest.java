@@ -122,6 +122,60 @@ class CrashAndScaleTest {
     awaitRules(promPort, "threshold=74", 60);
   }
 
+  /** The example fleet of this repository, its addresses moved to loopback; Prometheus only (its receivers are remote). */
+  @Test
+  void theExampleFleetGoesLiveWithinTheMeasuredLatency() throws Exception {
+    String prometheus = WebhookEndToEndTest.tool("prometheus", "prometheus");
+    Path repo = tmp.resolve("example");
+    for (String dir : List.of("inventory", "policies", "rules")) {
+      try (Stream<Path> s = Files.walk(ROOT.resolve(dir))) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          Path target = repo.resolve(ROOT.relativize(p).toString());
+          if (Files.isDirectory(p)) Files.createDirectories(target);
+          else Files.writeString(target, Files.readString(p).replaceAll("address: [0-9.]+", "address: 127.0.0.1"));
+        }
+      }
+    }
+    int promPort = WebhookEndToEndTest.freePort();
+    Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
+    String first = commitAll(git);
+    port = WebhookEndToEndTest.freePort();
+    Path work = tmp.resolve("work-example");
+    Files.writeString(tmp.resolve("secret"), SECRET);
+    Files.writeString(tmp.resolve("serve-example.yaml"), """
+        listen: {host: 127.0.0.1, port: %d}
+        repository: %s
+        work_dir: %s
+        prometheus: {url: "http://127.0.0.1:%d"}
+        github_secret_file: secret
+        """.formatted(port, repo, work, promPort));
+    startService(tmp.resolve("serve-example.yaml"));
+    awaitStatus(s -> first.equals(s.path("live_commit").asText()), 60);
+    processes.add(new ProcessBuilder(prometheus, "--config.file=" + work.resolve("live/prometheus/prometheus.yml"),
+        "--storage.tsdb.path=" + tmp.resolve("prom-example"), "--web.listen-address=127.0.0.1:" + promPort,
+        "--web.enable-lifecycle").redirectErrorStream(true).redirectOutput(tmp.resolve("prom-example.log").toFile()).start());
+    awaitRules(promPort, "threshold=70", 60);
+    List<Double> latencies = new ArrayList<>();
+    Path production = repo.resolve("policies/environment/production.yaml");
+    for (int t : new int[] {71, 72, 73}) {
+      Files.writeString(production, Files.readString(production).replaceFirst("threshold: [0-9]+", "threshold: " + t));
+      commitAll(git);
+      long t0 = System.nanoTime();
+      assertEquals(202, push());
+      awaitRules(promPort, "threshold=" + t, 60);
+      latencies.add((System.nanoTime() - t0) / 1e9);
+    }
+    Collections.sort(latencies);
+    String report = String.format("push -> live in Prometheus (example fleet): median %.2f s of %s%n", latencies.get(1), latencies);
+    System.out.print(report);
+    Files.writeString(ROOT.resolve("webhook/target/push-to-live-latency-example.txt"), report);
+  }
+
+  private static String commitAll(Git git) throws Exception {
+    git.add().addFilepattern(".").call();
+    return git.commit().setMessage("change").setAuthor("t", "t@example.com").call().getName();
+  }
+
   /** A new output is being written: OutputWriter's temporary directory exists. */
   private static boolean writing(Path outputs) throws IOException {
     if (!Files.isDirectory(outputs)) return false;
@@ -151,8 +205,12 @@ class CrashAndScaleTest {
   }
 
   private void startService() throws IOException {
+    startService(tmp.resolve("serve.yaml"));
+  }
+
+  private void startService(Path config) throws IOException {
     service = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), WebhookServer.class.getName(),
-        "--config", tmp.resolve("serve.yaml").toString()).redirectErrorStream(true)
+        "--config", config.toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("service.log").toFile())).start();
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {

@@ -158,6 +158,14 @@ class WebhookEndToEndTest {
     awaitRules("threshold=59");
     assertNotEquals(live, s3.path("live_commit").asText());
 
+    // the manual rebuild needs its token
+    assertEquals(401, reload(null));
+    assertEquals(403, reload("wrong"));
+    long before = status().path("builds").asLong();
+    assertEquals(202, reload("reload-me"));
+    awaitStatus(s -> s.path("builds").asLong() > before, "manual rebuild");
+    assertEquals("unchanged", status().path("last_attempt").path("outcome").asText());
+
     // a restart resumes from the live commit without deploying again
     service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     service = null;
@@ -229,7 +237,9 @@ class WebhookEndToEndTest {
         prometheus: {url: "http://127.0.0.1:%d"}
         alertmanager: {url: "http://127.0.0.1:%d"}
         github_secret_file: github.secret
+        reload_token_file: reload.token
         """.formatted(port, tmp.resolve("repo"), work, promPort, amPort));
+    Files.writeString(tmp.resolve("reload.token"), "reload-me\n");
     service = new WebhookServer(ServiceConfig.load(tmp.resolve("serve.yaml")));
     service.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -249,6 +259,13 @@ class WebhookEndToEndTest {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (signature != null) r.header("X-Hub-Signature-256", signature);
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int reload(String token) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/hooks/reload"))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) r.header("Authorization", "Bearer " + token);
+    return http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private JsonNode status() throws Exception {
