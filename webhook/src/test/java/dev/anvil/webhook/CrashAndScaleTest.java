@@ -66,21 +66,10 @@ class CrashAndScaleTest {
     Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
     String first = commit(git, repo, null);
 
-    port = WebhookEndToEndTest.freePort();
     Path work = tmp.resolve("work");
-    Files.writeString(tmp.resolve("secret"), SECRET);
-    Files.writeString(tmp.resolve("serve.yaml"), """
-        listen: {host: 127.0.0.1, port: %d}
-        repository: %s
-        work_dir: %s
-        prometheus: {url: "http://127.0.0.1:%d"}
-        github_secret_file: secret
-        """.formatted(port, repo, work, promPort));
-    startService();
+    startService(serveConfig("serve.yaml", repo, work, promPort));
     awaitStatus(s -> first.equals(s.path("live_commit").asText()), 120);
-    processes.add(new ProcessBuilder(prometheus, "--config.file=" + work.resolve("live/prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort, "--web.enable-lifecycle")
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("prom.log").toFile()).start());
+    startPrometheus(prometheus, work, promPort, "prom");
     awaitRules(promPort, "anvil_cpu_high", 60);
 
     // push-to-live at 10k hosts: one group's CPU threshold changes
@@ -139,21 +128,10 @@ class CrashAndScaleTest {
     int promPort = WebhookEndToEndTest.freePort();
     Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
     String first = commitAll(git);
-    port = WebhookEndToEndTest.freePort();
     Path work = tmp.resolve("work-example");
-    Files.writeString(tmp.resolve("secret"), SECRET);
-    Files.writeString(tmp.resolve("serve-example.yaml"), """
-        listen: {host: 127.0.0.1, port: %d}
-        repository: %s
-        work_dir: %s
-        prometheus: {url: "http://127.0.0.1:%d"}
-        github_secret_file: secret
-        """.formatted(port, repo, work, promPort));
-    startService(tmp.resolve("serve-example.yaml"));
+    startService(serveConfig("serve-example.yaml", repo, work, promPort));
     awaitStatus(s -> first.equals(s.path("live_commit").asText()), 60);
-    processes.add(new ProcessBuilder(prometheus, "--config.file=" + work.resolve("live/prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-example"), "--web.listen-address=127.0.0.1:" + promPort,
-        "--web.enable-lifecycle").redirectErrorStream(true).redirectOutput(tmp.resolve("prom-example.log").toFile()).start());
+    startPrometheus(prometheus, work, promPort, "prom-example");
     awaitRules(promPort, "threshold=70", 60);
     List<Double> latencies = new ArrayList<>();
     Path production = repo.resolve("policies/environment/production.yaml");
@@ -206,6 +184,25 @@ class CrashAndScaleTest {
 
   private void startService() throws IOException {
     startService(tmp.resolve("serve.yaml"));
+  }
+
+  /** The service's config, on a fresh port, with Prometheus as its only reload target. */
+  private Path serveConfig(String name, Path repo, Path work, int promPort) throws IOException {
+    port = WebhookEndToEndTest.freePort();
+    Files.writeString(tmp.resolve("secret"), SECRET);
+    return Files.writeString(tmp.resolve(name), """
+        listen: {host: 127.0.0.1, port: %d}
+        repository: %s
+        work_dir: %s
+        prometheus: {url: "http://127.0.0.1:%d"}
+        github_secret_file: secret
+        """.formatted(port, repo, work, promPort));
+  }
+
+  private void startPrometheus(String prometheus, Path work, int promPort, String name) throws IOException {
+    processes.add(new ProcessBuilder(prometheus, "--config.file=" + work.resolve("live/prometheus/prometheus.yml"),
+        "--storage.tsdb.path=" + tmp.resolve(name), "--web.listen-address=127.0.0.1:" + promPort, "--web.enable-lifecycle")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile()).start());
   }
 
   private void startService(Path config) throws IOException {
