@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = AnvilCommand.Version.class,
     description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
-    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class,
+    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class, DiffCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
 public final class AnvilCommand implements Runnable {

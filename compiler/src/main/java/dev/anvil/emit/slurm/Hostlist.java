@@ -76,6 +76,25 @@ public final class Hostlist {
     return String.join(",", parts.values());
   }
 
+  /** The names of a hostlist in this class's own syntax ({@code a-[01-03,07],b}). */
+  public static List<String> expand(String hostlist) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("([^,\\[]*)(?:\\[([^\\]]*)\\])?,?").matcher(hostlist);
+    while (m.find() && m.end() > m.start()) {
+      if (m.group(2) == null) {
+        if (!m.group(1).isEmpty()) out.add(m.group(1));
+        continue;
+      }
+      for (String range : m.group(2).split(",")) {
+        String[] ends = range.split("-");
+        int width = ends[0].length() > 1 && ends[0].startsWith("0") ? ends[0].length() : 0;
+        long to = Long.parseLong(ends[ends.length - 1]);
+        for (long n = Long.parseLong(ends[0]); n <= to; n++) out.add(m.group(1) + pad(n, width));
+      }
+    }
+    return out;
+  }
+
   private static String range(long from, long to, int width) {
     return from == to ? pad(from, width) : pad(from, width) + "-" + pad(to, width);
   }

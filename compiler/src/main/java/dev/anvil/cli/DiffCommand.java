@@ -1,0 +1,76 @@
+package dev.anvil.cli;
+
+import dev.anvil.Compiler;
+import dev.anvil.Compiler.Compilation;
+import dev.anvil.diff.DiffPrinter;
+import dev.anvil.diff.FleetDiff;
+import dev.anvil.load.GitTreeReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "diff", mixinStandardHelpOptions = true,
+    description = {"What a change does to the fleet: compiles two revisions in memory (no checkout) and prints",
+        "the semantic changes (hosts, effective values, alert rules, routes, receivers, partitions) and the",
+        "unified diff of every output file that changed. Exit 0, or 1 when a revision does not compile."})
+final class DiffCommand implements Callable<Integer> {
+  @ParentCommand AnvilCommand parent;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--base", defaultValue = "HEAD", paramLabel = "REF", description = "Base revision (default: HEAD).")
+  String base;
+
+  @Option(names = "--head", paramLabel = "REF", description = "Head revision (default: the working tree).")
+  String head;
+
+  @Option(names = "--worktree", description = "Compare against the working tree, uncommitted edits included (the default).")
+  boolean worktree;
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (coloured on a terminal), markdown (a pull-request comment) or json.")
+  DiffPrinter.Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (worktree && head != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--head and --worktree exclude each other");
+    }
+    Path repoDir = parent.repo.toAbsolutePath();
+    try (Repository git = new FileRepositoryBuilder().findGitDir(repoDir.toFile()).setMustExist(true).build()) {
+      Compilation before = compile(git, base, err, "base");
+      Compilation after = head == null ? Compiler.compile(repoDir) : compile(git, head, err, "head");
+      if (before == null || after == null) return AnvilCommand.INVALID;
+      if (!after.ok() || !before.ok()) {
+        Compilation bad = !after.ok() ? after : before;
+        err.println("anvil diff: the " + (bad == after ? "head" : "base") + " does not compile:");
+        new dev.anvil.diag.DiagnosticPrinter(dev.anvil.diag.DiagnosticPrinter.Format.TEXT, bad::lines)
+            .print(bad.diagnostics().all(), err);
+        return AnvilCommand.INVALID;
+      }
+      DiffPrinter.print(FleetDiff.between(before, after), format, format == DiffPrinter.Format.TEXT
+          && System.console() != null && System.getenv("NO_COLOR") == null, out);
+      return AnvilCommand.OK;
+    } catch (IllegalArgumentException | org.eclipse.jgit.errors.RepositoryNotFoundException e) {
+      err.println("anvil diff: not a Git repository: " + repoDir);
+      return AnvilCommand.USAGE;
+    }
+  }
+
+  private static Compilation compile(Repository git, String ref, PrintWriter err, String what) throws Exception {
+    ObjectId id = git.resolve(ref + "^{commit}");
+    if (id == null) {
+      err.println("anvil diff: unknown " + what + " revision '" + ref + "'");
+      return null;
+    }
+    return Compiler.compile(GitTreeReader.read(git, id));
+  }
+}
