@@ -51,9 +51,10 @@ final class DiffCommand implements Callable<Integer> {
       if (before == null || after == null) return AnvilCommand.INVALID;
       if (!after.ok() || !before.ok()) {
         Compilation bad = !after.ok() ? after : before;
-        err.println("anvil diff: the " + (bad == after ? "head" : "base") + " does not compile:");
+        java.io.StringWriter text = new java.io.StringWriter();
         new dev.anvil.diag.DiagnosticPrinter(dev.anvil.diag.DiagnosticPrinter.Format.TEXT, bad::lines)
-            .print(bad.diagnostics().all(), err);
+            .print(bad.diagnostics().all(), new PrintWriter(text));
+        DiffPrinter.printInvalid(bad == after ? "head" : "base", text.toString(), bad.diagnostics().all(), format, out);
         return AnvilCommand.INVALID;
       }
       DiffPrinter.print(FleetDiff.between(before, after), format, format == DiffPrinter.Format.TEXT

@@ -25,6 +25,33 @@ public final class DiffPrinter {
     out.flush();
   }
 
+  /** A revision that does not compile: its diagnostics, in the requested format. */
+  public static void printInvalid(String which, String diagnostics, List<dev.anvil.diag.Diagnostic> all, Format format,
+      PrintWriter out) {
+    switch (format) {
+      case MARKDOWN -> {
+        out.println("### anvil diff");
+        out.println();
+        out.println(":x: The " + which + " revision does not compile:");
+        out.println();
+        out.println("```");
+        out.print(diagnostics);
+        out.println("```");
+      }
+      case JSON -> {
+        try {
+          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of(
+              "invalid", which, "diagnostics", all.stream().map(d -> d.position() + ": " + d.severity().label() + ": "
+                  + d.message()).toList())));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      default -> out.print("anvil diff: the " + which + " revision does not compile:\n" + diagnostics);
+    }
+    out.flush();
+  }
+
   private static void text(FleetDiff.Report r, boolean color, PrintWriter out) {
     if (r.isEmpty()) {
       out.println("no changes");
