@@ -73,14 +73,40 @@ public final class Compiler {
     return problems.isEmpty() ? c : new Compilation(sources, c.diagnostics(), c.fleet(), List.of());
   }
 
+  /**
+   * Parsed and schema-checked files by path and content, shared by compilations of revisions that
+   * have most files in common ({@code anvil diff}): each distinct file is read once.
+   */
+  public static final class LoadCache {
+    private final java.util.concurrent.ConcurrentHashMap<String, LoadedFile> files = new java.util.concurrent.ConcurrentHashMap<>();
+
+    LoadedFile get(SourceFile file, SchemaValidator validator) {
+      return files.computeIfAbsent(file.path() + "\u0000" + file.text(), k -> LoadedFile.load(file, validator));
+    }
+  }
+
+  /** One file's valid documents and its diagnostics. */
+  record LoadedFile(List<Document> documents, List<dev.anvil.diag.Diagnostic> diagnostics) {
+    static LoadedFile load(SourceFile file, SchemaValidator validator) {
+      Diagnostics d = new Diagnostics();
+      List<Document> valid = new ArrayList<>();
+      for (Document doc : YamlReader.read(file, d)) if (validator.validate(doc, d)) valid.add(doc);
+      return new LoadedFile(List.copyOf(valid), d.all());
+    }
+  }
+
   /** Compiles the given source files (from disk, or from a Git tree). */
   public static Compilation compile(List<SourceFile> sources) {
+    return compile(sources, new LoadCache());
+  }
+
+  public static Compilation compile(List<SourceFile> sources, LoadCache cache) {
     Timings t = new Timings();
     Diagnostics diagnostics = new Diagnostics();
     // compiling the schemas takes a moment: let it overlap with parsing the first files
     CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
 
-    Declarations declarations = load(sources, validator, diagnostics);
+    Declarations declarations = load(sources, validator, cache, diagnostics);
     t.phase("load+validate");
     Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
     t.phase("references");
@@ -103,18 +129,13 @@ public final class Compiler {
    * valid documents to records. The document trees die when this returns: only records stay.
    */
   private static Declarations load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
-      Diagnostics diagnostics) {
-    List<List<Document>> perFile = sources.parallelStream().map(file -> {
-      List<Document> valid = new ArrayList<>();
-      List<Document> docs = YamlReader.read(file, diagnostics);
-      SchemaValidator schemas = validator.join();
-      for (Document d : docs) {
-        if (schemas.validate(d, diagnostics)) valid.add(d);
-      }
-      return valid;
-    }).toList();
+      LoadCache cache, Diagnostics diagnostics) {
+    List<LoadedFile> perFile = sources.parallelStream().map(file -> cache.get(file, validator.join())).toList();
     ModelMapper mapper = new ModelMapper();
-    perFile.forEach(docs -> docs.forEach(mapper::add));
+    for (LoadedFile f : perFile) {
+      f.documents().forEach(mapper::add);
+      f.diagnostics().forEach(diagnostics::add);
+    }
     return mapper.result();
   }
 

@@ -46,8 +46,18 @@ final class DiffCommand implements Callable<Integer> {
     }
     Path repoDir = parent.repo.toAbsolutePath();
     try (Repository git = new FileRepositoryBuilder().findGitDir(repoDir.toFile()).setMustExist(true).build()) {
-      Compilation before = compile(git, base, err, "base");
-      Compilation after = head == null ? Compiler.compile(repoDir) : compile(git, head, err, "head");
+      // the two revisions compile concurrently, each distinct file parsed once for both
+      Compiler.LoadCache cache = new Compiler.LoadCache();
+      var afterFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return head == null ? Compiler.compile(dev.anvil.load.SourceTreeReader.read(repoDir, new java.util.ArrayList<>()), cache)
+              : compile(git, head, err, "head", cache);
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      });
+      Compilation before = compile(git, base, err, "base", cache);
+      Compilation after = afterFuture.join();
       if (before == null || after == null) return AnvilCommand.INVALID;
       if (!after.ok() || !before.ok()) {
         Compilation bad = !after.ok() ? after : before;
@@ -57,7 +67,12 @@ final class DiffCommand implements Callable<Integer> {
         DiffPrinter.printInvalid(bad == after ? "head" : "base", text.toString(), bad.diagnostics().all(), format, out);
         return AnvilCommand.INVALID;
       }
-      DiffPrinter.print(FleetDiff.between(before, after), format, format == DiffPrinter.Format.TEXT
+      long t0 = System.nanoTime();
+      FleetDiff.Report report = FleetDiff.between(before, after);
+      if ("1".equals(System.getenv("ANVIL_TIMINGS"))) {
+        err.printf("anvil: %-14s %6d ms%n", "diff", (System.nanoTime() - t0) / 1_000_000);
+      }
+      DiffPrinter.print(report, format, format == DiffPrinter.Format.TEXT
           && System.console() != null && System.getenv("NO_COLOR") == null, out);
       return AnvilCommand.OK;
     } catch (IllegalArgumentException | org.eclipse.jgit.errors.RepositoryNotFoundException e) {
@@ -66,12 +81,13 @@ final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  private static Compilation compile(Repository git, String ref, PrintWriter err, String what) throws Exception {
+  private static Compilation compile(Repository git, String ref, PrintWriter err, String what, Compiler.LoadCache cache)
+      throws Exception {
     ObjectId id = git.resolve(ref + "^{commit}");
     if (id == null) {
       err.println("anvil diff: unknown " + what + " revision '" + ref + "'");
       return null;
     }
-    return Compiler.compile(GitTreeReader.read(git, id));
+    return Compiler.compile(GitTreeReader.read(git, id), cache);
   }
 }

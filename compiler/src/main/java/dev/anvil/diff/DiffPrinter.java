@@ -40,9 +40,10 @@ public final class DiffPrinter {
       }
       case JSON -> {
         try {
-          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of(
-              "invalid", which, "diagnostics", all.stream().map(d -> d.position() + ": " + d.severity().label() + ": "
-                  + d.message()).toList())));
+          Map<String, Object> body = new java.util.LinkedHashMap<>();
+          body.put("invalid", which);
+          body.put("diagnostics", all.stream().map(d -> d.position() + ": " + d.severity().label() + ": " + d.message()).toList());
+          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body));
         } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }

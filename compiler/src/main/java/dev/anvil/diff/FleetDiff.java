@@ -8,6 +8,8 @@ import dev.anvil.emit.OutputFile;
 import dev.anvil.model.GroupName;
 import dev.anvil.resolve.Provenance;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedSection;
+import dev.anvil.resolve.Resolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +71,7 @@ public final class FleetDiff {
     List<String> removed = new ArrayList<>(before.keySet());
     removed.removeAll(after.keySet());
     SortedMap<String, List<String>> moved = new TreeMap<>();
+    Map<SectionPair, List<List<String>>> pairs = new java.util.HashMap<>();
     Map<List<String>, TreeSet<String>> valueHosts = new TreeMap<>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
     for (var e : after.entrySet()) {
       ResolvedHost old = before.get(e.getKey());
@@ -77,14 +80,12 @@ public final class FleetDiff {
       for (GroupName g : old.memberships()) if (!e.getValue().memberships().contains(g)) groupChanges.add("-" + g);
       for (GroupName g : e.getValue().memberships()) if (!old.memberships().contains(g)) groupChanges.add("+" + g);
       if (!groupChanges.isEmpty()) moved.put(e.getKey(), groupChanges);
-      SortedMap<String, Provenance> pa = old.provenance();
-      SortedMap<String, Provenance> pb = e.getValue().provenance();
-      TreeSet<String> keys = new TreeSet<>(pa.keySet());
-      keys.addAll(pb.keySet());
-      for (String k : keys) {
-        String va = show(pa.get(k));
-        String vb = show(pb.get(k));
-        if (!Objects.equals(va, vb)) valueHosts.computeIfAbsent(List.of(k, va, vb), x -> new TreeSet<>()).add(e.getKey());
+      for (String section : Resolver.SECTIONS) {
+        ResolvedSection sa = old.sections().get(section);
+        ResolvedSection sb = e.getValue().sections().get(section);
+        // hosts share resolved sections: compare each distinct pair once
+        List<List<String>> changes = pairs.computeIfAbsent(new SectionPair(sa, sb), k -> changes(section, sa, sb));
+        for (List<String> c : changes) valueHosts.computeIfAbsent(c, x -> new TreeSet<>()).add(e.getKey());
       }
     }
     List<ValueChange> values = new ArrayList<>();
@@ -108,6 +109,30 @@ public final class FleetDiff {
     TreeSet<String> routesB = routes(b);
     return new Report(added, removed, moved, values, minus(rulesB, rulesA), minus(rulesA, rulesB),
         receivers(a, b), minus(routesB, routesA), minus(routesA, routesB), partitions(a, b), diffs);
+  }
+
+  /** Two resolved sections, compared by identity (ResolvedSection does not override equals). */
+  private record SectionPair(ResolvedSection before, ResolvedSection after) {}
+
+  /** [key, before, after] for every leaf whose value differs between two sections. */
+  private static List<List<String>> changes(String section, ResolvedSection sa, ResolvedSection sb) {
+    TreeSet<String> entries = new TreeSet<>();
+    sa.values().fieldNames().forEachRemaining(entries::add);
+    sb.values().fieldNames().forEachRemaining(entries::add);
+    List<List<String>> out = new ArrayList<>();
+    for (String entry : entries) {
+      if (Objects.equals(sa.get(entry), sb.get(entry))) continue;  // most entries: equal values, nothing to expand
+      SortedMap<String, Provenance> pa = sa.entry(entry) == null ? new TreeMap<>() : sa.entry(entry).provenance();
+      SortedMap<String, Provenance> pb = sb.entry(entry) == null ? new TreeMap<>() : sb.entry(entry).provenance();
+      TreeSet<String> keys = new TreeSet<>(pa.keySet());
+      keys.addAll(pb.keySet());
+      for (String k : keys) {
+        String va = show(pa.get(k));
+        String vb = show(pb.get(k));
+        if (!Objects.equals(va, vb)) out.add(List.of(section + "." + k, va, vb));
+      }
+    }
+    return out;
   }
 
   private static String show(Provenance p) {
