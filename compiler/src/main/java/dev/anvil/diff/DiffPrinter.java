@@ -109,7 +109,10 @@ public final class DiffPrinter {
       out.println(bullet + code + v.key() + code + ": " + v.before() + " → " + v.after() + " on " + v.hosts()
           + (v.hosts() == 1 ? " host" : " hosts") + " (" + String.join(", ", v.examples()) + (v.hosts() > 3 ? ", …" : "") + ")");
     }
+    r.groupsAdded().forEach(x -> out.println(bullet + "group added: " + code + x + code));
+    r.groupsRemoved().forEach(x -> out.println(bullet + "group removed: " + code + x + code));
     r.rulesAdded().forEach(x -> out.println(bullet + "alert rule added: " + code + x + code));
+    r.rulesChanged().forEach(x -> out.println(bullet + "alert rule changed: " + code + x + code));
     r.rulesRemoved().forEach(x -> out.println(bullet + "alert rule removed: " + code + x + code));
     r.receiversChanged().forEach(x -> out.println(bullet + "receiver " + (x.startsWith("+") ? "added" : x.startsWith("-")
         ? "removed" : "changed") + ": " + code + x.substring(1) + code));

@@ -45,8 +45,11 @@ public final class FleetDiff {
       List<String> hostsRemoved,
       SortedMap<String, List<String>> hostsMoved,
       List<ValueChange> values,
+      List<String> groupsAdded,
+      List<String> groupsRemoved,
       List<String> rulesAdded,
       List<String> rulesRemoved,
+      List<String> rulesChanged,
       List<String> receiversChanged,
       List<String> routesAdded,
       List<String> routesRemoved,
@@ -103,11 +106,21 @@ public final class FleetDiff {
       if (!x.equals(y)) diffs.put(p, unified(p, a.containsKey(p) ? x : null, b.containsKey(p) ? y : null));
     }
 
-    TreeSet<String> rulesA = rules(a);
-    TreeSet<String> rulesB = rules(b);
+    Map<String, String> rulesA = rules(a);
+    Map<String, String> rulesB = rules(b);
+    List<String> rulesChanged = new ArrayList<>();
+    rulesB.forEach((k, v) -> {
+      if (rulesA.containsKey(k) && !rulesA.get(k).equals(v)) rulesChanged.add(k);
+    });
     TreeSet<String> routesA = routes(a);
     TreeSet<String> routesB = routes(b);
-    return new Report(added, removed, moved, values, minus(rulesB, rulesA), minus(rulesA, rulesB),
+    TreeSet<String> groupsA = new TreeSet<>();
+    base.fleet().fleet().groups().keySet().forEach(g -> groupsA.add(g.toString()));
+    TreeSet<String> groupsB = new TreeSet<>();
+    head.fleet().fleet().groups().keySet().forEach(g -> groupsB.add(g.toString()));
+    return new Report(added, removed, moved, values, minus(groupsB, groupsA), minus(groupsA, groupsB),
+        minus(new TreeSet<>(rulesB.keySet()), new TreeSet<>(rulesA.keySet())),
+        minus(new TreeSet<>(rulesA.keySet()), new TreeSet<>(rulesB.keySet())), rulesChanged,
         receivers(a, b), minus(routesB, routesA), minus(routesA, routesB), partitions(a, b), diffs);
   }
 
@@ -151,9 +164,9 @@ public final class FleetDiff {
     return new ArrayList<>(out);
   }
 
-  /** Alert rules as "Alert{class}" (the class label spells the parameters). */
-  private static TreeSet<String> rules(Map<String, String> files) {
-    TreeSet<String> out = new TreeSet<>();
+  /** Alert rules as "Alert{class}" (the class label spells the parameters) → the rule's full text. */
+  private static Map<String, String> rules(Map<String, String> files) {
+    Map<String, String> out = new TreeMap<>();
     files.forEach((path, text) -> {
       if (!path.startsWith("prometheus/rules/")) return;
       for (JsonNode g : tree(text).path("groups")) {
@@ -162,7 +175,7 @@ public final class FleetDiff {
           r.path("labels").fields().forEachRemaining(l -> {
             if (l.getKey().startsWith("anvil_")) cls.append(l.getValue().asText());
           });
-          out.add(r.path("alert").asText() + (cls.length() > 0 ? "{" + cls + "}" : ""));
+          out.put(r.path("alert").asText() + (cls.length() > 0 ? "{" + cls + "}" : ""), r.toString());
         }
       }
     });

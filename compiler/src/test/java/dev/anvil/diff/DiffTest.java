@@ -111,6 +111,14 @@ class DiffTest {
   }
 
   @Test
+  void aRuleTemplateChangeAndANewGroup() throws Exception {
+    scenario("rule-and-group-change", 0, t -> {
+      t.edit("rules/rules.yaml", "expr: up{[[selector]]} == 0", "expr: up{[[selector]]} < 1");
+      t.edit("inventory/fleet.yaml", "name: logical:web", "name: logical:web\n---\napiVersion: anvil.dev/v1\nkind: Group\nname: logical:gpu");
+    });
+  }
+
+  @Test
   void routeChange() throws Exception {
     scenario("route-change", 0, t -> t.edit("policies/alerting.yaml", "critical: {receivers: [pager, genie, hook]",
         "critical: {receivers: [pager, hook]"));
