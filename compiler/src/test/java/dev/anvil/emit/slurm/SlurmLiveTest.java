@@ -34,9 +34,14 @@ class SlurmLiveTest {
   private final List<Process> processes = new ArrayList<>();
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() throws Exception {
     for (Process p : processes) p.destroy();
     for (Process p : processes) if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    // munged daemonizes: stop it through its pid file
+    Path pid = work.resolve("run/munged.pid");
+    if (Files.exists(pid)) {
+      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+    }
   }
 
   @Test
