@@ -62,7 +62,7 @@ public final class AnsibleEmitter implements Emitter {
       rollouts.putIfAbsent(r.group(), r);
       hosts.computeIfAbsent(r.group(), k -> new TreeSet<>()).add(h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
-      inventory.append("    ").append(h.name()).append(": ").append(Output.flow(hostVars(h, fleet))).append('\n');
+      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Output.flow(hostVars(h, fleet))).append('\n');
     }
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
@@ -77,12 +77,15 @@ public final class AnsibleEmitter implements Emitter {
         new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + resource("exporters-tasks.yml")));
   }
 
-  /** The group tree; names are safe as plain YAML keys (letters, digits, '_'; host names: also '.', '-'). */
+  /**
+   * The group tree. Every name is quoted: a host or namespace called yes, on, null or 123 is a
+   * string to Anvil, and must stay one to YAML.
+   */
   private static void writeGroups(StringBuilder out, Iterable<String> groups, Map<String, TreeSet<String>> children,
       Map<String, TreeSet<String>> hosts, int indent) {
     String pad = " ".repeat(indent);
     for (String g : groups) {
-      out.append(pad).append(g).append(":");
+      out.append(pad).append(Output.flow(g)).append(":");
       if (!hosts.containsKey(g) && !children.containsKey(g)) {
         out.append(" {}\n");
         continue;
@@ -94,7 +97,7 @@ public final class AnsibleEmitter implements Emitter {
       }
       if (hosts.containsKey(g)) {
         out.append(pad).append("  hosts:\n");
-        for (String h : hosts.get(g)) out.append(pad).append("    ").append(h).append(":\n");
+        for (String h : hosts.get(g)) out.append(pad).append("    ").append(Output.flow(h)).append(":\n");
       }
     }
   }

@@ -52,6 +52,43 @@ class AnsibleTest {
   }
 
   @Test
+  void hostAndNamespaceNamesThatLookLikeYamlKeywordsStayStrings(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo.resolve("inventory"));
+    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
+        apiVersion: anvil.dev/v1
+        kind: Namespace
+        name: "yes"
+        priority: 20
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: yes:null
+        """ + String.join("", List.of("yes", "on", "null", "123").stream().map(h -> """
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: "%s"
+        address: 127.0.0.1
+        primary_group: infrastructure:lab
+        groups: ["yes:null"]
+        """.formatted(h)).toList()));
+    Path out = compile(repo, tmp);
+    var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_INVENTORY_ENABLED=yaml",
+        "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=True", TestSupport.tool("ansible-inventory", PACKAGE), "-i",
+        "inventory.yml", "--list");
+    assertEquals(0, r.exit(), r.output());
+    JsonNode inv = new ObjectMapper().readTree(r.output().substring(r.output().indexOf('{')));
+    assertEquals(Set.of("123", "null", "on", "yes"), new TreeSet<>(strings(inv.path("yes__null").path("hosts"))));
+    assertEquals(List.of("yes__null"), strings(inv.path("yes").path("children")));
+    assertEquals("127.0.0.1", inv.path("_meta").path("hostvars").path("null").path("ansible_host").asText());
+  }
+
+  @Test
   void thePlaybookPassesSyntaxCheck(@TempDir Path tmp) throws Exception {
     Path out = compile(TestSupport.repoRoot(), tmp);
     String playbook = TestSupport.tool("ansible-playbook", PACKAGE);
