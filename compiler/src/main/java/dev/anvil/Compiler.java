@@ -60,11 +60,9 @@ public final class Compiler {
   /** Compiles the config repository at {@code repo}. */
   public static Compilation compile(Path repo) throws IOException {
     List<String> problems = new ArrayList<>();
-    long start = System.nanoTime();
+    Timings timings = Timings.start();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
-    if ("1".equals(System.getenv("ANVIL_TIMINGS"))) {
-      System.err.printf("anvil: %-14s %6d ms%n", "read", (System.nanoTime() - start) / 1_000_000);
-    }
+    timings.phase("read");
     Compilation c = compile(sources);
     for (String p : problems) {
       String file = p.substring(0, p.indexOf(": error: "));
@@ -101,7 +99,7 @@ public final class Compiler {
   }
 
   public static Compilation compile(List<SourceFile> sources, LoadCache cache) {
-    Timings t = new Timings();
+    Timings t = Timings.start();
     Diagnostics diagnostics = new Diagnostics();
     // compiling the schemas takes a moment: let it overlap with parsing the first files
     CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
@@ -137,19 +135,6 @@ public final class Compiler {
       f.diagnostics().forEach(diagnostics::add);
     }
     return mapper.result();
-  }
-
-  /** Phase timings on stderr when ANVIL_TIMINGS=1: for tuning, not for users' logs. */
-  private static final class Timings {
-    private final boolean on = "1".equals(System.getenv("ANVIL_TIMINGS"));
-    private long last = System.nanoTime();
-
-    void phase(String name) {
-      if (!on) return;
-      long now = System.nanoTime();
-      System.err.printf("anvil: %-14s %6d ms%n", name, (now - last) / 1_000_000);
-      last = now;
-    }
   }
 
   private static synchronized SchemaValidator validator() {

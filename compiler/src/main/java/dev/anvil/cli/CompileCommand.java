@@ -47,11 +47,9 @@ final class CompileCommand implements Callable<Integer> {
       stderr.flush();
       return AnvilCommand.INVALID;
     }
-    long start = System.nanoTime();
+    dev.anvil.Timings timings = dev.anvil.Timings.start();
     int changed = OutputWriter.write(dir, c.files());
-    if ("1".equals(System.getenv("ANVIL_TIMINGS"))) {
-      stderr.printf("anvil: %-14s %6d ms%n", "write", (System.nanoTime() - start) / 1_000_000);
-    }
+    timings.phase("write");
     stdout.println("compiled " + c.fleet().hosts().size() + " hosts into " + shown + "/: " + c.files().size()
         + " files, " + changed + " changed");
     return AnvilCommand.OK;

@@ -67,11 +67,9 @@ final class DiffCommand implements Callable<Integer> {
         DiffPrinter.printInvalid(bad == after ? "head" : "base", text.toString(), bad.diagnostics().all(), format, out);
         return AnvilCommand.INVALID;
       }
-      long t0 = System.nanoTime();
+      dev.anvil.Timings timings = dev.anvil.Timings.start();
       FleetDiff.Report report = FleetDiff.between(before, after);
-      if ("1".equals(System.getenv("ANVIL_TIMINGS"))) {
-        err.printf("anvil: %-14s %6d ms%n", "diff", (System.nanoTime() - t0) / 1_000_000);
-      }
+      timings.phase("diff");
       DiffPrinter.print(report, format, format == DiffPrinter.Format.TEXT
           && System.console() != null && System.getenv("NO_COLOR") == null, out);
       return AnvilCommand.OK;

@@ -14,6 +14,9 @@ public final class DiffPrinter {
   /** A PR comment stays readable (and under GitHub's 65 536-character limit) on huge diffs. */
   static final int MARKDOWN_DIFF_BUDGET = 40_000;
 
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
   private DiffPrinter() {}
 
   public static void print(FleetDiff.Report r, Format format, boolean color, PrintWriter out) {
@@ -43,7 +46,7 @@ public final class DiffPrinter {
           Map<String, Object> body = new java.util.LinkedHashMap<>();
           body.put("invalid", which);
           body.put("diagnostics", all.stream().map(d -> d.position() + ": " + d.severity().label() + ": " + d.message()).toList());
-          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(body));
+          out.println(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
@@ -128,9 +131,7 @@ public final class DiffPrinter {
 
   private static void json(FleetDiff.Report r, PrintWriter out) {
     try {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .writeValueAsString(Map.of("changed", !r.isEmpty(), "report", r)));
+      out.println(JSON.writeValueAsString(Map.of("changed", !r.isEmpty(), "report", r)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

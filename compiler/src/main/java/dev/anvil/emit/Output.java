@@ -70,6 +70,16 @@ public final class Output {
     }
   }
 
+  /** A text resource shipped next to {@code anchor} (notification templates, task files). */
+  public static String resource(Class<?> anchor, String name) {
+    try (java.io.InputStream in = anchor.getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException("resource missing from the build: " + name);
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * A value as compact JSON, which is also valid YAML (a flow mapping, or a double-quoted scalar):
    * large YAML files stay fast to write and one line per entry.

@@ -38,10 +38,6 @@ final class BuildQueue {
     }
   }
 
-  boolean idle() {
-    return !scheduled.get() && !pending.get();
-  }
-
   void shutdown() {
     worker.shutdownNow();
   }

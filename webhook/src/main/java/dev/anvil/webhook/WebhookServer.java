@@ -64,10 +64,6 @@ public final class WebhookServer {
     return server.actualPort();
   }
 
-  public boolean idle() {
-    return queue.idle();
-  }
-
   public Future<Void> stop() {
     queue.shutdown();
     return vertx.close();

@@ -178,8 +178,7 @@ class CrashAndScaleTest {
       String text = Files.readString(p);
       Files.writeString(p, text.replaceFirst("cpu_high: \\{threshold: [0-9]+\\}", "cpu_high: {threshold: " + threshold + "}"));
     }
-    git.add().addFilepattern(".").call();
-    return git.commit().setMessage("change").setAuthor("t", "t@example.com").call().getName();
+    return commitAll(git);
   }
 
   private void startService() throws IOException {

@@ -13,10 +13,6 @@ import dev.anvil.model.Receiver;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +83,7 @@ public final class AlertmanagerEmitter implements Emitter {
     config.put("receivers", receivers);
     config.put("templates", List.of("templates/*.tmpl"));
     return List.of(Output.yaml(DIR + "alertmanager.yml", config),
-        new OutputFile(DIR + "templates/anvil.tmpl", resource("anvil.tmpl")));
+        new OutputFile(DIR + "templates/anvil.tmpl", Output.resource(AlertmanagerEmitter.class, "anvil.tmpl")));
   }
 
   /**
@@ -126,11 +122,4 @@ public final class AlertmanagerEmitter implements Emitter {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static String resource(String name) {
-    try (InputStream in = AlertmanagerEmitter.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -12,10 +12,6 @@ import dev.anvil.model.Hardware;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +70,7 @@ public final class AnsibleEmitter implements Emitter {
     rollouts.values().forEach(r -> plays.add(r.play()));
     return List.of(new OutputFile(DIR + "inventory.yml", inventory.toString()),
         Output.yaml(DIR + "exporters.yml", plays),
-        new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + resource("exporters-tasks.yml")));
+        new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml")));
   }
 
   /**
@@ -130,14 +126,6 @@ public final class AnsibleEmitter implements Emitter {
     vars.put("anvil_labels", h.labels());
     vars.put("anvil_provider", h.section(Resolver.PROVIDER));
     return vars;
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = AnsibleEmitter.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Ansible group names for Anvil groups: {@code logical:ml-training/gpu-workers} → {@code logical__ml_training__gpu_workers}. */
