@@ -46,7 +46,7 @@ public final class DiffPrinter {
           Map<String, Object> body = new java.util.LinkedHashMap<>();
           body.put("invalid", which);
           body.put("diagnostics", all.stream().map(d -> d.position() + ": " + d.severity().label() + ": " + d.message()).toList());
-          out.println(JSON.writeValueAsString(body));
+          out.println(JSON.writer().without(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(body));
         } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
