@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -37,7 +41,23 @@ public final class Output {
       .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
 
+  private static final ObjectWriter PRETTY_JSON = JSON.writer(
+      new DefaultPrettyPrinter()
+          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+          .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+          .withSeparators(Separators.createDefaultInstance()
+              .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
   private Output() {}
+
+  /** Indented JSON with sorted keys, for files people read (dashboards, check lists). */
+  public static OutputFile json(String path, Object tree) {
+    try {
+      return new OutputFile(path, PRETTY_JSON.writeValueAsString(tree) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** Block style, two-space indent, lists indented under their key, and no line folding. */
   private static DumperOptions dumperOptions() {

@@ -7,6 +7,7 @@ import dev.anvil.diag.Diagnostic.Note;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.load.SourceRef;
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.CheckType;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.Group;
@@ -68,6 +69,7 @@ public final class Resolver {
     List<ResolvedHost> hosts = fleet.hosts().parallelStream().map(this::resolve).toList();
     reportConflicts(hosts);
     reportPortCollisions(hosts);
+    reportIncompleteChecks(hosts);
     return new ResolvedFleet(fleet, hosts);
   }
 
@@ -244,6 +246,29 @@ public final class Resolver {
         "port " + k.port() + " of exporter '" + k.second() + "' collides with exporter '" + k.first() + "' "
             + hostsPhrase(names),
         new Note(k.b().positionOf("port"), "'" + k.first() + "' gets port " + k.port() + " here")));
+  }
+
+  private record MissingSetting(Contribution type, String check, String setting) {}
+
+  /** Settings a check needs may come from several groups: only the merged result can be judged. */
+  private void reportIncompleteChecks(List<ResolvedHost> hosts) {
+    Map<MissingSetting, TreeSet<String>> affected = new LinkedHashMap<>();
+    for (ResolvedHost h : hosts) {
+      ResolvedSection checks = h.sections().get(CHECKS);
+      checks.values().fields().forEachRemaining(e -> {
+        JsonNode check = e.getValue();
+        CheckType type = CheckType.parse(check.path("type").asText());
+        if (type == null || !check.path("enabled").asBoolean(true)) return;
+        for (String setting : new TreeSet<>(type.required())) {
+          if (check.has(setting)) continue;
+          Contribution from = checks.entry(e.getKey()).provenance().get(e.getKey() + ".type").from();
+          affected.computeIfAbsent(new MissingSetting(from, e.getKey(), setting), k -> new TreeSet<>()).add(h.name());
+        }
+      });
+    }
+    affected.forEach((k, names) -> diagnostics.error(k.type().positionOf("type"), "check '" + k.check() + "' of type "
+        + CheckType.parse(k.type().value().path("type").asText()).label() + " needs '" + k.setting() + "' "
+        + hostsPhrase(names)));
   }
 
   static String hostsPhrase(Set<String> names) {

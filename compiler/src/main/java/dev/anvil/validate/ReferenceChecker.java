@@ -7,6 +7,7 @@ import dev.anvil.load.Declarations;
 import dev.anvil.load.SourceRef;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Alerting;
+import dev.anvil.model.CheckType;
 import dev.anvil.model.Receiver;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
@@ -17,6 +18,8 @@ import dev.anvil.model.Namespace;
 import dev.anvil.model.Partition;
 import dev.anvil.model.Policy;
 import dev.anvil.model.PrometheusSettings;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,7 +38,7 @@ import java.util.function.Function;
  */
 public final class ReferenceChecker {
   /** Target labels the emitters set themselves; user labels may not use them. */
-  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider");
+  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider", "check", "check_type", "item");
   /** Parameters every alert entry accepts besides its rule's defaults. */
   static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled");
 
@@ -189,6 +192,9 @@ public final class ReferenceChecker {
     } else if (p.host() != null && !hosts.containsKey(p.host())) {
       diagnostics.error(p.source().at("/host"), "unknown host '" + p.host() + "'" + suggest(p.host(), hosts.keySet()));
     }
+    // errors that do not stop resolution: the rest of the policy still counts, so later checks
+    // (settings missing after merging) do not report what is only a consequence
+    int harmless = 0;
     for (Policy.Entry e : p.entries()) {
       switch (e.section()) {
         case "exporters" -> {
@@ -199,10 +205,11 @@ public final class ReferenceChecker {
         }
         case "alerts" -> checkAlertEntry(p, e, rules);
         case "labels" -> checkLabel(e.name(), p.source(), e.pointer(), namespaces);
+        case "checks" -> harmless += checkCheckEntry(p, e);
         default -> { }
       }
     }
-    return diagnostics.errorCount() == before;
+    return diagnostics.errorCount() - harmless == before;
   }
 
   private void checkAlertEntry(Policy p, Policy.Entry e, Map<String, AlertRule> rules) {
@@ -227,6 +234,31 @@ public final class ReferenceChecker {
     });
   }
 
+  /**
+   * A setting of another check type is a mistake the agent would silently ignore; a date that does
+   * not exist would make it fail. Returns the number of errors reported.
+   */
+  private int checkCheckEntry(Policy p, Policy.Entry e) {
+    CheckType type = CheckType.parse(e.value().path("type").asText());
+    if (type == null) return 0; // the schema reported it
+    int before = diagnostics.errorCount();
+    e.value().fieldNames().forEachRemaining(setting -> {
+      if (!type.accepts(setting)) {
+        diagnostics.error(p.source().keyAt(e.pointer() + "/" + setting), "check '" + e.name() + "' of type "
+            + type.label() + " has no setting '" + setting + "' (it has: " + String.join(", ", type.settings()) + ")");
+      }
+    });
+    if (e.value().has("expires")) {
+      try {
+        LocalDate.parse(e.value().get("expires").asText());
+      } catch (DateTimeParseException x) {
+        diagnostics.error(p.source().at(e.pointer() + "/expires"), "check '" + e.name() + "': '"
+            + e.value().get("expires").asText() + "' is not a date");
+      }
+    }
+    return diagnostics.errorCount() - before;
+  }
+
   private void checkLabels(Map<String, String> labels, SourceRef src, String pointer,
       Map<String, Namespace> namespaces) {
     for (String name : labels.keySet()) checkLabel(name, src, pointer + "/" + name, namespaces);
@@ -236,7 +268,7 @@ public final class ReferenceChecker {
     if (RESERVED_LABELS.contains(name) || namespaces.containsKey(name) || name.startsWith("__")
         || name.startsWith("anvil_")) {
       diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
-          + " (namespace labels, instance, job, host, provider, anvil_*)");
+          + " (namespace labels, instance, job, host, provider, anvil_*) or on check results (check, check_type, item)");
     }
   }
 

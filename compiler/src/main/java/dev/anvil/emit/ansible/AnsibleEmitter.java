@@ -3,6 +3,7 @@ package dev.anvil.emit.ansible;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.diag.Diagnostic.Note;
 import dev.anvil.diag.Diagnostics;
+import dev.anvil.emit.CheckList;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
@@ -122,7 +123,7 @@ public final class AnsibleEmitter implements Emitter {
       exporters.put(name, ex);
     }
     vars.put("anvil_exporters", exporters);
-    vars.put("anvil_checks", h.section(Resolver.CHECKS));
+    vars.put("anvil_checks", CheckList.of(h));
     vars.put("anvil_labels", h.labels());
     vars.put("anvil_provider", h.section(Resolver.PROVIDER));
     return vars;
