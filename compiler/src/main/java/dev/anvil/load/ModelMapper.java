@@ -146,7 +146,7 @@ public final class ModelMapper {
     String file = src.file();
     String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
     return new AlertRule(text(n, "name"), base, text(n, "exporter"), List.copyOf(strings(n.get("vendors"))),
-        "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"), src);
+        text(n, "check"), "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"), src);
   }
 
   private static PrometheusSettings prometheus(JsonNode n, SourceRef src) {

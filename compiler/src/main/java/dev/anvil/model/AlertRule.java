@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param family rule file the alert is emitted into (the template file's base name)
  * @param vendors accelerator vendors a host must have for the rule to apply; empty means any host
+ * @param check custom check type a host must run for the rule to apply ("any": at least one check), or null
  * @param fleetWide rendered once for the whole fleet with its defaults (e.g. many nodes down)
  * @param defaults parameter names and their default values
  * @param template Mustache template of one Prometheus rule, with [[ ]] delimiters
@@ -19,6 +20,7 @@ public record AlertRule(
     String family,
     String exporter,
     List<String> vendors,
+    String check,
     boolean fleetWide,
     ObjectNode defaults,
     String template,

@@ -49,9 +49,18 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
   public boolean alertApplies(AlertRule rule) {
     if (!runs(rule.exporter())) return false;
     if (!rule.vendors().isEmpty() && devices(rule.vendors()) == 0) return false;
+    if (rule.check() != null && !runsCheck(rule.check())) return false;
     if (rule.fleetWide()) return true;
     JsonNode a = section(Resolver.ALERTS).get(rule.name());
     return a != null && a.path("enabled").asBoolean(true);
+  }
+
+  /** Whether the host runs an enabled custom check of a type ("any": any check at all). */
+  public boolean runsCheck(String type) {
+    for (JsonNode c : section(Resolver.CHECKS)) {
+      if (c.path("enabled").asBoolean(true) && (type.equals("any") || type.equals(c.path("type").asText()))) return true;
+    }
+    return false;
   }
 
   /** Number of accelerator devices of the given vendors (all vendors when empty). */

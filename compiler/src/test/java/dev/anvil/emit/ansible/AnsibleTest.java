@@ -45,7 +45,7 @@ class AnsibleTest {
     assertEquals(9401, gpu.path("anvil_exporters").path("all-smi").path("port").asInt());
     assertEquals("1.8.2", gpu.path("anvil_exporters").path("node_exporter").path("version").asText());
     assertEquals(8, gpu.path("anvil_accelerators").get(0).path("count").asInt());
-    assertTrue(gpu.path("anvil_checks").has("mounts"));
+    assertTrue(gpu.path("anvil_checks").toString().contains("\"name\":\"home\""));
     assertEquals("/opt/anvil/exporters", gpu.path("anvil_exporter_dir").asText(), "all.vars reach every host");
     assertEquals("onprem", gpu.path("anvil_provider").path("name").asText());
     assertFalse(inv.path("_meta").path("hostvars").path("storage-server-01").path("anvil_exporters").has("all-smi"));
@@ -137,13 +137,17 @@ class AnsibleTest {
     Files.writeString(repo.resolve("inventory/fleet.yaml"), fleet.toString());
     Path out = compile(repo, tmp);
     var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
-        "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "-c", "local");
+        "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "-c", "local",
+        "-e", "anvil_agent_dir=" + TestSupport.repoRoot().resolve("agent"));
     assertEquals(0, r.exit(), r.output());
     assertEquals(3, count(r.output(), "PLAY [Exporters: rolling, 2 hosts at a time"), r.output());
     assertEquals(2, count(r.output(), "PLAY [Exporters: canary 20% first"), r.output());
     List<Integer> canaryBatches = batchSizes(r.output(), "canary");
     assertEquals(List.of(1, 4), canaryBatches, r.output());
     assertEquals(List.of(2, 2, 1), batchSizes(r.output(), "batch"), r.output());
+    // the check agent and each host's compiled check list are found and would be installed
+    String listTask = r.output().substring(r.output().indexOf("TASK [The host's check list]"));
+    assertTrue(listTask.contains("changed: [batch-01]"), r.output());
   }
 
   /** Hosts of each batch, from the first task of each batch's run. */

@@ -1,0 +1,328 @@
+package dev.anvil.emit.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.anvil.TestSupport;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole check chain on this machine: a policy compiled by anvil into {@code checks/<host>.json},
+ * the agent ({@code agent/anvil-check-agent}, needs python3) checking real things — mount points,
+ * a temp directory, a listening and a closed local TCP port — and a fake sysfs/proc tree for
+ * InfiniBand, NVMe and md RAID (test/agent, with stand-ins for nvme-cli and smartctl), its output
+ * judged by {@code promtool check metrics}, and the emitted rules fed that output in
+ * {@code promtool test rules}: every failing check fires its alert, nothing else does.
+ */
+class CheckAgentTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)(?:\\{(.*)})? (\\S+)$");
+  static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  @TempDir static Path tmp;
+  static ServerSocket listening;
+  static int closedPort;
+  static Path out;
+  static Path prom;
+  static String promtool;
+  static String notAMount;
+
+  @BeforeAll
+  static void compileAndRunTheAgent() throws Exception {
+    promtool = TestSupport.tool("promtool", "prometheus");
+    String python = TestSupport.tool("python3", "python3");
+    listening = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    notAMount = Files.createDirectories(tmp.resolve("not-a-mount")).toString();
+    Path repo = writeRepo();
+    out = tmp.resolve("out");
+    var compiled = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
+    assertEquals(0, compiled.exit(), compiled.err());
+
+    Path fixtures = TestSupport.testDir("agent");
+    Path textfiles = tmp.resolve("textfile");
+    var r = TestSupport.exec(tmp, "env", "PATH=" + fixtures.resolve("bin") + ":" + System.getenv("PATH"), python,
+        TestSupport.repoRoot().resolve("agent/anvil-check-agent").toString(),
+        "--config", out.resolve("checks/node-a.json").toString(), "--textfile-dir", textfiles.toString(),
+        "--state", tmp.resolve("state/state.json").toString(),
+        "--sysfs", fixtures.resolve("sysfs").toString(), "--proc", fixtures.resolve("proc").toString());
+    assertEquals(0, r.exit(), r.output());
+    prom = textfiles.resolve("anvil_checks.prom");
+    assertTrue(Files.exists(prom), r.output());
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    if (listening != null) listening.close();
+  }
+
+  /** One host whose checks pass and fail on purpose, with the rules of the example fleet. */
+  static Path writeRepo() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Files.createDirectories(repo.resolve("rules"));
+    for (String f : List.of("exporters.yaml", "checks.yaml")) {
+      Files.copy(TestSupport.repoRoot().resolve("rules").resolve(f), repo.resolve("rules").resolve(f));
+    }
+    Files.createDirectories(repo.resolve("inventory"));
+    Files.writeString(repo.resolve("inventory/lab.yaml"), """
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: node-a
+        address: 127.0.0.1
+        primary_group: infrastructure:lab
+        """);
+    String expires = LocalDate.now(ZoneOffset.UTC).plusDays(10).toString();
+    Files.createDirectories(repo.resolve("policies"));
+    Files.writeString(repo.resolve("policies/lab.yaml"), """
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        name: lab-checks
+        group: infrastructure:lab
+        checks:
+          shm: {type: mount, paths: [/dev/shm], fstype: tmpfs, writable: true, timeout: 5s, max_latency: 5s}
+          missing: {type: mount, paths: [%1$s], timeout: 2s}
+          proc-as-nfs: {type: mount, paths: [/proc], fstype: nfs4}
+          fast-fs: {type: parallel_fs, paths: [/dev/shm], max_latency: 5s}
+          slow-fs: {type: parallel_fs, paths: [/dev/shm], max_latency: 0s}
+          gone-fs: {type: parallel_fs, paths: [%1$s], max_latency: 5s}
+          nvme: {type: nvme}
+          fabric: {type: infiniband, min_rate_gbps: 100}
+          raid: {type: raid}
+          disks: {type: smart, devices: [sda, sdb, sdz]}
+          service: {type: tcp_port, target: "127.0.0.1:%2$d", timeout: 2s}
+          closed: {type: tcp_port, target: "127.0.0.1:%3$d", timeout: 2s}
+          licence: {type: licence_expiry, expires: "%4$s", warn_days: 30}
+        """.formatted(notAMount, listening.getLocalPort(), closedPort, expires));
+    return repo;
+  }
+
+  @Test
+  void theCompiledCheckListCarriesEveryCheckWithItsDefaults() throws Exception {
+    JsonNode list = JSON.readTree(out.resolve("checks/node-a.json").toFile());
+    assertEquals("node-a", list.get("host").asText());
+    assertEquals(13, list.get("checks").size());
+    JsonNode first = list.get("checks").get(0);
+    assertEquals("closed", first.get("name").asText(), "sorted by name");
+    assertEquals("1m", first.get("interval").asText(), "defaults are filled in");
+  }
+
+  @Test
+  void promtoolAcceptsTheMetrics() throws Exception {
+    var r = TestSupport.exec(tmp, "sh", "-c", "'" + promtool + "' check metrics < '" + prom + "'");
+    assertEquals(0, r.exit(), r.output());
+    assertEquals("", r.output().strip(), "promtool lint findings");
+  }
+
+  @Test
+  void eachItemPassesOrFailsForTheRightReason() throws Exception {
+    Map<String, String> success = new TreeMap<>();
+    Map<String, String> reasons = new TreeMap<>();
+    for (Sample s : samples()) {
+      String key = s.labels.get("check") + " " + s.labels.get("item");
+      if (s.name.equals("anvil_check_success")) success.put(key, s.value);
+      if (s.name.equals("anvil_check_failure")) reasons.put(key, s.labels.get("reason"));
+    }
+    Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+        Map.entry("shm /dev/shm", "1"), Map.entry("missing " + notAMount, "0"), Map.entry("proc-as-nfs /proc", "0"),
+        Map.entry("fast-fs /dev/shm", "1"), Map.entry("slow-fs /dev/shm", "0"), Map.entry("gone-fs " + notAMount, "0"),
+        Map.entry("nvme nvme0", "1"), Map.entry("nvme nvme1", "0"),
+        Map.entry("fabric mlx5_0:1", "1"), Map.entry("fabric mlx5_1:1", "0"),
+        Map.entry("raid md0", "1"), Map.entry("raid md1", "0"), Map.entry("disks sda", "1"), Map.entry("disks sdb", "0"),
+        Map.entry("service 127.0.0.1:" + listening.getLocalPort(), "1"), Map.entry("closed 127.0.0.1:" + closedPort, "0"),
+        Map.entry("licence licence", "1")));
+    assertEquals(expected, success);
+    assertEquals(new TreeMap<>(Map.ofEntries(
+        Map.entry("missing " + notAMount, "not_mounted"), Map.entry("proc-as-nfs /proc", "wrong_fstype"),
+        Map.entry("slow-fs /dev/shm", "slow"), Map.entry("gone-fs " + notAMount, "not_mounted"),
+        Map.entry("nvme nvme1", "state_dead"), Map.entry("fabric mlx5_1:1", "not_active"),
+        Map.entry("raid md1", "degraded"), Map.entry("disks sdb", "smart_failed"),
+        Map.entry("closed 127.0.0.1:" + closedPort, "refused"))), reasons);
+    assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error") && s.labels.get("item").equals("sdz")),
+        "a device smartctl cannot open is an error, not a failed disk");
+  }
+
+  @Test
+  void everyFailingCheckFiresItsEmittedAlert() throws Exception {
+    Map<String, String> target = targetLabels();
+    List<Sample> samples = samples();
+    double agentNow = samples.stream().filter(s -> s.name.equals("anvil_check_agent_last_run_timestamp_seconds"))
+        .findFirst().orElseThrow().number();
+    int evalSeconds = 20 * 60;
+    List<Object> series = new ArrayList<>();
+    Map<String, Double> durations = new TreeMap<>();
+    double licenceLeft = 0;
+    for (Sample s : samples) {
+      double v = s.number();
+      // promtool's clock starts at 0: keep the time a licence has left, as seen when the agent ran
+      if (s.name.equals("anvil_licence_expiry_timestamp_seconds")) {
+        licenceLeft = v - agentNow;
+        v = evalSeconds + licenceLeft;
+      }
+      if (s.name.equals("anvil_check_duration_seconds")) durations.put(s.labels.get("check"), v);
+      Map<String, String> labels = new TreeMap<>(s.labels);
+      labels.putAll(target);
+      series.add(Map.of("series", s.name + selector(labels), "values", BigDecimal.valueOf(v).toPlainString() + "x30"));
+    }
+
+    List<Object> cases = new ArrayList<>();
+    String mountDesc = "Check %s fails for %s (%s).";
+    cases.add(alertCase("MountFailed",
+        alert(target, "missing", "mount", notAMount, "mount_failed", "critical",
+            "Mount " + notAMount + " failed on node-a", String.format(mountDesc, "missing", notAMount, "not_mounted")),
+        alert(target, "proc-as-nfs", "mount", "/proc", "mount_failed", "critical",
+            "Mount /proc failed on node-a", String.format(mountDesc, "proc-as-nfs", "/proc", "wrong_fstype"))));
+    cases.add(alertCase("ParallelFsLatencyHigh",
+        alert(target, "slow-fs", "parallel_fs", "/dev/shm", "parallel_fs_latency_high", "warning",
+            "/dev/shm on node-a answers in " + humanizeDuration(durations.get("slow-fs")), null)));
+    cases.add(alertCase("ParallelFsUnavailable",
+        alert(target, "gone-fs", "parallel_fs", notAMount, "parallel_fs_unavailable", "critical",
+            "Parallel filesystem " + notAMount + " is unavailable on node-a", null)));
+    cases.add(alertCase("NVMeUnhealthy",
+        alert(target, "nvme", "nvme", "nvme1", "nvme_unhealthy", "critical", "NVMe nvme1 on node-a is unhealthy", null)));
+    cases.add(alertCase("InfinibandLinkDown",
+        alert(target, "fabric", "infiniband", "mlx5_1:1", "infiniband_link_down", "critical",
+            "Fabric port mlx5_1:1 on node-a is down or degraded", null)));
+    cases.add(alertCase("RaidDegraded",
+        alert(target, "raid", "raid", "md1", "raid_degraded", "critical", "RAID md1 on node-a is degraded or inactive", null)));
+    cases.add(alertCase("SmartHealthFailing",
+        alert(target, "disks", "smart", "sdb", "smart_failing", "warning",
+            "Disk sdb on node-a fails its SMART health check", null)));
+    cases.add(alertCase("TcpPortUnreachable",
+        alert(target, "closed", "tcp_port", "127.0.0.1:" + closedPort, "tcp_port_unreachable", "warning",
+            "node-a cannot reach 127.0.0.1:" + closedPort, null)));
+    cases.add(alertCase("LicenceExpiring",
+        alert(target, "licence", "licence_expiry", "licence", "licence_expiring", "warning",
+            "Licence licence on node-a expires in " + humanizeDuration(licenceLeft), null)));
+    cases.add(alertCase("CheckCannotRun",
+        alert(target, "disks", "smart", "sdz", "check_error", "warning",
+            "Check disks cannot run for sdz on node-a", null)));
+    // constant counters: no new NVMe errors; the agent just ran: its results are fresh
+    cases.add(alertCase("NVMeErrors"));
+    cases.add(alertCase("CheckResultsStale"));
+
+    Map<String, Object> test = new TreeMap<>();
+    test.put("interval", "1m");
+    test.put("input_series", series);
+    test.put("alert_rule_test", cases);
+    Map<String, Object> file = new TreeMap<>();
+    file.put("rule_files", List.of(out.resolve("prometheus/rules/checks.yml").toString()));
+    file.put("evaluation_interval", "1m");
+    file.put("tests", List.of(test));
+    Path testFile = tmp.resolve("checks-test.yml");
+    YAML.writeValue(testFile.toFile(), file);
+    var r = TestSupport.exec(tmp, promtool, "test", "rules", testFile.toString());
+    assertEquals(0, r.exit(), r.output());
+  }
+
+  private static Map<String, Object> alertCase(String alertname, Object... alerts) {
+    return Map.of("eval_time", "20m", "alertname", alertname, "exp_alerts", List.of(alerts));
+  }
+
+  private static Map<String, Object> alert(Map<String, String> target, String check, String type, String item,
+      String rule, String severity, String summary, String description) throws Exception {
+    Map<String, String> labels = new TreeMap<>(target);
+    labels.put("check", check);
+    labels.put("check_type", type);
+    labels.put("item", item);
+    labels.put("severity", severity);
+    labels.put("anvil_" + rule, target.get("anvil_" + rule));
+    Map<String, String> annotations = new TreeMap<>();
+    annotations.put("summary", summary);
+    if (description != null) annotations.put("description", description);
+    return Map.of("exp_labels", labels, "exp_annotations", annotations);
+  }
+
+  /** The labels Prometheus gives node-a's node_exporter target: file_sd labels plus job. */
+  private static Map<String, String> targetLabels() throws Exception {
+    for (JsonNode g : JSON.readTree(out.resolve("prometheus/targets/node.json").toFile())) {
+      if ("node-a".equals(g.path("labels").path("instance").asText())) {
+        Map<String, String> labels = new TreeMap<>();
+        g.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        labels.put("job", "node");
+        return labels;
+      }
+    }
+    throw new AssertionError("node-a is not a node target");
+  }
+
+  record Sample(String name, Map<String, String> labels, String value) {
+    double number() {
+      return Double.parseDouble(value);
+    }
+  }
+
+  static List<Sample> samples() throws Exception {
+    List<Sample> out = new ArrayList<>();
+    for (String line : Files.readAllLines(prom)) {
+      if (line.startsWith("#")) continue;
+      Matcher m = SAMPLE.matcher(line);
+      assertTrue(m.matches(), line);
+      Map<String, String> labels = new TreeMap<>();
+      if (m.group(2) != null) {
+        Matcher l = LABEL.matcher(m.group(2));
+        while (l.find()) labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+      }
+      out.add(new Sample(m.group(1), labels, m.group(3)));
+    }
+    return out;
+  }
+
+  static String selector(Map<String, String> labels) {
+    StringBuilder sb = new StringBuilder("{");
+    labels.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(k).append("=\"")
+        .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+    return sb.append('}').toString();
+  }
+
+  /** Prometheus's humanizeDuration template function. */
+  static String humanizeDuration(double v) {
+    if (v >= 1) {
+      long s = (long) v;
+      long days = s / 86400, hours = s / 3600 % 24, minutes = s / 60 % 60, seconds = s % 60;
+      if (days != 0) return days + "d " + hours + "h " + minutes + "m " + seconds + "s";
+      if (hours != 0) return hours + "h " + minutes + "m " + seconds + "s";
+      if (minutes != 0) return minutes + "m " + seconds + "s";
+      return g4(v) + "s";
+    }
+    if (v == 0) return "0s";
+    String prefix = "";
+    for (String p : List.of("m", "u", "n", "p")) {
+      if (Math.abs(v) >= 1) break;
+      prefix = p;
+      v *= 1000;
+    }
+    return g4(v) + prefix + "s";
+  }
+
+  /** Go's %.4g for values in [1, 1000). */
+  private static String g4(double v) {
+    return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+  }
+}
