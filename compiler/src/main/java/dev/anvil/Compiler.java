@@ -7,6 +7,7 @@ import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.alertmanager.AlertmanagerEmitter;
 import dev.anvil.emit.ansible.AnsibleEmitter;
 import dev.anvil.emit.checks.ChecksEmitter;
+import dev.anvil.emit.grafana.GrafanaEmitter;
 import dev.anvil.emit.slurm.SlurmEmitter;
 import dev.anvil.emit.prometheus.PrometheusEmitter;
 import dev.anvil.load.Declarations;
@@ -35,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
 public final class Compiler {
   /** Every emitter, in output order. */
   static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter(), new SlurmEmitter(),
-      new AnsibleEmitter(), new ChecksEmitter());
+      new AnsibleEmitter(), new ChecksEmitter(), new GrafanaEmitter());
 
   private static SchemaValidator schemaValidator;
 

@@ -18,10 +18,12 @@ import java.util.WeakHashMap;
 public final class TargetLabels {
   /** Names the host's routing class: the Alertmanager route its alerts take. */
   public static final String ROUTING = "anvil_routing";
+  /** The host's accelerator vendors, comma-separated: lets dashboards and rules pick a vendor's hosts. */
+  public static final String ACCELERATORS = "accelerators";
 
   private TargetLabels() {}
 
-  /** instance, one label per namespace, provider, policy labels, and the routing class if any. */
+  /** instance, one label per namespace, provider, accelerator vendors, policy labels, and the routing class if any. */
   public static Map<String, String> of(ResolvedHost host, Fleet fleet) {
     Map<String, String> labels = new TreeMap<>(host.labels());
     labels.put("instance", host.name());
@@ -29,6 +31,9 @@ public final class TargetLabels {
       String v = host.namespaceLabel(ns);
       if (!v.isEmpty()) labels.put(ns, v);
     }
+    String vendors = host.host().hardware().accelerators().stream().map(a -> a.vendor()).distinct().sorted()
+        .collect(java.util.stream.Collectors.joining(","));
+    if (!vendors.isEmpty()) labels.put(ACCELERATORS, vendors);
     JsonNode provider = host.section(Resolver.PROVIDER).get("name");
     if (provider != null) labels.put("provider", provider.asText());
     String routing = routingClass(host);

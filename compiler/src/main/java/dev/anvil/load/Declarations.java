@@ -1,6 +1,7 @@
 package dev.anvil.load;
 
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.Dashboard;
 import dev.anvil.model.Alerting;
 import dev.anvil.model.Receiver;
 import dev.anvil.model.RoutingTest;
@@ -25,4 +26,5 @@ public record Declarations(
     List<Receiver> receivers,
     List<Alerting> alerting,
     List<RoutingTest> routingTests,
-    List<Partition> partitions) {}
+    List<Partition> partitions,
+    List<Dashboard> dashboards) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anvil.model.AlertRule;
+import dev.anvil.model.Dashboard;
 import dev.anvil.model.Alerting;
 import dev.anvil.model.Receiver;
 import dev.anvil.model.RoutingTest;
@@ -43,6 +44,7 @@ public final class ModelMapper {
   private final List<Alerting> alerting = new ArrayList<>();
   private final List<RoutingTest> routingTests = new ArrayList<>();
   private final List<Partition> partitions = new ArrayList<>();
+  private final List<Dashboard> dashboards = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -59,13 +61,14 @@ public final class ModelMapper {
       case "Alerting" -> alerting.add(alerting(n, src));
       case "RoutingTest" -> routingTests.add(routingTest(n, src));
       case "Partition" -> partitions.add(partition(n, src));
+      case "Dashboard" -> dashboards.add(dashboard(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
 
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests, partitions);
+        routingTests, partitions, dashboards);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -156,7 +159,49 @@ public final class ModelMapper {
         n.has("scrape_interval") ? text(n, "scrape_interval") : d.scrapeInterval(),
         n.has("scrape_timeout") ? text(n, "scrape_timeout") : d.scrapeTimeout(),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
-        labels(n.get("external_labels")), ams, src);
+        labels(n.get("external_labels")), ams, grafana(n.path("grafana"), ams, d.grafana()), src);
+  }
+
+  private static PrometheusSettings.Grafana grafana(JsonNode n, List<String> alertmanagers,
+      PrometheusSettings.Grafana d) {
+    String am = alertmanagers.isEmpty() ? d.alertmanagerUrl() : "http://" + alertmanagers.get(0);
+    return new PrometheusSettings.Grafana(
+        n.has("prometheus_url") ? text(n, "prometheus_url") : d.prometheusUrl(),
+        n.has("alertmanager_url") ? text(n, "alertmanager_url") : am,
+        n.has("dashboards_path") ? text(n, "dashboards_path") : d.dashboardsPath());
+  }
+
+  private static Dashboard dashboard(JsonNode n, SourceRef src) {
+    List<Dashboard.Row> rows = new ArrayList<>();
+    JsonNode rowNodes = n.get("rows");
+    for (int r = 0; r < rowNodes.size(); r++) {
+      JsonNode row = rowNodes.get(r);
+      List<Dashboard.Panel> panels = new ArrayList<>();
+      JsonNode panelNodes = row.get("panels");
+      for (int p = 0; p < panelNodes.size(); p++) {
+        JsonNode panel = panelNodes.get(p);
+        String type = panel.has("type") ? text(panel, "type") : "timeseries";
+        boolean small = type.equals("stat") || type.equals("gauge");
+        List<Dashboard.Query> queries = new ArrayList<>();
+        panel.get("queries").forEach(q -> queries.add(new Dashboard.Query(text(q, "expr"), text(q, "legend"),
+            q.path("instant").asBoolean(type.equals("table")))));
+        List<Double> thresholds = new ArrayList<>();
+        panel.path("thresholds").forEach(t -> thresholds.add(t.asDouble()));
+        panels.add(new Dashboard.Panel(text(panel, "title"), type, text(panel, "description"), text(panel, "unit"),
+            panel.has("min") ? panel.get("min").asDouble() : null, panel.has("max") ? panel.get("max").asDouble() : null,
+            List.copyOf(thresholds), panel.path("width").asInt(small ? 6 : 12), panel.path("height").asInt(small ? 4 : 8),
+            requires(panel.get("requires")), List.copyOf(queries), "/rows/" + r + "/panels/" + p));
+      }
+      rows.add(new Dashboard.Row(text(row, "title"), requires(row.get("requires")), List.copyOf(panels)));
+    }
+    return new Dashboard(text(n, "name"), text(n, "title"), text(n, "folder"), text(n, "description"),
+        List.copyOf(strings(n.get("tags"))), requires(n.get("requires")), List.copyOf(rows), src);
+  }
+
+  private static Dashboard.Requires requires(JsonNode n) {
+    if (n == null) return Dashboard.Requires.NONE;
+    return new Dashboard.Requires(List.copyOf(strings(n.get("vendors"))), List.copyOf(strings(n.get("exporters"))),
+        n.path("checks").asBoolean(false));
   }
 
   /** The receiver's type is its one type-named property; the checker reports zero or several. */

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /** Finds and reads the input files of a config repository: YAML under the source folders. */
 public final class SourceTreeReader {
   /** Folders of a config repo that hold input documents. */
-  public static final List<String> SOURCE_DIRS = List.of("inventory", "policies", "rules");
+  public static final List<String> SOURCE_DIRS = List.of("inventory", "policies", "rules", "dashboards");
 
   private SourceTreeReader() {}
 

@@ -16,7 +16,8 @@ public record Fleet(
     SortedMap<String, Receiver> receivers,
     Alerting alerting,
     List<RoutingTest> routingTests,
-    List<Partition> partitions) {
+    List<Partition> partitions,
+    List<Dashboard> dashboards) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

@@ -7,6 +7,10 @@ public record Hardware(
 
   public static final Hardware NONE = new Hardware(0, null, 0, List.of(), List.of(), List.of());
 
+  /** Accelerator vendors the schema knows (host.schema.json), in the order dashboards list them. */
+  public static final List<String> VENDORS = List.of("nvidia", "amd", "intel-gaudi", "rebellions",
+      "furiosa", "tenstorrent", "google-tpu");
+
   public record Accelerator(String vendor, String model, int count, Integer memoryGb) {}
 
   /** A network interface; {@code type} is ethernet, infiniband or roce. */

@@ -3,11 +3,14 @@ package dev.anvil.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.diag.Diagnostic.Note;
 import dev.anvil.diag.Diagnostics;
+import dev.anvil.emit.Templates;
 import dev.anvil.load.Declarations;
 import dev.anvil.load.SourceRef;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Alerting;
 import dev.anvil.model.CheckType;
+import dev.anvil.model.Dashboard;
+import dev.anvil.model.Hardware;
 import dev.anvil.model.Receiver;
 import dev.anvil.model.Exporter;
 import dev.anvil.model.Fleet;
@@ -38,7 +41,7 @@ import java.util.function.Function;
  */
 public final class ReferenceChecker {
   /** Target labels the emitters set themselves; user labels may not use them. */
-  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider", "check", "check_type", "item");
+  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider", "accelerators", "check", "check_type", "item");
   /** Parameters every alert entry accepts besides its rule's defaults. */
   static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled");
 
@@ -82,7 +85,50 @@ public final class ReferenceChecker {
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
-        partitions(d.partitions(), known, hosts));
+        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters));
+  }
+
+  private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters) {
+    Map<String, Dashboard> out = new TreeMap<>();
+    for (Dashboard d : declared) {
+      if (!unique(out, d.name(), d, Dashboard::source, "dashboard", "/name")) continue;
+      checkRequires(d, d.requires(), "/requires", exporters);
+      for (int r = 0; r < d.rows().size(); r++) {
+        Dashboard.Row row = d.rows().get(r);
+        checkRequires(d, row.requires(), "/rows/" + r + "/requires", exporters);
+        for (Dashboard.Panel p : row.panels()) {
+          checkRequires(d, p.requires(), p.pointer() + "/requires", exporters);
+          checkTemplateVariables(d, p, exporters);
+        }
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** A misspelt variable would render empty and silently widen the query to every series. */
+  private void checkTemplateVariables(Dashboard d, Dashboard.Panel p, Map<String, Exporter> exporters) {
+    Set<String> known = new TreeSet<>(List.of("filter"));
+    for (String v : Hardware.VENDORS) known.add("vendor." + v.replace('-', '_'));
+    for (String e : exporters.keySet()) known.add("job." + e.replace('-', '_'));
+    for (int i = 0; i < p.queries().size(); i++) {
+      for (String v : Templates.variables(p.queries().get(i).expr())) {
+        if (!known.contains(v)) {
+          diagnostics.error(d.source().at(p.pointer() + "/queries/" + i + "/expr"), "dashboard '" + d.name()
+              + "' uses unknown template variable '" + v + "'" + suggest(v, known)
+              + " (known: filter, vendor.VENDOR, job.EXPORTER; dashes become underscores)");
+        }
+      }
+    }
+  }
+
+  private void checkRequires(Dashboard d, Dashboard.Requires requires, String pointer, Map<String, Exporter> exporters) {
+    for (int i = 0; i < requires.exporters().size(); i++) {
+      String e = requires.exporters().get(i);
+      if (!exporters.containsKey(e)) {
+        diagnostics.error(d.source().at(pointer + "/exporters/" + i), "unknown exporter '" + e + "'"
+            + suggest(e, exporters.keySet()));
+      }
+    }
   }
 
   private Map<String, Namespace> namespaces(List<Namespace> declared) {
@@ -268,7 +314,7 @@ public final class ReferenceChecker {
     if (RESERVED_LABELS.contains(name) || namespaces.containsKey(name) || name.startsWith("__")
         || name.startsWith("anvil_")) {
       diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
-          + " (namespace labels, instance, job, host, provider, anvil_*) or on check results (check, check_type, item)");
+          + " (namespace labels, instance, job, host, provider, accelerators, anvil_*) or on check results (check, check_type, item)");
     }
   }
 

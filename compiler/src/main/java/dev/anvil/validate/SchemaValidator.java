@@ -39,7 +39,8 @@ public final class SchemaValidator {
       Map.entry("Receiver", "receiver"),
       Map.entry("Alerting", "alerting"),
       Map.entry("RoutingTest", "routing-test"),
-      Map.entry("Partition", "partition"));
+      Map.entry("Partition", "partition"),
+      Map.entry("Dashboard", "dashboard"));
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.anvil.Live;
 import dev.anvil.TestSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +40,14 @@ class LiveAlertingTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
-  private final List<Process> processes = new ArrayList<>();
+  private Live live;
   private final List<HttpServer> servers = new ArrayList<>();
 
   record Delivery(long receivedMillis, String path, JsonNode payload) {}
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    for (Process p : processes) p.destroy();
-    for (Process p : processes) {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-    }
+    if (live != null) live.close();
     for (HttpServer s : servers) s.stop(0);
   }
 
@@ -59,12 +55,13 @@ class LiveAlertingTest {
   void theRightReceiverGetsExactlyTheBreachAndTheInhibitedAlertIsNeverDelivered() throws Exception {
     String prometheus = TestSupport.tool("prometheus", "prometheus");
     String alertmanager = TestSupport.tool("prometheus-alertmanager", "prometheus-alertmanager");
-    int hotPort = freePort();
-    int deadNodePort = freePort();
-    int deadAccelPort = freePort();
-    int sinkPort = freePort();
-    int amPort = freePort();
-    int promPort = freePort();
+    live = new Live(tmp);
+    int hotPort = Live.freePort();
+    int deadNodePort = Live.freePort();
+    int deadAccelPort = Live.freePort();
+    int sinkPort = Live.freePort();
+    int amPort = Live.freePort();
+    int promPort = Live.freePort();
 
     // the sink: every webhook POST, with its arrival time
     List<Delivery> deliveries = new CopyOnWriteArrayList<>();
@@ -80,13 +77,13 @@ class LiveAlertingTest {
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.err());
 
-    start(tmp.resolve("am.log"), alertmanager, "--config.file=" + out.resolve("alertmanager/alertmanager.yml"),
+    live.start("am", alertmanager, "--config.file=" + out.resolve("alertmanager/alertmanager.yml"),
         "--storage.path=" + tmp.resolve("am-data"), "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address=");
-    start(tmp.resolve("prom.log"), prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
+    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
         "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort,
         "--rules.alert.resend-delay=2s");
-    awaitReady(amPort);
-    awaitReady(promPort);
+    live.awaitReady(amPort, "/-/ready");
+    live.awaitReady(promPort, "/-/ready");
 
     // the metric source: an idle counter that barely moves, i.e. a CPU 99 % busy from the first scrape
     long[] firstScrape = {0};
@@ -269,36 +266,10 @@ class LiveAlertingTest {
     return null;
   }
 
-  private void start(Path log, String... command) throws IOException {
-    processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
-  }
-
-  private void awaitReady(int port) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) return;
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    fail("not ready on port " + port + "; see the logs in " + tmp);
-  }
-
   private void serve(int port, com.sun.net.httpserver.HttpHandler handler) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     s.createContext("/", handler);
     s.start();
     servers.add(s);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

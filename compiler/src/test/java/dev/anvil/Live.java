@@ -1,0 +1,79 @@
+package dev.anvil;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real daemons on 127.0.0.1 for a test: started with logs in a directory, stopped by {@link #close}. */
+public final class Live implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private final Path logs;
+  private final List<Process> processes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  public Live(Path logs) {
+    this.logs = logs;
+  }
+
+  public void start(String name, String... command) throws IOException {
+    processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(logs.resolve(name + ".log").toFile()).start());
+  }
+
+  /** Waits for a 200 from {@code path} (e.g. /-/ready, /metrics). */
+  public void awaitReady(int port, String path) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    fail("not ready on port " + port + "; see the logs in " + logs);
+  }
+
+  /** Prometheus's answer to an instant query: the whole JSON, errors included. */
+  public JsonNode query(int port, String promql) throws Exception {
+    var req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+        + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build();
+    return JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  public JsonNode get(int port, String path) throws Exception {
+    var req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+    return JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : processes) p.destroy();
+    for (Process p : processes) {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+  }
+}
