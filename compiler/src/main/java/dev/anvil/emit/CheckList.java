@@ -5,9 +5,11 @@ import dev.anvil.model.CheckType;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 
 /**
  * A host's custom checks as the check agent reads them — the contract between the check files, the
@@ -22,8 +24,18 @@ public final class CheckList {
 
   private CheckList() {}
 
+  // hosts with equal contributions share one resolved section instance: build each list once
+  private static final Map<Object, List<Map<String, Object>>> LISTS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** The host's enabled checks, sorted by name: name, type, settings and defaults. */
   public static List<Map<String, Object>> of(ResolvedHost host) {
+    Object section = host.sections().get(Resolver.CHECKS);
+    if (section == null) return build(host);
+    return LISTS.computeIfAbsent(section, k -> build(host));
+  }
+
+  private static List<Map<String, Object>> build(ResolvedHost host) {
     List<Map<String, Object>> out = new ArrayList<>();
     host.section(Resolver.CHECKS).fields().forEachRemaining(e -> {
       JsonNode settings = e.getValue();
@@ -37,8 +49,8 @@ public final class CheckList {
       settings.fields().forEachRemaining(s -> {
         if (!s.getKey().equals("enabled") && !s.getKey().equals("merge")) check.put(s.getKey(), s.getValue());
       });
-      out.add(check);
+      out.add(Collections.unmodifiableMap(check));
     });
-    return out;
+    return Collections.unmodifiableList(out);
   }
 }

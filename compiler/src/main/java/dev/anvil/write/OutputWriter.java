@@ -2,18 +2,19 @@ package dev.anvil.write;
 
 import dev.anvil.emit.OutputFile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -45,12 +46,18 @@ public final class OutputWriter {
     String name = outDir.getFileName().toString();
     Path tmp = Files.createTempDirectory(parent, "." + name + ".new-");
     try {
-      for (OutputFile f : files) {
-        Path p = tmp.resolve(f.path());
-        Files.createDirectories(p.getParent());
-        Files.write(p, f.content().getBytes(StandardCharsets.UTF_8));
-      }
-      if (Files.exists(outDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // one call per directory, then the files on every core: per-host files run to the thousands
+      Set<Path> dirs = new TreeSet<>();
+      for (OutputFile f : files) dirs.add(tmp.resolve(f.path()).getParent());
+      for (Path d : dirs) Files.createDirectories(d);
+      files.parallelStream().forEach(f -> {
+        try {
+          Files.write(tmp.resolve(f.path()), f.content().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      if (Files.exists(outDir, LinkOption.NOFOLLOW_LINKS)) {
         Path old = parent.resolve("." + name + ".old-" + tmp.getFileName().toString().substring(name.length() + 6));
         Files.move(outDir, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, outDir, StandardCopyOption.ATOMIC_MOVE);
@@ -58,6 +65,9 @@ public final class OutputWriter {
       } else {
         Files.move(tmp, outDir, StandardCopyOption.ATOMIC_MOVE);
       }
+    } catch (UncheckedIOException e) {
+      deleteTree(tmp);
+      throw e.getCause();
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);
       throw e;
@@ -67,12 +77,22 @@ public final class OutputWriter {
 
   /** Compares the directory's content with {@code files}, byte for byte. */
   public static Drift compare(Path outDir, List<OutputFile> files) throws IOException {
-    Map<String, byte[]> onDisk = new TreeMap<>();
+    Map<String, byte[]> onDisk = new ConcurrentHashMap<>();
     if (Files.isDirectory(outDir)) {
+      List<Path> paths;
       try (Stream<Path> s = Files.walk(outDir)) {
-        for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
-          onDisk.put(outDir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
-        }
+        paths = s.filter(Files::isRegularFile).toList();
+      }
+      try {
+        paths.parallelStream().forEach(p -> {
+          try {
+            onDisk.put(outDir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
       }
     }
     List<String> stale = new ArrayList<>();
@@ -82,7 +102,7 @@ public final class OutputWriter {
       if (existing == null) missing.add(f.path());
       else if (!Arrays.equals(existing, f.content().getBytes(StandardCharsets.UTF_8))) stale.add(f.path());
     }
-    return new Drift(stale, missing, new ArrayList<>(onDisk.keySet()));
+    return new Drift(stale, missing, new ArrayList<>(new TreeSet<>(onDisk.keySet())));
   }
 
   /** Defence in depth: whatever the emitters compute, nothing is written outside the output directory. */
@@ -95,19 +115,25 @@ public final class OutputWriter {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(root)) {
+      all = s.toList();
+    }
+    try {
+      all.parallelStream().filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    // directories after their contents: deepest first
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (Files.isDirectory(all.get(i), LinkOption.NOFOLLOW_LINKS)) Files.delete(all.get(i));
+    }
   }
 }
