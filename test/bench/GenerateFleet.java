@@ -25,10 +25,12 @@ public class GenerateFleet {
     Path repo = Path.of(args.length > 2 ? args[2] : ".");
     Files.createDirectories(out.resolve("inventory/hosts"));
     Files.createDirectories(out.resolve("policies"));
-    Files.createDirectories(out.resolve("rules"));
-    try (Stream<Path> s = Files.list(repo.resolve("rules"))) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Files.copy(p, out.resolve("rules").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    for (String dir : new String[] {"rules", "dashboards"}) {
+      Files.createDirectories(out.resolve(dir));
+      try (Stream<Path> s = Files.list(repo.resolve(dir))) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          Files.copy(p, out.resolve(dir).resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
 
@@ -69,6 +71,15 @@ public class GenerateFleet {
     policies.append(doc("Partition", "name: npu\nselect: {accelerator_vendors: [intel-gaudi, rebellions, furiosa, tenstorrent]}\n"));
     policies.append(doc("Partition", "name: cpu\nselect: {groups: [logical:project-0]}\nmax_time: UNLIMITED\n"));
     policies.append(doc("Policy", "group: environment:production\nrollout:\n  exporters: {strategy: canary, canary: 10%}\n"));
+    // custom checks: every site checks NVMe and its home mount; training projects add scratch
+    for (int site = 0; site < 5; site++) {
+      policies.append(doc("Policy", "group: " + infraParent(site) + "\nchecks:\n  nvme: {type: nvme}\n"
+          + "  home: {type: mount, paths: [/home], fstype: nfs4, timeout: 5s}\n"));
+    }
+    for (int l = 0; l < 10; l++) {
+      policies.append(doc("Policy", "group: " + logical(l) + "\nchecks:\n  scratch: {type: parallel_fs, paths: [/scratch-"
+          + (l % 3) + "], max_latency: 2s}\n"));
+    }
     for (int site = 0; site < 5; site++) {
       policies.append(doc("Policy", "group: " + infraParent(site) + "\nmaintenance:\n  patch-" + site
           + ": {weekdays: [sunday], times: [{start: \"0" + site + ":00\", end: \"0" + (site + 1) + ":00\"}], location: UTC}\n"));
