@@ -112,10 +112,10 @@ class CheckAgentTest {
           fast-fs: {type: parallel_fs, paths: [/dev/shm], max_latency: 5s}
           slow-fs: {type: parallel_fs, paths: [/dev/shm], max_latency: 0s}
           gone-fs: {type: parallel_fs, paths: [%1$s], max_latency: 5s}
-          nvme: {type: nvme}
+          nvme: {type: nvme, interval: 1s}
           fabric: {type: infiniband, min_rate_gbps: 100}
           raid: {type: raid}
-          disks: {type: smart, devices: [sda, sdb, sdz]}
+          disks: {type: smart, devices: [sda, sdb, sdz], interval: 1h}
           service: {type: tcp_port, target: "127.0.0.1:%2$d", timeout: 2s}
           closed: {type: tcp_port, target: "127.0.0.1:%3$d", timeout: 2s}
           licence: {type: licence_expiry, expires: "%4$s", warn_days: 30}
@@ -131,6 +131,38 @@ class CheckAgentTest {
     JsonNode first = list.get("checks").get(0);
     assertEquals("closed", first.get("name").asText(), "sorted by name");
     assertEquals("1m", first.get("interval").asText(), "defaults are filled in");
+  }
+
+  @Test
+  void theResultFileIsReplacedWholeAndSlowChecksWaitForTheirInterval() throws Exception {
+    Path textfiles = prom.getParent();
+    try (var files = Files.list(textfiles)) {
+      assertEquals(List.of("anvil_checks.prom"), files.map(p -> p.getFileName().toString()).toList(),
+          "no temporary file is left where node_exporter reads *.prom");
+    }
+    Map<String, String> before = lastRuns(samples());
+    Thread.sleep(1100);
+    Path again = tmp.resolve("second-run");
+    var r = TestSupport.exec(tmp, "env", "PATH=" + TestSupport.testDir("agent").resolve("bin") + ":" + System.getenv("PATH"),
+        "python3", TestSupport.repoRoot().resolve("agent/anvil-check-agent").toString(),
+        "--config", out.resolve("checks/node-a.json").toString(), "--textfile-dir", again.toString(),
+        "--state", tmp.resolve("state/state.json").toString(),
+        "--sysfs", TestSupport.testDir("agent").resolve("sysfs").toString(),
+        "--proc", TestSupport.testDir("agent").resolve("proc").toString());
+    assertEquals(0, r.exit(), r.output());
+    Map<String, String> after = lastRuns(parse(again.resolve("anvil_checks.prom")));
+    assertEquals(before.get("disks"), after.get("disks"), "the hourly SMART check reuses its results");
+    assertTrue(!before.get("nvme").equals(after.get("nvme")), "a check whose interval has passed runs again");
+    assertEquals(Files.readString(prom).lines().filter(l -> l.contains("check=\"disks\"")).toList(),
+        Files.readString(again.resolve("anvil_checks.prom")).lines().filter(l -> l.contains("check=\"disks\"")).toList());
+  }
+
+  private static Map<String, String> lastRuns(List<Sample> samples) {
+    Map<String, String> out = new TreeMap<>();
+    for (Sample s : samples) {
+      if (s.name.equals("anvil_check_last_run_timestamp_seconds")) out.put(s.labels.get("check"), s.value);
+    }
+    return out;
   }
 
   @Test
@@ -279,8 +311,12 @@ class CheckAgentTest {
   }
 
   static List<Sample> samples() throws Exception {
+    return parse(prom);
+  }
+
+  static List<Sample> parse(Path file) throws Exception {
     List<Sample> out = new ArrayList<>();
-    for (String line : Files.readAllLines(prom)) {
+    for (String line : Files.readAllLines(file)) {
       if (line.startsWith("#")) continue;
       Matcher m = SAMPLE.matcher(line);
       assertTrue(m.matches(), line);
