@@ -159,6 +159,19 @@ public final class TestSupport {
     return new ToolResult(p.exitValue(), output);
   }
 
+  /**
+   * Runs the check agent (agent/anvil-check-agent, needs python3) on a compiled check list against
+   * test/agent's fake sysfs and proc, with its stand-ins for nvme-cli and smartctl on the PATH.
+   */
+  public static ToolResult runCheckAgent(Path config, Path textfileDir, Path state) throws Exception {
+    String python = tool("python3", "python3");
+    Path fixtures = testDir("agent");
+    return exec(textfileDir.getParent(), "env", "PATH=" + fixtures.resolve("bin") + File.pathSeparator
+            + System.getenv("PATH"), python, repoRoot().resolve("agent/anvil-check-agent").toString(),
+        "--config", config.toString(), "--textfile-dir", textfileDir.toString(), "--state", state.toString(),
+        "--sysfs", fixtures.resolve("sysfs").toString(), "--proc", fixtures.resolve("proc").toString());
+  }
+
   public static List<Path> subdirectories(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {

@@ -51,7 +51,6 @@ class CheckAgentTest {
   @BeforeAll
   static void compileAndRunTheAgent() throws Exception {
     promtool = TestSupport.tool("promtool", "prometheus");
-    String python = TestSupport.tool("python3", "python3");
     listening = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
     try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
@@ -62,13 +61,8 @@ class CheckAgentTest {
     var compiled = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compiled.exit(), compiled.err());
 
-    Path fixtures = TestSupport.testDir("agent");
     Path textfiles = tmp.resolve("textfile");
-    var r = TestSupport.exec(tmp, "env", "PATH=" + fixtures.resolve("bin") + ":" + System.getenv("PATH"), python,
-        TestSupport.repoRoot().resolve("agent/anvil-check-agent").toString(),
-        "--config", out.resolve("checks/node-a.json").toString(), "--textfile-dir", textfiles.toString(),
-        "--state", tmp.resolve("state/state.json").toString(),
-        "--sysfs", fixtures.resolve("sysfs").toString(), "--proc", fixtures.resolve("proc").toString());
+    var r = TestSupport.runCheckAgent(out.resolve("checks/node-a.json"), textfiles, tmp.resolve("state/state.json"));
     assertEquals(0, r.exit(), r.output());
     prom = textfiles.resolve("anvil_checks.prom");
     assertTrue(Files.exists(prom), r.output());
@@ -143,12 +137,7 @@ class CheckAgentTest {
     Map<String, String> before = lastRuns(samples());
     Thread.sleep(1100);
     Path again = tmp.resolve("second-run");
-    var r = TestSupport.exec(tmp, "env", "PATH=" + TestSupport.testDir("agent").resolve("bin") + ":" + System.getenv("PATH"),
-        "python3", TestSupport.repoRoot().resolve("agent/anvil-check-agent").toString(),
-        "--config", out.resolve("checks/node-a.json").toString(), "--textfile-dir", again.toString(),
-        "--state", tmp.resolve("state/state.json").toString(),
-        "--sysfs", TestSupport.testDir("agent").resolve("sysfs").toString(),
-        "--proc", TestSupport.testDir("agent").resolve("proc").toString());
+    var r = TestSupport.runCheckAgent(out.resolve("checks/node-a.json"), again, tmp.resolve("state/state.json"));
     assertEquals(0, r.exit(), r.output());
     Map<String, String> after = lastRuns(parse(again.resolve("anvil_checks.prom")));
     assertEquals(before.get("disks"), after.get("disks"), "the hourly SMART check reuses its results");

@@ -135,7 +135,6 @@ class GrafanaTest {
   void everyDashboardAndRuleQueryRunsOnARealPrometheus() throws Exception {
     String prometheus = TestSupport.tool("prometheus", "prometheus");
     String nodeExporter = TestSupport.tool("prometheus-node-exporter", "prometheus-node-exporter");
-    String python = TestSupport.tool("python3", "python3");
     Path live = tmp.resolve("live");
     copyTree(out, live);
     int promPort = Live.freePort();
@@ -146,12 +145,8 @@ class GrafanaTest {
 
     // the check agent's results for gpu-server-01, published by a real node_exporter
     Path textfiles = Files.createDirectories(tmp.resolve("textfiles"));
-    Path fixtures = TestSupport.testDir("agent");
-    var agent = TestSupport.exec(tmp, "env", "PATH=" + fixtures.resolve("bin") + ":" + System.getenv("PATH"), python,
-        TestSupport.repoRoot().resolve("agent/anvil-check-agent").toString(),
-        "--config", live.resolve("checks/gpu-server-01.json").toString(), "--textfile-dir", textfiles.toString(),
-        "--state", tmp.resolve("agent-state.json").toString(),
-        "--sysfs", fixtures.resolve("sysfs").toString(), "--proc", fixtures.resolve("proc").toString());
+    var agent = TestSupport.runCheckAgent(live.resolve("checks/gpu-server-01.json"), textfiles,
+        tmp.resolve("agent-state.json"));
     assertEquals(0, agent.exit(), agent.output());
 
     try (Live daemons = new Live(tmp)) {
