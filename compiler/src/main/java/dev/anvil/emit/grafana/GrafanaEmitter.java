@@ -299,25 +299,27 @@ public final class GrafanaEmitter implements Emitter {
     }
   }
 
+  /** A read-only datasource Grafana reaches through its own backend. */
+  private static Map<String, Object> datasource(String name, String uid, String type, String url,
+      Map<String, Object> jsonData) {
+    Map<String, Object> ds = new TreeMap<>();
+    ds.put("name", name);
+    ds.put("uid", uid);
+    ds.put("type", type);
+    ds.put("access", "proxy");
+    ds.put("url", url);
+    ds.put("editable", false);
+    ds.put("jsonData", jsonData);
+    return ds;
+  }
+
   private static List<OutputFile> provisioning(PrometheusSettings settings) {
     PrometheusSettings.Grafana g = settings.grafana();
-    Map<String, Object> prometheus = new TreeMap<>();
-    prometheus.put("name", "Anvil Prometheus");
-    prometheus.put("uid", PROMETHEUS_UID);
-    prometheus.put("type", "prometheus");
-    prometheus.put("access", "proxy");
-    prometheus.put("url", g.prometheusUrl());
+    Map<String, Object> prometheus = datasource("Anvil Prometheus", PROMETHEUS_UID, "prometheus", g.prometheusUrl(),
+        Map.of("timeInterval", settings.scrapeInterval(), "httpMethod", "POST"));
     prometheus.put("isDefault", true);
-    prometheus.put("editable", false);
-    prometheus.put("jsonData", Map.of("timeInterval", settings.scrapeInterval(), "httpMethod", "POST"));
-    Map<String, Object> alertmanager = new TreeMap<>();
-    alertmanager.put("name", "Anvil Alertmanager");
-    alertmanager.put("uid", ALERTMANAGER_UID);
-    alertmanager.put("type", "alertmanager");
-    alertmanager.put("access", "proxy");
-    alertmanager.put("url", g.alertmanagerUrl());
-    alertmanager.put("editable", false);
-    alertmanager.put("jsonData", Map.of("implementation", "prometheus", "handleGrafanaManagedAlerts", false));
+    Map<String, Object> alertmanager = datasource("Anvil Alertmanager", ALERTMANAGER_UID, "alertmanager",
+        g.alertmanagerUrl(), Map.of("implementation", "prometheus", "handleGrafanaManagedAlerts", false));
     Map<String, Object> provider = new TreeMap<>();
     provider.put("name", "anvil");
     provider.put("type", "file");
