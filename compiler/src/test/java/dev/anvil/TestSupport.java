@@ -160,6 +160,36 @@ public final class TestSupport {
   }
 
   /**
+   * Copies parts of this repository (files or directories, repo-relative) into a scratch config
+   * repo: tests write their own inventory and policies around the real rules and templates.
+   */
+  public static void copyFromRepo(Path scratch, String... paths) throws IOException {
+    for (String p : paths) copyTree(repoRoot().resolve(p), scratch.resolve(p));
+  }
+
+  /** Writes one file of a scratch repo, creating its directories. */
+  public static void writeFile(Path scratch, String path, String content) throws IOException {
+    Path file = scratch.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  /** Copies a file, or a directory with everything below it. */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /**
    * Runs the check agent (agent/anvil-check-agent, needs python3) on a compiled check list against
    * test/agent's fake sysfs and proc, with its stand-ins for nvme-cli and smartctl on the PATH.
    */

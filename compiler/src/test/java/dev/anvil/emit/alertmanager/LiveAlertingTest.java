@@ -138,12 +138,8 @@ class LiveAlertingTest {
 
   private void writeRepo(Path repo, int hotPort, int deadNodePort, int deadAccelPort, int sinkPort, int amPort)
       throws IOException {
-    Files.createDirectories(repo.resolve("rules"));
-    for (String f : List.of("exporters.yaml", "system.yaml", "accelerators.yaml")) {
-      Files.copy(TestSupport.repoRoot().resolve("rules").resolve(f), repo.resolve("rules").resolve(f));
-    }
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/system.yaml", "rules/accelerators.yaml");
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
         apiVersion: anvil.dev/v1
         kind: Group
         name: infrastructure:lab/rack-1
@@ -172,8 +168,7 @@ class LiveAlertingTest {
         hardware:
           accelerators: [{vendor: amd, model: MI300X, count: 1}]
         """);
-    Files.createDirectories(repo.resolve("policies"));
-    Files.writeString(repo.resolve("policies/policies.yaml"), """
+    TestSupport.writeFile(repo, "policies/policies.yaml", """
         apiVersion: anvil.dev/v1
         kind: Prometheus
         scrape_interval: 1s

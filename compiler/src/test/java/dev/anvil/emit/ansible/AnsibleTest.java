@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anvil.TestSupport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +53,7 @@ class AnsibleTest {
   @Test
   void hostAndNamespaceNamesThatLookLikeYamlKeywordsStayStrings(@TempDir Path tmp) throws Exception {
     Path repo = tmp.resolve("repo");
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
         apiVersion: anvil.dev/v1
         kind: Namespace
         name: "yes"
@@ -101,9 +99,7 @@ class AnsibleTest {
   void aCheckRunOnLocalhostRollsOutInBatches(@TempDir Path tmp) throws Exception {
     String playbook = TestSupport.tool("ansible-playbook", PACKAGE);
     Path repo = tmp.resolve("repo");
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.createDirectories(repo.resolve("rules"));
-    Files.copy(TestSupport.repoRoot().resolve("rules/exporters.yaml"), repo.resolve("rules/exporters.yaml"));
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     StringBuilder fleet = new StringBuilder("""
         apiVersion: anvil.dev/v1
         kind: Group
@@ -134,7 +130,7 @@ class AnsibleTest {
             .append("]\n");
       }
     }
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), fleet.toString());
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", fleet.toString());
     Path out = compile(repo, tmp);
     var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
         "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "-c", "local",

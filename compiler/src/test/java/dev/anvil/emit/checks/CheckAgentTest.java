@@ -76,12 +76,8 @@ class CheckAgentTest {
   /** One host whose checks pass and fail on purpose, with the rules of the example fleet. */
   static Path writeRepo() throws Exception {
     Path repo = tmp.resolve("repo");
-    Files.createDirectories(repo.resolve("rules"));
-    for (String f : List.of("exporters.yaml", "checks.yaml")) {
-      Files.copy(TestSupport.repoRoot().resolve("rules").resolve(f), repo.resolve("rules").resolve(f));
-    }
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.writeString(repo.resolve("inventory/lab.yaml"), """
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/checks.yaml");
+    TestSupport.writeFile(repo, "inventory/lab.yaml", """
         apiVersion: anvil.dev/v1
         kind: Group
         name: infrastructure:lab
@@ -93,8 +89,7 @@ class CheckAgentTest {
         primary_group: infrastructure:lab
         """);
     String expires = LocalDate.now(ZoneOffset.UTC).plusDays(10).toString();
-    Files.createDirectories(repo.resolve("policies"));
-    Files.writeString(repo.resolve("policies/lab.yaml"), """
+    TestSupport.writeFile(repo, "policies/lab.yaml", """
         apiVersion: anvil.dev/v1
         kind: Policy
         name: lab-checks

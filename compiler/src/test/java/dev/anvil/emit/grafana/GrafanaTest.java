@@ -95,11 +95,8 @@ class GrafanaTest {
   @Test
   void onlyVendorsPresentInTheFleetGetDashboards() throws Exception {
     Path repo = tmp.resolve("nvidia-only");
-    copyTree(TestSupport.repoRoot().resolve("dashboards"), repo.resolve("dashboards"));
-    Files.createDirectories(repo.resolve("rules"));
-    Files.copy(TestSupport.repoRoot().resolve("rules/exporters.yaml"), repo.resolve("rules/exporters.yaml"));
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
+    TestSupport.copyFromRepo(repo, "dashboards", "rules/exporters.yaml");
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
         apiVersion: anvil.dev/v1
         kind: Group
         name: infrastructure:lab
@@ -136,7 +133,7 @@ class GrafanaTest {
     String prometheus = TestSupport.tool("prometheus", "prometheus");
     String nodeExporter = TestSupport.tool("prometheus-node-exporter", "prometheus-node-exporter");
     Path live = tmp.resolve("live");
-    copyTree(out, live);
+    TestSupport.copyTree(out, live);
     int promPort = Live.freePort();
     int nodePort = Live.freePort();
     int closedPort = Live.freePort();
@@ -296,13 +293,4 @@ class GrafanaTest {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(target);
-        else Files.copy(p, target);
-      }
-    }
-  }
 }
