@@ -53,6 +53,11 @@ public final class Compiler {
       return !diagnostics.hasErrors();
     }
 
+    /** The same compilation with its output dropped: a later phase (verify) found errors. */
+    public Compilation withoutFiles() {
+      return new Compilation(sources, diagnostics, fleet, List.of());
+    }
+
     public List<String> lines(String file) {
       for (SourceFile s : sources) if (s.path().equals(file)) return s.lines();
       return List.of();
@@ -65,7 +70,15 @@ public final class Compiler {
     Timings timings = Timings.start();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
     timings.phase("read");
-    Compilation c = compile(sources);
+    return compile(sources, problems, new LoadCache());
+  }
+
+  /**
+   * Compiles {@code sources} read with {@code problems} ("path: error: message" from the tree
+   * reader: links, unreadable files): those are errors too, so nothing is emitted.
+   */
+  public static Compilation compile(List<SourceFile> sources, List<String> problems, LoadCache cache) {
+    Compilation c = compile(sources, cache);
     for (String p : problems) {
       String file = p.substring(0, p.indexOf(": error: "));
       c.diagnostics().error(Position.ofFile(file), p.substring(p.indexOf(": error: ") + 9));

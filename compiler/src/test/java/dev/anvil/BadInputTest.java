@@ -28,6 +28,7 @@ class BadInputTest {
     Path out = tmp.resolve("out");
     Files.createDirectories(out.resolve("prometheus"));
     Files.writeString(out.resolve("prometheus/prometheus.yml"), "# the previous, good output\n");
+    Files.writeString(out.resolve(dev.anvil.write.OutputWriter.MARKER), "an earlier compile's\n");
     TreeMap<String, String> before = TestSupport.snapshot(out);
 
     TestSupport.Run compile = TestSupport.anvil("-C", caseDir.toString(), "compile", "--out", out.toString());

@@ -209,4 +209,21 @@ public final class TestSupport {
     }
     return out;
   }
+
+  /**
+   * Inventory strings are tagged !unsafe (never templated); ansible-inventory shows such a value as
+   * {"__ansible_unsafe": value}. Unwrapped, the tree reads as the plain values.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode unwrapUnsafe(com.fasterxml.jackson.databind.JsonNode n) {
+    if (n.isObject() && n.size() == 1 && n.has("__ansible_unsafe")) return n.get("__ansible_unsafe");
+    if (n.isObject()) {
+      var o = ((com.fasterxml.jackson.databind.node.ObjectNode) n);
+      o.fields().forEachRemaining(e -> e.setValue(unwrapUnsafe(e.getValue())));
+    } else if (n.isArray()) {
+      var a = (com.fasterxml.jackson.databind.node.ArrayNode) n;
+      for (int i = 0; i < a.size(); i++) a.set(i, unwrapUnsafe(a.get(i)));
+    }
+    return n;
+  }
+
 }

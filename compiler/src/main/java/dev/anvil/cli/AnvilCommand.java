@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.anvil.diag.Text;
+import dev.anvil.load.ConfigRepo;
 
 /** {@code anvil}: the command-line entry point. Subcommands are thin; the work is in the pipeline. */
 @Command(name = "anvil",
@@ -20,9 +22,39 @@ public final class AnvilCommand implements Runnable {
   public static final int USAGE = 2;
   public static final int INTERNAL = 3;
 
-  @Option(names = {"-C", "--repo"}, paramLabel = "DIR", defaultValue = ".",
-      description = "Config repository to work on (default: the current directory).", scope = CommandLine.ScopeType.INHERIT)
-  Path repo;
+  @Option(names = {"-C", "--repo"}, paramLabel = "DIR",
+      description = "Config repository to work on (default: the one the current directory is in).",
+      scope = CommandLine.ScopeType.INHERIT)
+  Path repoOption;
+
+  private Path repo;
+
+  /**
+   * The config repository, found like git finds its root: {@code -C DIR} must be one; otherwise the
+   * current directory or its nearest parent that is. Anything else is a usage error, so a typo in
+   * {@code -C} never reads "ok: 0 hosts" nor creates {@code DIR/out}.
+   */
+  Path repo() {
+    if (repo != null) return repo;
+    CommandLine cli = spec.commandLine();
+    if (repoOption != null) {
+      Path dir = repoOption.toAbsolutePath().normalize();
+      if (!java.nio.file.Files.isDirectory(dir)) {
+        throw new CommandLine.ParameterException(cli, "-C " + Text.shown(repoOption.toString()) + ": no such directory");
+      }
+      if (!ConfigRepo.is(dir)) {
+        throw new CommandLine.ParameterException(cli, "-C " + Text.shown(repoOption.toString())
+            + ": not an anvil config repository (" + ConfigRepo.WHAT + ")");
+      }
+      return repo = dir;
+    }
+    Path found = ConfigRepo.find(Path.of("").toAbsolutePath());
+    if (found == null) {
+      throw new CommandLine.ParameterException(cli, "not inside an anvil config repository (" + ConfigRepo.WHAT
+          + ", here or in a parent directory); run from one or use -C DIR");
+    }
+    return repo = found;
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

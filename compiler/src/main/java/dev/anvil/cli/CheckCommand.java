@@ -12,11 +12,12 @@ import picocli.CommandLine.Spec;
 final class CheckCommand implements Callable<Integer> {
   @ParentCommand AnvilCommand parent;
   @Mixin FormatOption format;
+  @Mixin VerifyOption verify;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Compilation c = format.compile(parent.repo, spec.commandLine().getErr());
+    Compilation c = format.compile(parent.repo(), spec.commandLine().getErr(), verify.mode);
     if (!c.ok()) return AnvilCommand.INVALID;
     spec.commandLine().getOut().println("ok: " + c.fleet().hosts().size() + " hosts, " + c.files().size()
         + " output files");

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 final class CompileCommand implements Callable<Integer> {
   @ParentCommand AnvilCommand parent;
   @Mixin FormatOption format;
+  @Mixin VerifyOption verify;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory (default: out/ in the repository).")
@@ -30,10 +31,17 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    Compilation c = format.compile(parent.repo, stderr);
+    Path dir = out != null ? out : parent.repo().resolve("out");
+    String shown = out != null ? dev.anvil.diag.Text.shown(out.toString()) : "out";
+    if (!check) {
+      try {
+        OutputWriter.checkOwned(dir);  // before compiling: a wrong --out is a usage error, and nothing is touched
+      } catch (OutputWriter.NotAnOutputDirectory e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), dev.anvil.diag.Text.escape(e.getMessage(), 2000));
+      }
+    }
+    Compilation c = format.compile(parent.repo(), stderr, verify.mode);
     if (!c.ok()) return AnvilCommand.INVALID;
-    Path dir = out != null ? out : parent.repo.resolve("out");
-    String shown = out != null ? out.toString() : "out";
     if (check) {
       OutputWriter.Drift drift = OutputWriter.compare(dir, c.files());
       if (drift.isEmpty()) {

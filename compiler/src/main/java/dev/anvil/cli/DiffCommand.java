@@ -44,13 +44,14 @@ final class DiffCommand implements Callable<Integer> {
     if (worktree && head != null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--head and --worktree exclude each other");
     }
-    Path repoDir = parent.repo.toAbsolutePath();
+    Path repoDir = parent.repo().toAbsolutePath();
     try (Repository git = new FileRepositoryBuilder().findGitDir(repoDir.toFile()).setMustExist(true).build()) {
       // the two revisions compile concurrently, each distinct file parsed once for both
       Compiler.LoadCache cache = new Compiler.LoadCache();
       var afterFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
-          return head == null ? Compiler.compile(dev.anvil.load.SourceTreeReader.read(repoDir, new java.util.ArrayList<>()), cache)
+          java.util.List<String> problems = new java.util.ArrayList<>();
+          return head == null ? Compiler.compile(dev.anvil.load.SourceTreeReader.read(repoDir, problems), problems, cache)
               : compile(git, head, err, "head", cache);
         } catch (Exception e) {
           throw new java.util.concurrent.CompletionException(e);
@@ -86,6 +87,7 @@ final class DiffCommand implements Callable<Integer> {
       err.println("anvil diff: unknown " + what + " revision '" + ref + "'");
       return null;
     }
-    return Compiler.compile(GitTreeReader.read(git, id), cache);
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    return Compiler.compile(GitTreeReader.read(git, id, problems), problems, cache);
   }
 }

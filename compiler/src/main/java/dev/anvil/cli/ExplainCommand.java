@@ -30,7 +30,7 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    Compilation c = Compiler.compile(parent.repo);
+    Compilation c = Compiler.compile(parent.repo());
     if (!c.ok()) {
       format.print(c, stderr);
       stderr.println("explain needs a valid configuration; fix the errors above first");

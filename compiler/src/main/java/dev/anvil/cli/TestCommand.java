@@ -32,7 +32,7 @@ final class TestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Compilation c = format.compile(parent.repo, err);
+    Compilation c = format.compile(parent.repo(), err);
     if (!c.ok()) return AnvilCommand.INVALID;
     var tests = c.fleet().fleet().routingTests();
     OutputFile am = c.files().stream().filter(f -> f.path().equals("alertmanager/alertmanager.yml")).findFirst()

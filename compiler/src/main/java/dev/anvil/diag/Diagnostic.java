@@ -3,8 +3,12 @@ package dev.anvil.diag;
 import java.util.Comparator;
 import java.util.List;
 
-/** One compiler message: where, how bad, what, and optional notes pointing at related places. */
-public record Diagnostic(Severity severity, Position position, String message, List<Note> notes)
+/**
+ * One compiler message: where, how bad, what, and optional notes pointing at related places.
+ * {@code secret} marks a message about a field that may hold a secret: its source line is never
+ * printed.
+ */
+public record Diagnostic(Severity severity, Position position, String message, List<Note> notes, boolean secret)
     implements Comparable<Diagnostic> {
 
   public enum Severity {
@@ -23,7 +27,12 @@ public record Diagnostic(Severity severity, Position position, String message, L
   }
 
   public static Diagnostic error(Position position, String message, Note... notes) {
-    return new Diagnostic(Severity.ERROR, position, message, List.of(notes));
+    return new Diagnostic(Severity.ERROR, position, message, List.of(notes), false);
+  }
+
+  /** An error about a field that may hold a secret: printed without its source line. */
+  public static Diagnostic secretError(Position position, String message) {
+    return new Diagnostic(Severity.ERROR, position, message, List.of(), true);
   }
 
   private static final Comparator<Diagnostic> ORDER =

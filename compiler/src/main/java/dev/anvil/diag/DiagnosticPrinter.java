@@ -33,31 +33,48 @@ public final class DiagnosticPrinter {
   }
 
   private void printText(Diagnostic d, PrintWriter out) {
-    out.println(d.position() + ": " + d.severity().label() + ": " + d.message());
-    printSourceLine(d.position(), out);
+    out.println(shown(d.position().toString()) + ": " + d.severity().label() + ": " + message(d.message()));
+    if (!d.secret()) printSourceLine(d.position(), out);
     for (Diagnostic.Note n : d.notes()) {
-      out.println(n.position() + ": note: " + n.message());
-      printSourceLine(n.position(), out);
+      out.println(shown(n.position().toString()) + ": note: " + message(n.message()));
+      if (!d.secret()) printSourceLine(n.position(), out);
     }
   }
+
+  /** Messages quote input values: escaped, so that nothing in them acts on the terminal or the log. */
+  private static String message(String m) {
+    return Text.escape(m, MAX_MESSAGE);
+  }
+
+  private static String shown(String s) {
+    return Text.escape(s, MAX_MESSAGE);
+  }
+
+  /** Longest message printed; longer ones (long lists of hosts) are cut. */
+  static final int MAX_MESSAGE = 2000;
+
+  /** Characters of a source line shown around the caret. */
+  static final int SOURCE_WINDOW = 160;
 
   private void printSourceLine(Position p, PrintWriter out) {
     if (p.line() <= 0) return;
     List<String> lines = sourceLines.apply(p.file());
     if (p.line() > lines.size()) return;
     String line = lines.get(p.line() - 1);
+    // a window of the line around the column, escaped; the caret counts escaped characters
+    int col = Math.min(Math.max(p.column() - 1, 0), line.length());
+    int from = line.length() <= SOURCE_WINDOW ? 0 : Math.max(0, col - SOURCE_WINDOW / 2);
+    int to = Math.min(line.length(), from + SOURCE_WINDOW);
+    String before = (from > 0 ? "…" : "") + Text.escape(line.substring(from, col), Integer.MAX_VALUE);
+    String after = Text.escape(line.substring(col, to), Integer.MAX_VALUE) + (to < line.length() ? "…" : "");
     String number = String.valueOf(p.line());
-    out.println(" " + number + " | " + line);
-    StringBuilder caret = new StringBuilder(" " + " ".repeat(number.length()) + " | ");
-    for (int i = 0; i < p.column() - 1 && i < line.length(); i++) {
-      caret.append(line.charAt(i) == '\t' ? '\t' : ' ');
-    }
-    out.println(caret.append('^'));
+    out.println(" " + number + " | " + before + after);
+    out.println(" " + " ".repeat(number.length()) + " | " + " ".repeat(before.length()) + "^");
   }
 
   private static void printGithub(Diagnostic d, PrintWriter out) {
-    StringBuilder msg = new StringBuilder(d.message());
-    for (Diagnostic.Note n : d.notes()) msg.append("\n").append(n.position()).append(": note: ").append(n.message());
+    StringBuilder msg = new StringBuilder(message(d.message()));
+    for (Diagnostic.Note n : d.notes()) msg.append("\n").append(n.position()).append(": note: ").append(message(n.message()));
     Position p = d.position();
     StringBuilder props = new StringBuilder("file=").append(escapeProperty(p.file()));
     if (p.line() > 0) props.append(",line=").append(p.line()).append(",col=").append(p.column());

@@ -14,7 +14,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class GitTreeReader {
   private GitTreeReader() {}
 
-  public static List<SourceFile> read(Repository repo, ObjectId commitId) throws IOException {
+  /** The source files of a commit; links and oversized files go to {@code problems}, as from the disk. */
+  public static List<SourceFile> read(Repository repo, ObjectId commitId, List<String> problems) throws IOException {
     List<SourceFile> files = new ArrayList<>();
     try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
       RevCommit commit = walk.parseCommit(commitId);
@@ -22,11 +23,22 @@ public final class GitTreeReader {
       tree.setRecursive(true);
       while (tree.next()) {
         String path = tree.getPathString();
-        if (!SourceTreeReader.isSourcePath(path)) continue;
+        boolean link = tree.getFileMode(0) == org.eclipse.jgit.lib.FileMode.SYMLINK;
+        if (link && SourceTreeReader.SOURCE_DIRS.contains(path.split("/")[0]) && !path.contains("/.")) {
+          problems.add(path + ": error: " + SourceTreeReader.LINK_REFUSED);
+          continue;
+        }
+        if (link || !SourceTreeReader.isSourcePath(path)) continue;
+        var loader = repo.open(tree.getObjectId(0));
+        if (loader.getSize() > Limits.MAX_FILE_BYTES) {
+          problems.add(path + ": error: file is " + loader.getSize() + " bytes; the limit is " + Limits.MAX_FILE_BYTES
+              + " (split it into several files)");
+          continue;
+        }
         try {
-          files.add(new SourceFile(path, SourceTreeReader.decode(repo.open(tree.getObjectId(0)).getBytes())));
+          files.add(new SourceFile(path, SourceTreeReader.decode(loader.getBytes())));
         } catch (CharacterCodingException e) {
-          throw new IOException(path + ": not valid UTF-8");
+          problems.add(path + ": error: file is not valid UTF-8");
         }
       }
     }

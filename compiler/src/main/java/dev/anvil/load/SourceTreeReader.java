@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +18,41 @@ public final class SourceTreeReader {
 
   private SourceTreeReader() {}
 
-  /** Every *.yaml / *.yml file under the source folders, sorted by path; unreadable files are reported. */
+  /**
+   * Every *.yaml / *.yml file under the source folders, sorted by path; unreadable files are
+   * reported. Symbolic links are never followed, neither to files nor to directories: a link could
+   * pull a file from outside the repository into out/ or a diagnostic. Each is reported by its own
+   * path, never by its target.
+   */
   public static List<SourceFile> read(Path repo, List<String> problems) throws IOException {
     List<Path> paths = new ArrayList<>();
     for (String dir : SOURCE_DIRS) {
       Path d = repo.resolve(dir);
-      if (!Files.isDirectory(d)) continue;
-      try (Stream<Path> s = Files.walk(d)) {
-        s.filter(Files::isRegularFile)
-            .filter(p -> isSourcePath(repo.relativize(p).toString().replace('\\', '/')))
-            .forEach(paths::add);
+      if (Files.isSymbolicLink(d)) {
+        problems.add(dir + ": error: " + LINK_REFUSED);
+        continue;
+      }
+      if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) continue;
+      try (Stream<Path> s = Files.walk(d)) {  // does not follow links
+        s.forEach(p -> {
+          String rel = repo.relativize(p).toString().replace('\\', '/');
+          if (Files.isSymbolicLink(p)) {
+            if (!isHidden(rel)) problems.add(rel + ": error: " + LINK_REFUSED);
+          } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && isSourcePath(rel)) {
+            paths.add(p);
+          }
+        });
       }
     }
     List<SourceFile> files = new ArrayList<>();
     for (Path p : paths) {
       String rel = repo.relativize(p).toString().replace('\\', '/');
+      long size = Files.size(p);
+      if (size > Limits.MAX_FILE_BYTES) {
+        problems.add(rel + ": error: file is " + size + " bytes; the limit is " + Limits.MAX_FILE_BYTES
+            + " (split it into several files)");
+        continue;
+      }
       try {
         files.add(new SourceFile(rel, decode(Files.readAllBytes(p))));
       } catch (CharacterCodingException e) {
@@ -48,6 +69,14 @@ public final class SourceTreeReader {
     if (parts.length < 2 || !SOURCE_DIRS.contains(parts[0]) || !isYaml(parts[parts.length - 1])) return false;
     for (String part : parts) if (part.startsWith(".")) return false;
     return true;
+  }
+
+  public static final String LINK_REFUSED = "symbolic link: anvil does not follow links in the source tree;"
+      + " put the file itself here";
+
+  private static boolean isHidden(String rel) {
+    for (String part : rel.split("/")) if (part.startsWith(".")) return true;
+    return false;
   }
 
   public static boolean isYaml(String name) {

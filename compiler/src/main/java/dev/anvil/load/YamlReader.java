@@ -38,11 +38,11 @@ public final class YamlReader {
   private static YAMLFactory createFactory() {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(256 * 1024 * 1024);
-    options.setNestingDepthLimit(64);
+    options.setNestingDepthLimit(Limits.MAX_DEPTH);
     options.setAllowDuplicateKeys(false);
     YAMLFactory f = YAMLFactory.builder()
         .loaderOptions(options)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Limits.MAX_DEPTH).build())
         .build();
     f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     return f;
@@ -109,6 +109,10 @@ public final class YamlReader {
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != null) {
+          if (index >= Limits.MAX_DOCUMENTS) {
+            throw new YamlError(here(), "more than " + Limits.MAX_DOCUMENTS + " YAML documents in one file;"
+                + " split it into several files");
+          }
           anchors.clear();  // anchors are scoped to their document
           anchorSizes.clear();
           JsonLocation start = p.currentTokenLocation();
@@ -131,7 +135,7 @@ public final class YamlReader {
       switch (t) {
         case START_OBJECT -> node = object(pos, size);
         case START_ARRAY -> node = array(pos, size);
-        case VALUE_STRING -> node = nodes.textNode(parser.getText());
+        case VALUE_STRING -> node = nodes.textNode(scalar(parser.getText()));
         case VALUE_NUMBER_INT -> node = intNode();
         case VALUE_NUMBER_FLOAT -> node = nodes.numberNode(parser.getDecimalValue());
         case VALUE_TRUE -> node = nodes.booleanNode(true);
@@ -159,7 +163,7 @@ public final class YamlReader {
       ObjectNode obj = nodes.objectNode();
       JsonToken t;
       while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
+        String name = scalar(parser.currentName());
         if (name.equals("<<")) {
           throw new YamlError(here(), "YAML merge keys ('<<') are not supported;"
               + " share values through group policies instead");
@@ -193,6 +197,14 @@ public final class YamlReader {
         if (pos != null) pos.addItem(child);
       }
       return arr;
+    }
+
+    private String scalar(String text) throws YamlError {
+      if (text.length() > Limits.MAX_SCALAR_CHARS) {
+        throw new YamlError(here(), "a value of " + text.length() + " characters; the limit is "
+            + Limits.MAX_SCALAR_CHARS);
+      }
+      return text;
     }
 
     private JsonNode alias(String name) throws YamlError {
@@ -233,9 +245,16 @@ public final class YamlReader {
         }
       }
       JsonLocation l = e.getLocation();
-      String msg = e.getOriginalMessage();
+      if (l == null || l.getLineNr() <= 0) l = parser != null ? parser.currentLocation() : null;
+      String msg = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
       if (msg.startsWith("Duplicate field")) msg = "duplicate key " + msg.substring("Duplicate field ".length());
-      return new YamlError(l != null ? position(l) : Position.ofFile(file.path()), msg);
+      else if (msg.toLowerCase(java.util.Locale.ROOT).contains("nesting depth")) {
+        msg = "maps and lists nested deeper than " + Limits.MAX_DEPTH + " levels";
+      } else {
+        // the parser's words without its class names
+        msg = "YAML syntax error: " + msg.replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*(?:Exception|Error)\\b:?\\s*", "");
+      }
+      return new YamlError(l != null && l.getLineNr() > 0 ? position(l) : Position.ofFile(file.path()), msg);
     }
   }
 }

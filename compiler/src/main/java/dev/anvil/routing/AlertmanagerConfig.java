@@ -1,7 +1,7 @@
 package dev.anvil.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.DayOfWeek;
+import dev.anvil.model.IntervalSyntax;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -102,7 +102,7 @@ public final class AlertmanagerConfig {
       }
       if (!any) return false;
     }
-    if (spec.has("weekdays") && !inRanges(spec.get("weekdays"), t.getDayOfWeek().getValue() % 7, AlertmanagerConfig::weekday)) {
+    if (spec.has("weekdays") && !inRanges(spec.get("weekdays"), t.getDayOfWeek().getValue() % 7, "weekdays")) {
       return false;
     }
     if (spec.has("days_of_month")) {
@@ -114,7 +114,7 @@ public final class AlertmanagerConfig {
         return false;
       }
     }
-    if (spec.has("months") && !inRanges(spec.get("months"), t.getMonthValue(), AlertmanagerConfig::month)) return false;
+    if (spec.has("months") && !inRanges(spec.get("months"), t.getMonthValue(), "months")) return false;
     return !spec.has("years") || inRanges(spec.get("years"), t.getYear(), Integer::parseInt);
   }
 
@@ -128,19 +128,19 @@ public final class AlertmanagerConfig {
     return false;
   }
 
+  /** A weekday or month range, parsed exactly as Alertmanager does. */
+  private static boolean inRanges(JsonNode ranges, int value, String field) {
+    for (JsonNode r : ranges) {
+      IntervalSyntax.Range range = IntervalSyntax.parse(field, r.asText());
+      if (value >= range.begin() && value <= range.end()) return true;
+    }
+    return false;
+  }
+
   private static int minutes(String hhmm) {
     return Integer.parseInt(hhmm.substring(0, 2)) * 60 + Integer.parseInt(hhmm.substring(3, 5));
   }
 
-  /** Sunday 0 ... Saturday 6, as Alertmanager counts. */
-  private static int weekday(String name) {
-    return DayOfWeek.valueOf(name.toUpperCase(Locale.ROOT)).getValue() % 7;
-  }
-
-  private static int month(String s) {
-    return s.chars().allMatch(Character::isDigit) ? Integer.parseInt(s)
-        : java.time.Month.valueOf(s.toUpperCase(Locale.ROOT)).getValue();
-  }
 
   private static List<Matcher> matchers(JsonNode n) {
     List<Matcher> out = new ArrayList<>();

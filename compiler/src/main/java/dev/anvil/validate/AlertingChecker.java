@@ -88,7 +88,10 @@ final class AlertingChecker {
       intervalsExist(e.getValue().get("active"), a.timeIntervals().properties().stream().map(Map.Entry::getKey)
           .toList(), a.source(), "/default_routes/" + e.getKey() + "/active");
     });
-    a.timeIntervals().fields().forEachRemaining(e -> zone(e.getValue(), a.source(), "/time_intervals/" + e.getKey()));
+    a.timeIntervals().fields().forEachRemaining(e -> {
+      zone(e.getValue(), a.source(), "/time_intervals/" + e.getKey());
+      syntax(e.getValue(), a.source(), "/time_intervals/" + e.getKey());
+    });
     List<String> names = new ArrayList<>();
     a.timeIntervals().fieldNames().forEachRemaining(names::add);
     return Set.copyOf(names);
@@ -213,6 +216,16 @@ final class AlertingChecker {
           + "' needs start and end, or a recurring schedule (weekdays, times, days_of_month, months, years)");
       return false;
     }
-    return true;
+    return syntax(v, src, e.pointer());
+  }
+
+  /** Weekdays, days, months, years and times exactly as Alertmanager reads them. */
+  private boolean syntax(JsonNode interval, SourceRef src, String pointer) {
+    boolean[] ok = {true};
+    dev.anvil.model.IntervalSyntax.check(interval, (at, message) -> {
+      diagnostics.error(src.at(pointer + at), message);
+      ok[0] = false;
+    });
+    return ok[0];
   }
 }

@@ -41,7 +41,20 @@ import java.util.function.Function;
  */
 public final class ReferenceChecker {
   /** Target labels the emitters set themselves; user labels may not use them. */
-  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider", "accelerators", "check", "check_type", "item");
+  static final Set<String> RESERVED_LABELS = Set.of("instance", "job", "host", "provider", "accelerators", "check", "check_type",
+      "item", "reason");
+  /**
+   * Labels Prometheus and Alertmanager give a meaning of their own: a target label of that name
+   * would overwrite theirs (or be renamed exported_*) on every series, or break routing.
+   */
+  static final Set<String> PROMETHEUS_LABELS = Set.of("alertname", "severity", "le", "quantile", "alertstate",
+      "__name__");
+
+  /** Whether a label or namespace name is taken by Prometheus, Alertmanager or Anvil. */
+  static boolean reservedName(String name) {
+    return RESERVED_LABELS.contains(name) || PROMETHEUS_LABELS.contains(name) || name.startsWith("__")
+        || name.startsWith("anvil_") || name.startsWith("exported_");
+  }
   /** Parameters every alert entry accepts besides its rule's defaults. */
   static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled");
 
@@ -136,6 +149,12 @@ public final class ReferenceChecker {
     for (Namespace n : Namespace.defaults()) out.put(n.name(), n);
     Map<String, Namespace> seen = new HashMap<>();
     for (Namespace n : declared) {
+      if (reservedName(n.name())) {
+        // a namespace becomes a label on every target: it must not take over a reserved one
+        diagnostics.error(n.source().at("/name"), "namespace name '" + n.name() + "' is reserved: it would become the"
+            + " target label '" + n.name() + "', which Prometheus, Alertmanager or Anvil already use");
+        continue;
+      }
       if (unique(seen, n.name(), n, Namespace::source, "namespace", "/name")) out.put(n.name(), n);
     }
     return out;
@@ -311,10 +330,11 @@ public final class ReferenceChecker {
   }
 
   private void checkLabel(String name, SourceRef src, String pointer, Map<String, Namespace> namespaces) {
-    if (RESERVED_LABELS.contains(name) || namespaces.containsKey(name) || name.startsWith("__")
-        || name.startsWith("anvil_")) {
+    if (reservedName(name) || namespaces.containsKey(name)) {
       diagnostics.error(src.keyAt(pointer), "label '" + name + "' is reserved: Anvil sets it on every target"
-          + " (namespace labels, instance, job, host, provider, accelerators, anvil_*) or on check results (check, check_type, item)");
+          + " (namespace labels, instance, job, host, provider, accelerators, anvil_*) or on check results (check,"
+          + " check_type, item, reason), and Prometheus or Alertmanager give meaning to alertname, severity, le,"
+          + " quantile, exported_* and __*");
     }
   }
 

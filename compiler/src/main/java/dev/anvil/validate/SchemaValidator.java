@@ -44,6 +44,8 @@ public final class SchemaValidator {
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
+  /** kind → instance pointers (list items as *) of fields that may hold a secret. */
+  private final Map<String, List<String>> secretFields = new TreeMap<>();
 
   public SchemaValidator() {
     ObjectMapper json = new ObjectMapper();
@@ -58,6 +60,9 @@ public final class SchemaValidator {
         if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
         JsonNode tree = json.readTree(in);
         schemaTrees.put(e.getKey(), tree);
+        List<String> secrets = new ArrayList<>();
+        findSecretFields(tree, "", secrets);
+        secretFields.put(e.getKey(), secrets);
         schemas.put(e.getKey(), factory.getSchema(tree, config));
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
@@ -97,13 +102,117 @@ public final class SchemaValidator {
     List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
     messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
         .thenComparing(ValidationMessage::getMessage));
-    for (ValidationMessage m : messages) report(kind.asText(), src, m, diagnostics);
-    return messages.isEmpty();
+    for (ValidationMessage m : messages) report(kind.asText(), src, root, m, diagnostics);
+    boolean textOk = checkText(new SchemaWalker(schemaTrees.get(kind.asText())), schemaTrees.get(kind.asText()), root, "", src,
+        diagnostics);
+    return messages.isEmpty() && textOk;
   }
 
-  private void report(String kind, SourceRef src, ValidationMessage m, Diagnostics diagnostics) {
+  /**
+   * Every key and string value must be one line of printable text, unless its schema marks it
+   * {@value SchemaWalker#MULTILINE}: a line break or control character would let a value start a
+   * new line in a line-based output (systemd units, slurm.conf) or in a terminal. This holds for
+   * every field by default, so a new field is safe without anyone remembering it.
+   */
+  private boolean checkText(SchemaWalker walker, JsonNode schema, JsonNode node, String pointer, SourceRef src,
+      Diagnostics diagnostics) {
+    boolean ok = true;
+    if (node.isTextual()) {
+      if (!walker.isMultiline(List.of(schema))) ok = checkLine(node.asText(), src.at(pointer), pointer, "value", diagnostics);
+    } else if (node.isObject()) {
+      for (var it = node.fields(); it.hasNext(); ) {
+        var e = it.next();
+        String child = pointer + "/" + escape(e.getKey());
+        ok &= checkLine(e.getKey(), src.keyAt(child), child, "key", diagnostics);
+        for (JsonNode s : walker.property(schema, e.getKey())) ok &= checkText(walker, s, e.getValue(), child, src, diagnostics);
+        if (walker.property(schema, e.getKey()).isEmpty()) ok &= checkText(walker, MissingSchema.NODE, e.getValue(), child, src, diagnostics);
+      }
+    } else if (node.isArray()) {
+      List<JsonNode> items = walker.item(schema);
+      for (int i = 0; i < node.size(); i++) {
+        for (JsonNode s : items.isEmpty() ? List.of(MissingSchema.NODE) : items) {
+          ok &= checkText(walker, s, node.get(i), pointer + "/" + i, src, diagnostics);
+        }
+      }
+    }
+    return ok;
+  }
+
+  private static boolean checkLine(String text, dev.anvil.diag.Position at, String pointer, String what,
+      Diagnostics diagnostics) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (dev.anvil.diag.Text.isUnsafe(c)) {
+        diagnostics.error(at, (c == '\n' || c == '\r' ? "line break" : String.format("control character U+%04X", (int) c))
+            + " in the " + what + " of '" + dotted(pointer) + "': only templates and descriptions may span lines,"
+            + " and no text may hold control characters");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The schema of a place the schema does not describe: plain text rules apply. */
+  private static final class MissingSchema {
+    static final JsonNode NODE = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  /**
+   * A secret is given as {@code {file: …}} or {@code {env: …}}: a field whose schema offers that
+   * shape may hold one, even where a plain string is also allowed (a webhook URL).
+   */
+  private static void findSecretFields(JsonNode schema, String pointer, List<String> out) {
+    if (isSecretShape(schema)) {
+      out.add(pointer);
+      return;
+    }
+    for (String combinator : List.of("oneOf", "anyOf")) {
+      for (JsonNode alt : schema.path(combinator)) {
+        if (isSecretShape(alt)) {
+          out.add(pointer);
+          return;
+        }
+      }
+    }
+    schema.path("properties").fields().forEachRemaining(e -> findSecretFields(e.getValue(), pointer + "/" + e.getKey(), out));
+    if (schema.has("items")) findSecretFields(schema.get("items"), pointer + "/*", out);
+    if (schema.path("additionalProperties").isObject()) findSecretFields(schema.get("additionalProperties"), pointer + "/*", out);
+  }
+
+  private static boolean isSecretShape(JsonNode schema) {
+    JsonNode p = schema.path("properties");
+    return p.has("file") && p.has("env") && p.size() == 2;
+  }
+
+  /** The secret-bearing field at or above {@code pointer}, or null. */
+  private String secretField(String kind, String pointer) {
+    String[] parts = pointer.split("/", -1);
+    for (String candidate : secretFields.getOrDefault(kind, List.of())) {
+      String[] c = candidate.split("/", -1);
+      if (c.length > parts.length) continue;
+      boolean match = true;
+      for (int i = 1; i < c.length && match; i++) match = c[i].equals("*") || c[i].equals(parts[i]);
+      if (match) return String.join("/", java.util.Arrays.copyOf(parts, c.length));
+    }
+    return null;
+  }
+
+  private void report(String kind, SourceRef src, JsonNode root, ValidationMessage m, Diagnostics diagnostics) {
     String at = m.getInstanceLocation().toString();
     String field = dotted(at);
+    String secret = secretField(kind, at);
+    if (secret != null) {
+      // neither the value nor its line is printed: it may be the secret itself
+      JsonNode value = root.at(secret);
+      String name = dotted(secret);
+      String message = value != null && value.isTextual() && !schemaAllowsString(kind, secret)
+          ? "'" + name + "' is a secret and must not be written in the repository: give it as {file: /path/to/secret}"
+              + " or {env: VARIABLE} instead (the value is not shown)"
+          : "invalid value for '" + name + "' (not shown, as it may hold a secret): expected a string of the"
+              + " documented form, {file: /path/to/secret} or {env: VARIABLE}";
+      diagnostics.add(dev.anvil.diag.Diagnostic.secretError(src.keyAt(secret), message));
+      return;
+    }
     switch (m.getType()) {
       case "additionalProperties" -> {
         String child = at + "/" + escape(m.getProperty());
@@ -122,6 +231,17 @@ public final class SchemaValidator {
           + " for '" + field + "': " + m.getError());
       default -> diagnostics.error(src.at(at), (field.isEmpty() ? "" : "'" + field + "': ") + m.getError());
     }
+  }
+
+  private boolean schemaAllowsString(String kind, String instancePointer) {
+    JsonNode node = schemaTrees.get(kind);
+    for (String part : instancePointer.substring(1).split("/")) {
+      if (node.has("properties") && node.get("properties").has(part)) node = node.get("properties").get(part);
+      else if (node.has("items")) node = node.get("items");
+      else return false;
+    }
+    for (JsonNode alt : node.path("oneOf")) if ("string".equals(alt.path("type").asText())) return true;
+    return "string".equals(node.path("type").asText());
   }
 
   /** "expected one of ..." from the properties next to the failing additionalProperties. */

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +23,59 @@ import java.util.stream.Stream;
  * The only code that touches the output directory. A compile replaces the directory as a whole:
  * files are written to a sibling temporary directory which is then renamed into place, so a failed
  * or interrupted run never leaves a half-written {@code out/}, and files no longer produced vanish.
+ *
+ * <p>Because it replaces the whole directory, it only ever replaces a directory that is Anvil's:
+ * one that does not exist, is empty, or holds the {@link #MARKER} file an earlier compile left. The
+ * output is world-readable (directories 0755, files 0644) whatever the umask: Prometheus,
+ * Alertmanager and Grafana read it as their own users.
  */
 public final class OutputWriter {
+  /** The file that marks a directory as Anvil's output, written with every compile. */
+  public static final String MARKER = ".anvil-output";
+
+  static final String MARKER_TEXT = "# " + dev.anvil.emit.Output.GENERATED + "\n"
+      + "# This directory is written by anvil and replaced whole on every compile: keep nothing else here.\n";
+
+  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+
   private OutputWriter() {}
+
+  /** The directory holds something that is not Anvil's output: replacing it would destroy data. */
+  public static final class NotAnOutputDirectory extends IOException {
+    NotAnOutputDirectory(Path dir, String why) {
+      super("refusing to write into " + dir + ": " + why);
+    }
+  }
+
+  /**
+   * Throws unless {@code outDir} may be replaced: it does not exist, is an empty directory, or
+   * carries the marker. Called before a compile too, so that a wrong --out fails before any work.
+   */
+  public static void checkOwned(Path outDir) throws IOException {
+    if (!Files.exists(outDir, LinkOption.NOFOLLOW_LINKS)) return;
+    if (Files.isSymbolicLink(outDir)) {
+      throw new NotAnOutputDirectory(outDir, "it is a symbolic link; name the directory itself");
+    }
+    if (!Files.isDirectory(outDir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NotAnOutputDirectory(outDir, "it is not a directory");
+    }
+    if (Files.isRegularFile(outDir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> s = Files.list(outDir)) {
+      if (s.findAny().isEmpty()) return;
+    }
+    throw new NotAnOutputDirectory(outDir, "it is not empty and has no " + MARKER
+        + " marker from an earlier compile, so it is not anvil's to replace; choose a new or empty directory"
+        + " (for output of an older anvil, create the marker file first)");
+  }
+
+  /** {@code files} plus the marker: what an output directory holds. */
+  private static List<OutputFile> withMarker(List<OutputFile> files) {
+    List<OutputFile> all = new ArrayList<>(files.size() + 1);
+    all.addAll(files);
+    all.add(new OutputFile(MARKER, MARKER_TEXT));
+    return all;
+  }
 
   /** How the directory on disk differs from what the sources compile to. */
   public record Drift(List<String> stale, List<String> missing, List<String> extra) {
@@ -37,22 +89,33 @@ public final class OutputWriter {
   }
 
   /** Writes {@code files} as the complete content of {@code outDir}; returns how many files changed. */
-  public static int write(Path outDir, List<OutputFile> files) throws IOException {
-    for (OutputFile f : files) checkPath(f.path());
-    Drift drift = compare(outDir, files);
+  public static int write(Path outDir, List<OutputFile> produced) throws IOException {
+    for (OutputFile f : produced) checkPath(f.path());
+    checkOwned(outDir);
+    List<OutputFile> files = withMarker(produced);
+    Drift drift = compare(outDir, produced);
     if (drift.isEmpty()) return 0;
     Path parent = outDir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     String name = outDir.getFileName().toString();
     Path tmp = Files.createTempDirectory(parent, "." + name + ".new-");
     try {
+      boolean posix = Files.getFileStore(tmp).supportsFileAttributeView("posix");
       // one call per directory, then the files on every core: per-host files run to the thousands
       Set<Path> dirs = new TreeSet<>();
-      for (OutputFile f : files) dirs.add(tmp.resolve(f.path()).getParent());
-      for (Path d : dirs) Files.createDirectories(d);
+      for (OutputFile f : files) {
+        for (Path d = tmp.resolve(f.path()).getParent(); !d.equals(tmp); d = d.getParent()) dirs.add(d);
+      }
+      dirs.add(tmp);
+      for (Path d : dirs) {
+        Files.createDirectories(d);
+        if (posix) Files.setPosixFilePermissions(d, DIR_MODE);
+      }
       files.parallelStream().forEach(f -> {
         try {
-          Files.write(tmp.resolve(f.path()), f.content().getBytes(StandardCharsets.UTF_8));
+          Path target = tmp.resolve(f.path());
+          Files.write(target, f.content().getBytes(StandardCharsets.UTF_8));
+          if (posix) Files.setPosixFilePermissions(target, FILE_MODE);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -72,16 +135,19 @@ public final class OutputWriter {
       deleteTree(tmp);
       throw e;
     }
-    return drift.size();
+    // the marker is bookkeeping: only the files the sources produce count as changed
+    return (int) Stream.of(drift.stale(), drift.missing(), drift.extra()).flatMap(List::stream)
+        .filter(p -> !p.equals(MARKER)).count();
   }
 
-  /** Compares the directory's content with {@code files}, byte for byte. */
-  public static Drift compare(Path outDir, List<OutputFile> files) throws IOException {
+  /** Compares the directory's content with {@code produced} (and the marker), byte for byte. */
+  public static Drift compare(Path outDir, List<OutputFile> produced) throws IOException {
+    List<OutputFile> files = withMarker(produced);
     Map<String, byte[]> onDisk = new ConcurrentHashMap<>();
     if (Files.isDirectory(outDir)) {
       List<Path> paths;
       try (Stream<Path> s = Files.walk(outDir)) {
-        paths = s.filter(Files::isRegularFile).toList();
+        paths = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
       }
       try {
         paths.parallelStream().forEach(p -> {

@@ -1,6 +1,7 @@
 package dev.anvil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.anvil.TestSupport;
@@ -79,5 +80,71 @@ class CliTest {
     TestSupport.Run r = TestSupport.anvil("-C", REPO, "explain", "storage-server-01", "alerts.nvidia_xid_error.for");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("(not applied: host does not run dcgm-exporter)"), r.out());
+  }
+
+  @Test
+  void compileOutOverADirectoryThatIsNotAnvilsIsAUsageErrorAndTouchesNothing(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(dir.resolve("notes.txt"), "mine\n");
+    TestSupport.Run r = TestSupport.anvil("-C", REPO, "compile", "--out", dir.toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("refusing to write into " + dir), r.err());
+    assertEquals(java.util.Map.of("notes.txt", "mine\n"), TestSupport.snapshot(dir));
+  }
+
+  @Test
+  void aRepoThatIsNotThereOrNotAConfigRepoIsAUsageError(@TempDir Path tmp) throws Exception {
+    TestSupport.Run missing = TestSupport.anvil("-C", tmp.resolve("nope").toString(), "check");
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("no such directory"), missing.err());
+    TestSupport.Run notRepo = TestSupport.anvil("-C", tmp.toString(), "compile");
+    assertEquals(2, notRepo.exit());
+    assertTrue(notRepo.err().contains("not an anvil config repository"), notRepo.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "no out/ created in a directory that is not a config repo");
+  }
+
+  @Test
+  void theRepositoryIsFoundFromASubdirectory() {
+    Path sub = TestSupport.repoRoot().resolve("policies/alerting");
+    assertEquals(TestSupport.repoRoot(), dev.anvil.load.ConfigRepo.find(sub));
+    assertEquals(TestSupport.repoRoot(), dev.anvil.load.ConfigRepo.find(TestSupport.repoRoot().resolve("out/prometheus")));
+    assertEquals(null, dev.anvil.load.ConfigRepo.find(Path.of("/proc/self")));
+  }
+
+  @Test
+  void controlCharactersAndLineBreaksInValuesAreEscapedInDiagnostics(@TempDir Path repo) throws Exception {
+    TestSupport.writeFile(repo, "inventory/hosts.yaml", "apiVersion: anvil.dev/v1\nkind: Host\n"
+        + "name: \"evil\\nforged.yaml:1:1: error: forged\\e[31m\\a\"\naddress: 10.0.0.1\nprimary_group: infrastructure:x\n");
+    for (String format : new String[] {"text", "github"}) {
+      TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "check", "--format", format);
+      assertEquals(1, r.exit(), r.err());
+      assertFalse(r.err().lines().anyMatch(l -> l.startsWith("forged.yaml")), r.err());
+      assertFalse(r.err().chars().anyMatch(c -> c == 0x1b || c == 0x07), "raw escape sequences reach the terminal");
+      assertTrue(r.err().contains("evil\\nforged.yaml:1:1: error: forged\\u001b[31m\\u0007"), r.err());
+    }
+  }
+
+  @Test
+  void symbolicLinksInTheSourceTreeAreReportedNeverFollowed(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestSupport.writeFile(repo, "inventory/hosts.yaml", "apiVersion: anvil.dev/v1\nkind: Group\nname: infrastructure:x\n");
+    Path secret = tmp.resolve("secret.yaml");
+    Files.writeString(secret, "token: s3cr3t-value\n");
+    Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(tmp.resolve("elsewhere/p.yaml"), "apiVersion: anvil.dev/v1\nkind: Policy\nname: leaked-policy\n");
+    Files.createSymbolicLink(repo.resolve("inventory/outside.yaml"), secret);
+    Files.createSymbolicLink(repo.resolve("inventory/inside.yaml"), repo.resolve("inventory/hosts.yaml"));
+    Files.createSymbolicLink(repo.resolve("policies"), tmp.resolve("elsewhere"));
+    Files.createDirectories(repo.resolve("rules"));
+    Files.createSymbolicLink(repo.resolve("rules/dir"), tmp.resolve("elsewhere"));
+    Path out = tmp.resolve("out");
+    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
+    assertEquals(1, r.exit(), r.err());
+    for (String link : new String[] {"inventory/outside.yaml", "inventory/inside.yaml", "policies", "rules/dir"}) {
+      assertTrue(r.err().contains(link + ": error: symbolic link"), link + ":\n" + r.err());
+    }
+    assertFalse(r.err().contains("s3cr3t") || r.err().contains("leaked-policy") || r.err().contains(tmp.resolve("elsewhere").toString()),
+        "neither a link's target nor its content is shown: " + r.err());
+    assertFalse(Files.exists(out));
   }
 }

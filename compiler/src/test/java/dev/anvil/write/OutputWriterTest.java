@@ -18,7 +18,7 @@ class OutputWriterTest {
     Path out = tmp.resolve("out");
     assertEquals(2, OutputWriter.write(out, List.of(new OutputFile("a/x.yml", "1\n"), new OutputFile("b.json", "2\n"))));
     assertEquals(1, OutputWriter.write(out, List.of(new OutputFile("a/x.yml", "1\n"))));
-    assertEquals(List.of("a/x.yml"), List.copyOf(TestSupport.snapshot(out).keySet()));
+    assertEquals(List.of(OutputWriter.MARKER, "a/x.yml"), List.copyOf(TestSupport.snapshot(out).keySet()));
     assertEquals(0, OutputWriter.write(out, List.of(new OutputFile("a/x.yml", "1\n"))), "unchanged: nothing rewritten");
     try (var s = Files.list(tmp)) {
       assertEquals(List.of(out), s.toList(), "no temporary directories left");
@@ -58,5 +58,47 @@ class OutputWriterTest {
     assertEquals(List.of("changed"), drift.stale());
     assertEquals(List.of("new"), drift.missing());
     assertEquals(List.of("gone"), drift.extra());
+  }
+
+  @Test
+  void aDirectoryThatIsNotAnvilsIsNeverReplaced(@TempDir Path tmp) throws Exception {
+    Path precious = tmp.resolve("etc");
+    Files.createDirectories(precious.resolve("sub"));
+    Files.writeString(precious.resolve("passwd"), "root:x:0:0\n");
+    Files.writeString(precious.resolve("sub/keep"), "keep\n");
+    var before = TestSupport.snapshot(precious);
+    var e = assertThrows(OutputWriter.NotAnOutputDirectory.class,
+        () -> OutputWriter.write(precious, List.of(new OutputFile("a.yml", "x\n"))));
+    assertTrue(e.getMessage().contains(precious.toString()), e.getMessage());
+    assertEquals(before, TestSupport.snapshot(precious));
+    try (var s = Files.list(tmp)) {
+      assertEquals(List.of(precious), s.toList(), "nothing created beside it either");
+    }
+    // a link to a directory is refused too, whatever it points at
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), precious);
+    assertThrows(OutputWriter.NotAnOutputDirectory.class, () -> OutputWriter.write(link, List.of(new OutputFile("a", "x"))));
+    assertEquals(before, TestSupport.snapshot(precious));
+  }
+
+  @Test
+  void anEmptyDirectoryOrAnEarlierOutputIsReplaced(@TempDir Path tmp) throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    assertEquals(1, OutputWriter.write(empty, List.of(new OutputFile("a.yml", "1\n"))));
+    assertTrue(Files.isRegularFile(empty.resolve(OutputWriter.MARKER)), "the marker makes the next compile possible");
+    assertEquals(1, OutputWriter.write(empty, List.of(new OutputFile("a.yml", "2\n"))));
+    assertEquals("2\n", Files.readString(empty.resolve("a.yml")));
+  }
+
+  /** Prometheus, Alertmanager and Grafana read the output as their own users, whatever the umask. */
+  @Test
+  void theOutputIsWorldReadable(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out");
+    OutputWriter.write(out, List.of(new OutputFile("prometheus/rules/a.yml", "x\n"), new OutputFile("b.json", "{}\n")));
+    try (var s = Files.walk(out)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        assertEquals(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--", mode, p.toString());
+      }
+    }
   }
 }

@@ -47,7 +47,7 @@ final class Deployer {
         state.finish(commit, "unchanged", List.of(), start);
         return;
       }
-      Compilation c = Compiler.compile(snapshot.files());
+      Compilation c = Compiler.compile(snapshot.files(), snapshot.problems(), new Compiler.LoadCache());
       if (!c.ok()) {
         state.finish(commit, "invalid", messages(c.diagnostics().all()), start);
         return;

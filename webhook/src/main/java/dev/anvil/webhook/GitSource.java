@@ -21,7 +21,7 @@ final class GitSource {
   private final String branch;
   private final Path mirror;
 
-  record Snapshot(String commit, List<SourceFile> files) {}
+  record Snapshot(String commit, List<SourceFile> files, List<String> problems) {}
 
   GitSource(String url, String branch, Path mirror) {
     this.url = url;
@@ -40,7 +40,9 @@ final class GitSource {
       Repository repo = git.getRepository();
       ObjectId head = repo.resolve("refs/heads/" + branch);
       if (head == null) throw new IOException("branch '" + branch + "' not found in " + url);
-      return new Snapshot(head.name(), GitTreeReader.read(repo, head));
+      List<String> problems = new java.util.ArrayList<>();
+      List<SourceFile> files = GitTreeReader.read(repo, head, problems);
+      return new Snapshot(head.name(), files, problems);
     }
   }
 }

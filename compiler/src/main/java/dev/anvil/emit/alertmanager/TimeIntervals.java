@@ -9,34 +9,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.anvil.model.IntervalSyntax;
 
 /**
  * Alertmanager time intervals: named recurring ones from the Alerting settings, and maintenance
  * windows. A one-off window becomes one interval per calendar day it touches (Alertmanager's
- * intervals recur, so a date range is spelled as year, month and day of month).
+ * intervals recur, so a date range is spelled as year, month and day of month); a recurring time
+ * range that crosses midnight becomes two ({@link IntervalSyntax#split}).
  */
 final class TimeIntervals {
   private TimeIntervals() {}
 
   static List<Object> emit(ObjectNode named, Map<String, JsonNode> maintenance, String prefix) {
     List<Object> out = new ArrayList<>();
-    named.fields().forEachRemaining(e -> out.add(Map.of("name", e.getKey(), "time_intervals", List.of(recurring(e.getValue())))));
+    named.fields().forEachRemaining(e -> out.add(Map.of("name", e.getKey(), "time_intervals", IntervalSyntax.split(e.getValue()))));
     maintenance.forEach((name, w) -> out.add(Map.of("name", prefix + name,
-        "time_intervals", w.has("start") ? oneOff(w) : List.of(recurring(w)))));
-    return out;
-  }
-
-  private static Map<String, Object> recurring(JsonNode spec) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String field : List.of("weekdays", "days_of_month", "months", "years")) {
-      if (spec.has(field)) out.put(field, AlertmanagerEmitter.strings(spec.get(field)));
-    }
-    if (spec.has("times")) {
-      List<Object> times = new ArrayList<>();
-      spec.get("times").forEach(t -> times.add(Map.of("start_time", t.get("start").asText(), "end_time", t.get("end").asText())));
-      out.put("times", times);
-    }
-    if (spec.has("location")) out.put("location", spec.get("location").asText());
+        "time_intervals", w.has("start") ? oneOff(w) : IntervalSyntax.split(w))));
     return out;
   }
 

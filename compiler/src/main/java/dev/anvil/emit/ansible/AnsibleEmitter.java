@@ -59,11 +59,18 @@ public final class AnsibleEmitter implements Emitter {
       rollouts.putIfAbsent(r.group(), r);
       hosts.computeIfAbsent(r.group(), k -> new TreeSet<>()).add(h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
-      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Output.flow(hostVars(h, fleet))).append('\n');
+      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Unsafe.flow(hostVars(h, fleet))).append('\n');
     }
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
     top.add(ROLLOUT_GROUP);
+    // Ansible warns and resolves patterns ambiguously when a host and a group share a name
+    for (ResolvedHost h : resolved.hosts()) {
+      if (children.containsKey(h.name()) || hosts.containsKey(h.name()) || top.contains(h.name())) {
+        diagnostics.error(h.host().source().at("/name"), "host '" + h.name() + "' has the name of an Ansible group"
+            + " (a namespace or group path becomes one); rename the host or the namespace");
+      }
+    }
     inventory.append("  children:\n");
     writeGroups(inventory, top, children, hosts, 4);
 

@@ -1,0 +1,53 @@
+package dev.anvil.emit.ansible;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anvil.emit.Output;
+import java.util.Map;
+
+/**
+ * Values for Ansible written so that Ansible never templates them: every string carries YAML's
+ * {@code !unsafe} tag. Ansible renders Jinja in any variable it reads, so a host label holding
+ * {@code {{ lookup('pipe', …) }}} would run a command on the operator's machine; tagged, it stays
+ * the text it is. Everything from the inventory that reaches Ansible goes through here.
+ */
+final class Unsafe {
+  private static final ObjectMapper TREES = new ObjectMapper();
+
+  private Unsafe() {}
+
+  /** {@code value} as a one-line YAML flow node with every string tagged {@code !unsafe}. */
+  static String flow(Object value) {
+    StringBuilder sb = new StringBuilder();
+    write(value instanceof JsonNode n ? n : TREES.valueToTree(value), sb);
+    return sb.toString();
+  }
+
+  private static void write(JsonNode n, StringBuilder sb) {
+    if (n.isTextual()) {
+      // a JSON string is a valid YAML double-quoted scalar: every escape JSON uses, YAML reads alike
+      sb.append("!unsafe ").append(Output.flow(n.asText()));
+    } else if (n.isObject()) {
+      sb.append('{');
+      boolean first = true;
+      for (var it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!first) sb.append(", ");
+        first = false;
+        // keys are not templated by Ansible; quoted so that yes, on or 123 stay strings
+        sb.append(Output.flow(e.getKey())).append(": ");
+        write(e.getValue(), sb);
+      }
+      sb.append('}');
+    } else if (n.isArray()) {
+      sb.append('[');
+      for (int i = 0; i < n.size(); i++) {
+        if (i > 0) sb.append(", ");
+        write(n.get(i), sb);
+      }
+      sb.append(']');
+    } else {
+      sb.append(Output.flow(n));
+    }
+  }
+}

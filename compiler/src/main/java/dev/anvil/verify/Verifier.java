@@ -1,0 +1,206 @@
+package dev.anvil.verify;
+
+import dev.anvil.diag.Diagnostic.Note;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.diag.Position;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.model.AlertRule;
+import dev.anvil.resolve.ResolvedFleet;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The verify phase: the consumers' own checkers judge the output before anything is written, so
+ * that {@code anvil check} passing means they accept it. The output is written to a private
+ * temporary directory; promtool, amtool, a Slurm client and ansible-inventory read it there, in
+ * parallel, each with a deadline. Their findings become diagnostics, attributed to the alert rule
+ * that produced them where the message names one.
+ */
+public final class Verifier {
+  /** auto: run the checkers that are installed; required: a missing one is an error; off: none. */
+  public enum Mode { AUTO, REQUIRED, OFF }
+
+  /** Which checkers ran and which were skipped (not installed, or nothing of theirs to check). */
+  public record Report(List<String> ran, List<String> skipped) {
+    /** One line for the user, or null when every checker ran. */
+    public String skippedLine() {
+      return skipped.isEmpty() ? null : "verify: skipped " + String.join(", ", skipped) + " (not installed); ran "
+          + (ran.isEmpty() ? "none" : String.join(", ", ran));
+    }
+  }
+
+  /** One consumer's checker: the tool, its Debian package, the output it needs, how to run it. */
+  record Checker(String tool, String debianPackage, String needs, Command command) {}
+
+  interface Command {
+    List<String> args(Path tool, Path dir) throws IOException;
+  }
+
+  static final long TIMEOUT_SECONDS = 60;
+
+  static final List<Checker> CHECKERS = List.of(
+      new Checker("promtool", "prometheus", "prometheus/prometheus.yml",
+          (tool, dir) -> List.of(tool.toString(), "check", "config", "prometheus/prometheus.yml")),
+      new Checker("amtool", "prometheus-alertmanager", "alertmanager/alertmanager.yml",
+          (tool, dir) -> List.of(tool.toString(), "check-config", "alertmanager/alertmanager.yml")),
+      new Checker("scontrol", "slurm-client", "slurm/nodes.conf", Verifier::slurmParse),
+      new Checker("ansible-inventory", "ansible-core", "ansible/inventory.yml",
+          (tool, dir) -> List.of("env", "ANSIBLE_INVENTORY_ENABLED=yaml", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=True",
+              "ANSIBLE_DUPLICATE_YAML_DICT_KEY=error", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCAL_TEMP=" + dir.resolve(".ansible"),
+              "ANSIBLE_HOME=" + dir.resolve(".ansible"), tool.toString(), "-i", "ansible/inventory.yml", "--list")));
+
+  private Verifier() {}
+
+  /** Runs every checker {@code mode} asks for on {@code files}; findings go to {@code diagnostics}. */
+  public static Report verify(List<OutputFile> files, ResolvedFleet fleet, Mode mode, Diagnostics diagnostics) {
+    List<String> ran = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    if (mode == Mode.OFF) return new Report(ran, skipped);
+    Map<String, OutputFile> byPath = new java.util.HashMap<>();
+    for (OutputFile f : files) byPath.put(f.path(), f);
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("anvil-verify-");
+      for (OutputFile f : files) {
+        Path p = dir.resolve(f.path());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.content(), StandardCharsets.UTF_8);
+      }
+      List<CompletableFuture<Void>> running = new ArrayList<>();
+      for (Checker c : CHECKERS) {
+        if (!byPath.containsKey(c.needs())) continue;
+        Path tool = onPath(c.tool());
+        if (tool == null) {
+          if (mode == Mode.REQUIRED) {
+            diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " is not installed (Debian"
+                + " package " + c.debianPackage() + "); --verify=required needs every consumer's checker");
+          }
+          skipped.add(c.tool() + " (" + c.debianPackage() + ")");
+          continue;
+        }
+        ran.add(c.tool());
+        Path work = dir;
+        running.add(CompletableFuture.runAsync(() -> run(c, tool, work, fleet, diagnostics)));
+      }
+      running.forEach(CompletableFuture::join);
+    } catch (IOException e) {
+      diagnostics.error(Position.ofFile("out"), "verify: cannot prepare the output for checking: " + e.getMessage());
+    } finally {
+      if (dir != null) deleteTree(dir);
+    }
+    return new Report(ran, skipped);
+  }
+
+  private static void run(Checker c, Path tool, Path dir, ResolvedFleet fleet, Diagnostics diagnostics) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(c.command().args(tool, dir)).directory(dir.toFile()).redirectErrorStream(true);
+      pb.environment().put("HOME", dir.toString());  // ansible writes its temporary files under HOME
+      Process p = pb.start();
+      p.getOutputStream().close();
+      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+        try {
+          return p.getInputStream().readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " did not finish within "
+            + TIMEOUT_SECONDS + " s");
+        return;
+      }
+      String text = new String(out.join(), StandardCharsets.UTF_8).replace(dir + File.separator, "out/")
+          .replace(dir.toString(), "out");
+      boolean warned = c.tool().equals("ansible-inventory") && text.contains("[WARNING]");
+      if (p.exitValue() == 0 && !warned) return;
+      report(c, text, fleet, diagnostics);
+    } catch (IOException e) {
+      diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: cannot run " + c.tool() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final Pattern FILE = Pattern.compile(
+      "(?:out/)?((?:prometheus|alertmanager|slurm|ansible|grafana|checks)/[A-Za-z0-9_./-]+\\.(?:yml|yaml|json|conf))");
+  private static final Pattern QUOTED = Pattern.compile("\"([A-Za-z_][A-Za-z0-9_]*)\"");
+  private static final Pattern ALERT = Pattern.compile("(?m)^\\s*alert:\\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)");
+
+  /** Each meaningful line of a failed check is one finding, at the output file it names. */
+  private static void report(Checker c, String text, ResolvedFleet fleet, Diagnostics diagnostics) {
+    List<String> findings = text.lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !(l.startsWith("Checking ") && !l.contains("FAILED")) && !l.startsWith("SUCCESS")
+            && !l.startsWith("Found:") && !l.startsWith("amtool: error: failed to validate")
+            && !l.equals("FAILED:") && !l.startsWith("{") && !l.startsWith("}") && !l.startsWith("\""))
+        .limit(50).toList();
+    List<String> flagged = findings.stream().filter(l -> l.contains("[WARNING]") || l.contains("ERROR")).toList();
+    if (!flagged.isEmpty()) findings = flagged;  // ansible prints its verdict among the inventory it dumps
+    if (findings.isEmpty()) findings = List.of("refused the output (exit status non-zero, no message)");
+    for (String line : findings) {
+      Matcher file = FILE.matcher(line);
+      String path = file.find() ? "out/" + file.group(1) : "out/" + c.needs();
+      String message = c.tool() + " refuses the output: " + line;
+      AlertRule rule = ruleNamedIn(line, fleet);
+      if (rule != null) {
+        diagnostics.error(rule.source().at("/rule"), message, new Note(Position.ofFile(path), "in this output file"));
+      } else {
+        diagnostics.error(Position.ofFile(path), message);
+      }
+    }
+  }
+
+  private static AlertRule ruleNamedIn(String line, ResolvedFleet fleet) {
+    if (fleet == null) return null;
+    Matcher m = QUOTED.matcher(line);
+    while (m.find()) {
+      for (AlertRule r : fleet.fleet().alertRules()) {
+        Matcher alert = ALERT.matcher(r.template());
+        if (r.name().equals(m.group(1)) || (alert.find() && alert.group(1).equals(m.group(1)))) return r;
+      }
+    }
+    return null;
+  }
+
+  /** A Slurm client parse: a slurm.conf that includes the emitted node and partition files. */
+  private static List<String> slurmParse(Path tool, Path dir) throws IOException {
+    Path conf = dir.resolve("slurm/slurm.conf");
+    List<String> lines = new ArrayList<>(List.of("ClusterName=anvil-verify", "SlurmctldHost=localhost",
+        "Include " + dir.resolve("slurm/nodes.conf")));
+    if (Files.exists(dir.resolve("slurm/partitions.conf"))) lines.add("Include " + dir.resolve("slurm/partitions.conf"));
+    Files.writeString(conf, String.join("\n", lines) + "\n");
+    return List.of("env", "SLURM_CONF=" + conf, tool.toString(), "show", "hostnames", "anvil-verify");
+  }
+
+  /** The executable {@code name} on PATH, or null. */
+  public static Path onPath(String name) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (d.isEmpty()) continue;
+      Path p = Path.of(d, name);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
+    }
+    return null;
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory: nothing else depends on it
+    }
+  }
+}
