@@ -99,12 +99,16 @@ public final class Compiler {
   }
 
   /** One file's valid documents and its diagnostics. */
-  record LoadedFile(List<Document> documents, List<dev.anvil.diag.Diagnostic> diagnostics) {
+  record LoadedFile(List<Document> documents, List<Document> refused, List<dev.anvil.diag.Diagnostic> diagnostics) {
     static LoadedFile load(SourceFile file, SchemaValidator validator) {
       Diagnostics d = new Diagnostics();
       List<Document> valid = new ArrayList<>();
-      for (Document doc : YamlReader.read(file, d)) if (validator.validate(doc, d)) valid.add(doc);
-      return new LoadedFile(List.copyOf(valid), d.all());
+      List<Document> refused = new ArrayList<>();
+      for (Document doc : YamlReader.read(file, d)) {
+        if (validator.validate(doc, d)) valid.add(doc);
+        else refused.add(doc);
+      }
+      return new LoadedFile(List.copyOf(valid), List.copyOf(refused), d.all());
     }
   }
 
@@ -147,6 +151,7 @@ public final class Compiler {
     ModelMapper mapper = new ModelMapper();
     for (LoadedFile f : perFile) {
       f.documents().forEach(mapper::add);
+      f.refused().forEach(mapper::refused);
       f.diagnostics().forEach(diagnostics::add);
     }
     return mapper.result();

@@ -26,7 +26,9 @@ class FixtureTest {
 
     String promtool = TestSupport.tool("promtool", "prometheus");
     Path out = tmp.resolve("out");
-    assertEquals(0, TestSupport.anvil("-C", fixture.toString(), "compile", "--out", out.toString()).exit());
+    // compiled as a user would, with every consumer's checker judging the output
+    TestSupport.Run compiled = TestSupport.anvil("-C", fixture.toString(), "compile", "--verify=required", "--out", out.toString());
+    assertEquals(0, compiled.exit(), compiled.err());
     var r = TestSupport.exec(out.resolve("prometheus"), promtool, "check", "config", "prometheus.yml");
     assertEquals(0, r.exit(), r.output());
   }

@@ -30,6 +30,11 @@ public record Diagnostic(Severity severity, Position position, String message, L
     return new Diagnostic(Severity.ERROR, position, message, List.of(notes), false);
   }
 
+  /** Something probably wrong that no consumer refuses: printed, but the compile succeeds. */
+  public static Diagnostic warning(Position position, String message, Note... notes) {
+    return new Diagnostic(Severity.WARNING, position, message, List.of(notes), false);
+  }
+
   /** An error about a field that may hold a secret: printed without its source line. */
   public static Diagnostic secretError(Position position, String message) {
     return new Diagnostic(Severity.ERROR, position, message, List.of(), true);

@@ -14,7 +14,11 @@ import dev.anvil.model.Policy;
 import dev.anvil.model.PrometheusSettings;
 import java.util.List;
 
-/** Every schema-valid document mapped to its model record, before cross-references are checked. */
+/**
+ * Every schema-valid document mapped to its model record, before cross-references are checked; and
+ * the kinds and names of the documents the schemas refused, so that a reference to one of those is
+ * not reported again as unknown (one broken document, one error).
+ */
 public record Declarations(
     List<Namespace> namespaces,
     List<Group> groups,
@@ -27,4 +31,12 @@ public record Declarations(
     List<Alerting> alerting,
     List<RoutingTest> routingTests,
     List<Partition> partitions,
-    List<Dashboard> dashboards) {}
+    List<Dashboard> dashboards,
+    java.util.Map<String, java.util.Set<String>> refused) {
+
+  /** Whether a document of {@code kind} named {@code name} (any name, if null) was declared but refused. */
+  public boolean wasRefused(String kind, String name) {
+    java.util.Set<String> names = refused.get(kind);
+    return names != null && (name == null || names.contains(name));
+  }
+}

@@ -66,9 +66,17 @@ public final class ModelMapper {
     }
   }
 
+  private final java.util.Map<String, java.util.Set<String>> refused = new java.util.TreeMap<>();
+
+  /** A document the schemas refused: its kind and name, as far as they can be read. */
+  public void refused(Document doc) {
+    JsonNode name = doc.root().path("name");
+    refused.computeIfAbsent(doc.kind(), k -> new java.util.TreeSet<>()).add(name.isTextual() ? name.asText() : "");
+  }
+
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests, partitions, dashboards);
+        routingTests, partitions, dashboards, refused);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -152,12 +160,24 @@ public final class ModelMapper {
         text(n, "check"), "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"), src);
   }
 
+  /** Prometheus's own default: the scrape interval when that is shorter than 10s. */
+  private static String defaultTimeout(JsonNode n, PrometheusSettings d) {
+    if (!n.has("scrape_interval")) return d.scrapeTimeout();
+    try {
+      String interval = text(n, "scrape_interval");
+      return dev.anvil.model.PromDuration.millis(interval) < dev.anvil.model.PromDuration.millis(d.scrapeTimeout())
+          ? interval : d.scrapeTimeout();
+    } catch (IllegalArgumentException e) {
+      return d.scrapeTimeout();
+    }
+  }
+
   private static PrometheusSettings prometheus(JsonNode n, SourceRef src) {
     PrometheusSettings d = PrometheusSettings.defaults();
     List<String> ams = n.has("alertmanagers") ? List.copyOf(strings(n.get("alertmanagers"))) : d.alertmanagers();
     return new PrometheusSettings(
         n.has("scrape_interval") ? text(n, "scrape_interval") : d.scrapeInterval(),
-        n.has("scrape_timeout") ? text(n, "scrape_timeout") : d.scrapeTimeout(),
+        n.has("scrape_timeout") ? text(n, "scrape_timeout") : defaultTimeout(n, d),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
         labels(n.get("external_labels")), ams, grafana(n.path("grafana"), ams, d.grafana()), src);
   }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.diag.Position;
+import dev.anvil.diag.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,6 +79,16 @@ public final class YamlReader {
     void accept(int index, int startLine, JsonNode root, PositionTree positions);
   }
 
+  /** An IOException so that it passes through the token loop; turned into a YamlError at the top. */
+  private static final class NumberOutOfRange extends IOException {
+    final Position position;
+
+    NumberOutOfRange(Position position, String message) {
+      super(message);
+      this.position = position;
+    }
+  }
+
   private static final class YamlError extends Exception {
     final Position position;
 
@@ -122,6 +133,8 @@ public final class YamlReader {
         }
       } catch (JacksonException e) {
         throw syntaxError(e);
+      } catch (NumberOutOfRange e) {
+        throw new YamlError(e.position, e.getMessage());
       } catch (IOException e) {
         throw new YamlError(Position.ofFile(file.path()), "cannot read: " + e.getMessage());
       }
@@ -137,7 +150,7 @@ public final class YamlReader {
         case START_ARRAY -> node = array(pos, size);
         case VALUE_STRING -> node = nodes.textNode(scalar(parser.getText()));
         case VALUE_NUMBER_INT -> node = intNode();
-        case VALUE_NUMBER_FLOAT -> node = nodes.numberNode(parser.getDecimalValue());
+        case VALUE_NUMBER_FLOAT -> node = nodes.numberNode(finite(parser.getDecimalValue()));
         case VALUE_TRUE -> node = nodes.booleanNode(true);
         case VALUE_FALSE -> node = nodes.booleanNode(false);
         case VALUE_NULL -> node = nodes.nullNode();
@@ -155,8 +168,17 @@ public final class YamlReader {
       return switch (parser.getNumberType()) {
         case INT -> nodes.numberNode(parser.getIntValue());
         case LONG -> nodes.numberNode(parser.getLongValue());
-        default -> nodes.numberNode(parser.getBigIntegerValue());
+        default -> nodes.numberNode(finite(new java.math.BigDecimal(parser.getBigIntegerValue())).toBigInteger());
       };
+    }
+
+    /** Every number ends up in a float64 somewhere (PromQL, JSON): one beyond its range is refused here. */
+    private java.math.BigDecimal finite(java.math.BigDecimal value) throws IOException {
+      if (Double.isInfinite(value.doubleValue())) {
+        throw new NumberOutOfRange(here(), "number " + Text.shown(value.toString()) + " is beyond what Prometheus"
+            + " and JSON can represent (about ±1.8e308)");
+      }
+      return value;
     }
 
     private ObjectNode object(PositionTree pos, int[] size) throws IOException, YamlError {

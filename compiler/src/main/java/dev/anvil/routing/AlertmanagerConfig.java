@@ -2,6 +2,7 @@ package dev.anvil.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.model.IntervalSyntax;
+import dev.anvil.model.LabelMatcher;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -25,10 +26,10 @@ public final class AlertmanagerConfig {
   /** A leaf of the route tree that an alert reached, and whether time mutes it at that moment. */
   public record Delivery(String receiver, boolean muted) {}
 
-  private record Route(List<Matcher> matchers, String receiver, boolean cont, List<String> mute, List<String> active,
+  private record Route(List<LabelMatcher> matchers, String receiver, boolean cont, List<String> mute, List<String> active,
       List<Route> children) {}
 
-  private record Inhibition(List<Matcher> source, List<Matcher> target, List<String> equal) {}
+  private record Inhibition(List<LabelMatcher> source, List<LabelMatcher> target, List<String> equal) {}
 
   public AlertmanagerConfig(JsonNode config) {
     root = route(config.get("route"), null);
@@ -142,9 +143,9 @@ public final class AlertmanagerConfig {
   }
 
 
-  private static List<Matcher> matchers(JsonNode n) {
-    List<Matcher> out = new ArrayList<>();
-    if (n != null) n.forEach(m -> out.add(Matcher.parse(m.asText())));
+  private static List<LabelMatcher> matchers(JsonNode n) {
+    List<LabelMatcher> out = new ArrayList<>();
+    if (n != null) n.forEach(m -> out.add(LabelMatcher.parse(m.asText())));
     return out;
   }
 

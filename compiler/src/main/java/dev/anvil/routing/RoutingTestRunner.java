@@ -50,7 +50,14 @@ public final class RoutingTestRunner {
 
   public List<Result> run(List<RoutingTest> tests) {
     List<Result> out = new ArrayList<>();
-    for (RoutingTest t : tests) out.add(run(t));
+    for (RoutingTest t : tests) {
+      try {
+        out.add(run(t));
+      } catch (RuntimeException e) {
+        // user input the evaluator cannot read is a failed test with the reason, never a crash
+        out.add(new Result(t, false, "cannot evaluate: " + dev.anvil.diag.Text.shown(String.valueOf(e.getMessage()))));
+      }
+    }
     return out;
   }
 

@@ -29,9 +29,11 @@ final class AlertingChecker {
   static final int WEBHOOK_URL_FILE_SINCE = 26;
 
   private final Diagnostics diagnostics;
+  private final dev.anvil.load.Declarations declarations;
 
-  AlertingChecker(Diagnostics diagnostics) {
+  AlertingChecker(Diagnostics diagnostics, dev.anvil.load.Declarations declarations) {
     this.diagnostics = diagnostics;
+    this.declarations = declarations;
   }
 
   Alerting alerting(List<Alerting> declared) {
@@ -88,6 +90,18 @@ final class AlertingChecker {
       intervalsExist(e.getValue().get("active"), a.timeIntervals().properties().stream().map(Map.Entry::getKey)
           .toList(), a.source(), "/default_routes/" + e.getKey() + "/active");
     });
+    a.inhibitRules().fields().forEachRemaining(e -> {
+      for (String side : List.of("source", "target")) {
+        JsonNode ms = e.getValue().path(side);
+        for (int i = 0; i < ms.size(); i++) {
+          try {
+            dev.anvil.model.LabelMatcher.parse(ms.get(i).asText());
+          } catch (IllegalArgumentException ex) {
+            diagnostics.error(a.source().at("/inhibit_rules/" + e.getKey() + "/" + side + "/" + i), ex.getMessage());
+          }
+        }
+      }
+    });
     a.timeIntervals().fields().forEachRemaining(e -> {
       zone(e.getValue(), a.source(), "/time_intervals/" + e.getKey());
       syntax(e.getValue(), a.source(), "/time_intervals/" + e.getKey());
@@ -103,6 +117,8 @@ final class AlertingChecker {
     for (Policy.Entry e : p.entries()) {
       if (!e.section().equals("routing") && !e.section().equals("maintenance")) continue;
       if (alerting == null) {
+        // settings that were declared but are invalid have their own errors: say nothing more
+        if (declarations.wasRefused("Alerting", null)) return false;
         diagnostics.error(p.source().keyAt("/" + e.section()), e.section() + " needs the fleet's Alerting settings"
             + " (kind: Alerting, with the fallback receiver)");
         return false;
@@ -166,6 +182,7 @@ final class AlertingChecker {
 
   private boolean receiverExists(String name, Map<String, Receiver> receivers, SourceRef src, String pointer) {
     if (receivers.containsKey(name)) return true;
+    if (declarations.wasRefused("Receiver", name)) return false;
     diagnostics.error(src.at(pointer), "unknown receiver '" + name + "' (known: "
         + (receivers.isEmpty() ? "none" : String.join(", ", receivers.keySet())) + ")");
     return false;

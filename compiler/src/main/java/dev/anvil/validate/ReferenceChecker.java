@@ -65,14 +65,26 @@ public final class ReferenceChecker {
     this.diagnostics = diagnostics;
   }
 
+  /**
+   * Reports a reference to an undeclared {@code kind} — unless a document of that kind and name was
+   * declared and refused by its schema: that error is already reported, once.
+   */
+  void unknown(dev.anvil.diag.Position at, String kind, String name, String hint) {
+    if (declarations != null && declarations.wasRefused(kind, name)) return;
+    diagnostics.error(at, "unknown " + kind.toLowerCase(java.util.Locale.ROOT) + " '" + name + "'" + hint);
+  }
+
+  private Declarations declarations;
+
   public Fleet check(Declarations d) {
+    declarations = d;
     Map<String, Namespace> namespaces = namespaces(d.namespaces());
     TreeMap<GroupName, Group> groups = groups(d.groups(), namespaces);
     Set<GroupName> known = knownGroups(groups);
     Map<String, Host> hosts = hosts(d.hosts(), known);
     TreeMap<String, Exporter> exporters = exporters(d.exporters());
     Map<String, AlertRule> rules = alertRules(d.alertRules(), exporters);
-    AlertingChecker alertingChecker = new AlertingChecker(diagnostics);
+    AlertingChecker alertingChecker = new AlertingChecker(diagnostics, d);
     Alerting alerting = alertingChecker.alerting(d.alerting());
     TreeMap<String, Receiver> receivers = alertingChecker.receivers(d.receivers(), alerting);
     Set<String> intervals = alertingChecker.checkAlerting(alerting, receivers);
@@ -93,6 +105,11 @@ public final class ReferenceChecker {
       } else {
         prometheus = s;
       }
+    }
+    if (dev.anvil.model.PromDuration.millis(prometheus.scrapeTimeout())
+        > dev.anvil.model.PromDuration.millis(prometheus.scrapeInterval())) {
+      diagnostics.error(prometheus.source().at("/scrape_timeout"), "scrape_timeout " + prometheus.scrapeTimeout()
+          + " is longer than scrape_interval " + prometheus.scrapeInterval() + "; Prometheus refuses that");
     }
     // broken declarations are left out, so that resolution can still run and report its own errors
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
@@ -138,8 +155,7 @@ public final class ReferenceChecker {
     for (int i = 0; i < requires.exporters().size(); i++) {
       String e = requires.exporters().get(i);
       if (!exporters.containsKey(e)) {
-        diagnostics.error(d.source().at(pointer + "/exporters/" + i), "unknown exporter '" + e + "'"
-            + suggest(e, exporters.keySet()));
+        unknown(d.source().at(pointer + "/exporters/" + i), "Exporter", e, suggest(e, exporters.keySet()));
       }
     }
   }
@@ -190,16 +206,31 @@ public final class ReferenceChecker {
 
   private Map<String, Host> hosts(List<Host> declared, Set<GroupName> known) {
     Map<String, Host> out = new TreeMap<>();
+    Map<String, Host> byAddress = new HashMap<>();
     for (Host h : declared) {
       if (!unique(out, h.name(), h, Host::source, "host", "/name")) continue;
       boolean ok = true;
+      String addressProblem = dev.anvil.model.Address.problem(h.address());
+      if (addressProblem != null) {
+        diagnostics.error(h.source().at("/address"), addressProblem);
+        ok = false;
+      } else {
+        // two hosts at one address are scraped twice and counted as two: usually a stale entry. No
+        // consumer refuses it (several slurmd on one node, test fleets on loopback), so it warns.
+        Host first = byAddress.putIfAbsent(dev.anvil.model.Address.canonical(h.address()), h);
+        if (first != null) {
+          diagnostics.add(dev.anvil.diag.Diagnostic.warning(h.source().at("/address"), "hosts '" + first.name()
+              + "' and '" + h.name() + "' have the same address " + h.address(), new Note(first.source().at("/address"),
+              "'" + first.name() + "' has it here")));
+        }
+      }
       GroupName primary = h.primaryGroup();
       if (!primary.namespace().equals(Namespace.INFRASTRUCTURE)) {
         diagnostics.error(h.source().at("/primary_group"), "primary_group must be an infrastructure group, not '"
             + primary + "'");
         ok = false;
       } else if (!known.contains(primary)) {
-        diagnostics.error(h.source().at("/primary_group"), "unknown group '" + primary + "'" + suggest(primary, known));
+        unknown(h.source().at("/primary_group"), "Group", primary.toString(), suggest(primary, known));
         ok = false;
       }
       for (int i = 0; i < h.groups().size(); i++) {
@@ -209,7 +240,7 @@ public final class ReferenceChecker {
               + " group, its primary_group");
           ok = false;
         } else if (!known.contains(g)) {
-          diagnostics.error(h.source().at("/groups/" + i), "unknown group '" + g + "'" + suggest(g, known));
+          unknown(h.source().at("/groups/" + i), "Group", g.toString(), suggest(g, known));
           ok = false;
         }
       }
@@ -239,8 +270,7 @@ public final class ReferenceChecker {
     for (AlertRule r : sorted) {
       unique(out, r.name(), r, AlertRule::source, "alert rule", "/name");
       if (!exporters.containsKey(r.exporter())) {
-        diagnostics.error(r.source().at("/exporter"), "unknown exporter '" + r.exporter() + "' (known: "
-            + String.join(", ", exporters.keySet()) + ")");
+        unknown(r.source().at("/exporter"), "Exporter", r.exporter(), " (known: " + String.join(", ", exporters.keySet()) + ")");
       }
     }
     return out;
@@ -253,7 +283,7 @@ public final class ReferenceChecker {
     if ((p.group() == null) == (p.host() == null)) {
       diagnostics.error(p.source().at(""), "a policy targets exactly one of 'group' or 'host'");
     } else if (p.group() != null && !known.contains(p.group())) {
-      diagnostics.error(p.source().at("/group"), "unknown group '" + p.group() + "'" + suggest(p.group(), known));
+      unknown(p.source().at("/group"), "Group", p.group().toString(), suggest(p.group(), known));
     } else if (p.host() != null && !hosts.containsKey(p.host())) {
       diagnostics.error(p.source().at("/host"), "unknown host '" + p.host() + "'" + suggest(p.host(), hosts.keySet()));
     }
@@ -264,7 +294,7 @@ public final class ReferenceChecker {
       switch (e.section()) {
         case "exporters" -> {
           if (!exporters.containsKey(e.name())) {
-            diagnostics.error(p.source().keyAt(e.pointer()), "unknown exporter '" + e.name() + "' (known: "
+            unknown(p.source().keyAt(e.pointer()), "Exporter", e.name(), " (known: "
                 + String.join(", ", exporters.keySet()) + ")");
           }
         }
@@ -345,14 +375,23 @@ public final class ReferenceChecker {
       if (!unique(out, p.name(), p, Partition::source, "partition", "/name")) continue;
       for (int i = 0; i < p.groups().size(); i++) {
         if (!known.contains(p.groups().get(i))) {
-          diagnostics.error(p.source().at("/select/groups/" + i), "unknown group '" + p.groups().get(i) + "'"
-              + suggest(p.groups().get(i), known));
+          unknown(p.source().at("/select/groups/" + i), "Group", p.groups().get(i).toString(),
+              suggest(p.groups().get(i), known));
         }
       }
       for (int i = 0; i < p.hosts().size(); i++) {
         if (!hosts.containsKey(p.hosts().get(i))) {
           diagnostics.error(p.source().at("/select/hosts/" + i), "unknown host '" + p.hosts().get(i) + "'"
               + suggest(p.hosts().get(i), hosts.keySet()));
+        }
+      }
+      for (String[] limit : new String[][] {{"MaxTime", "/max_time"}, {"DefaultTime", "/default_time"}}) {
+        String value = p.options().get(limit[0]);
+        if (value == null) continue;
+        try {
+          dev.anvil.model.SlurmTime.seconds(value);
+        } catch (IllegalArgumentException e) {
+          diagnostics.error(p.source().at(limit[1]), e.getMessage());
         }
       }
       if (p.isDefault()) {

@@ -66,6 +66,12 @@ public final class Verifier {
 
   /** Runs every checker {@code mode} asks for on {@code files}; findings go to {@code diagnostics}. */
   public static Report verify(List<OutputFile> files, ResolvedFleet fleet, Mode mode, Diagnostics diagnostics) {
+    return verify(files, fleet, mode, diagnostics, Verifier::onPath);
+  }
+
+  /** As above, with the tools found by {@code locate} (name → executable, or null when missing). */
+  static Report verify(List<OutputFile> files, ResolvedFleet fleet, Mode mode, Diagnostics diagnostics,
+      java.util.function.Function<String, Path> locate) {
     List<String> ran = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     if (mode == Mode.OFF) return new Report(ran, skipped);
@@ -82,7 +88,7 @@ public final class Verifier {
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (Checker c : CHECKERS) {
         if (!byPath.containsKey(c.needs())) continue;
-        Path tool = onPath(c.tool());
+        Path tool = locate.apply(c.tool());
         if (tool == null) {
           if (mode == Mode.REQUIRED) {
             diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " is not installed (Debian"

@@ -202,6 +202,10 @@ public final class GrafanaEmitter implements Emitter {
     for (int i = 0; i < p.queries().size(); i++) {
       Query q = p.queries().get(i);
       String expr = render(d, p.pointer() + "/queries/" + i + "/expr", q.expr(), scope, diagnostics);
+      for (String problem : dev.anvil.emit.PromQl.scan(expr).problems()) {
+        diagnostics.error(d.source().at(p.pointer() + "/queries/" + i + "/expr"), "dashboard '" + d.name() + "', panel '"
+            + p.title() + "': PromQL: " + problem);
+      }
       Map<String, Object> t = new TreeMap<>();
       t.put("refId", String.valueOf((char) ('A' + i)));
       t.put("datasource", PROMETHEUS);

@@ -7,6 +7,7 @@ import com.github.mustachejava.Mustache;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.Output;
+import dev.anvil.emit.PromQl;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.TargetLabels;
 import dev.anvil.emit.Templates;
@@ -144,6 +145,7 @@ public final class PrometheusEmitter implements Emitter {
           + e.getMessage().lines().findFirst().orElse(""));
       return;
     }
+    if (!checkExpr(rule, String.valueOf(parsed.get("expr")), classValue == null ? null : selector, diagnostics)) return;
     // routing relies on the severity label: it always matches the resolved parameter
     @SuppressWarnings("unchecked")
     Map<String, Object> labels = new TreeMap<>((Map<String, Object>) parsed.getOrDefault("labels", Map.of()));
@@ -153,6 +155,28 @@ public final class PrometheusEmitter implements Emitter {
     parsed.put("labels", labels);
     parsed.put("expr", Output.block(String.valueOf(parsed.get("expr"))));
     byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);
+  }
+
+  /**
+   * The rendered expression must be PromQL as far as a scan can tell, and a per-host rule must
+   * read only its hosts' series: every vector selector carries the rule's selector. Without it
+   * the rule would fire for every host, whatever threshold applies to it.
+   */
+  private static boolean checkExpr(AlertRule rule, String expr, String selector, Diagnostics diagnostics) {
+    PromQl.Scan scan = PromQl.scan(expr);
+    for (String problem : scan.problems()) {
+      diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': PromQL: " + problem);
+    }
+    if (selector != null) {
+      for (PromQl.Selector s : scan.selectors()) {
+        if (!s.matchers().contains(selector)) {
+          diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': the selector '"
+              + dev.anvil.diag.Text.shown(s.toString()) + "' lacks [[selector]], so the rule would read every host's"
+              + " series, not only those of the hosts it applies to; write " + s.metric() + "{[[selector]]}");
+        }
+      }
+    }
+    return scan.problems().isEmpty();
   }
 
   /** A PromQL string literal. */

@@ -257,6 +257,48 @@ class CheckAgentTest {
     assertEquals(0, r.exit(), r.output());
   }
 
+  /**
+   * Every shipped check rule, evaluated on the agent's real output with every counter growing (so
+   * increase() and rate() return a series per label combination): no rule may fail to evaluate.
+   * Prometheus refuses a result whose series collide once the rule's own labels (severity, class)
+   * are applied; promtool reports that as "err:", which this test forbids. The NVMe PCIe counters
+   * once carried a 'severity' label of their own and failed exactly so.
+   */
+  @Test
+  void everyCheckRuleEvaluatesOnEveryLabelCombinationTheAgentEmits() throws Exception {
+    Map<String, String> target = targetLabels();
+    List<Object> series = new ArrayList<>();
+    for (Sample s : samples()) {
+      Map<String, String> labels = new TreeMap<>(s.labels);
+      labels.putAll(target);
+      String start = BigDecimal.valueOf(s.number()).toPlainString();
+      series.add(Map.of("series", s.name + selector(labels), "values", s.name.endsWith("_total") ? start + "+1x60" : start + "x60"));
+    }
+    assertTrue(samples().stream().filter(s -> s.name.equals("anvil_nvme_pcie_errors_total")).count() >= 3,
+        "the fixtures' controllers report PCIe errors of every AER severity");
+    List<Object> cases = new ArrayList<>();
+    List<String> alertnames = new ArrayList<>();
+    for (JsonNode group : YAML.readTree(out.resolve("prometheus/rules/checks.yml").toFile()).path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        if (rule.has("alert") && !alertnames.contains(rule.get("alert").asText())) alertnames.add(rule.get("alert").asText());
+      }
+    }
+    for (String name : alertnames) cases.add(Map.of("eval_time", "30m", "alertname", name, "exp_alerts", List.of()));
+    Map<String, Object> test = Map.of("interval", "1m", "input_series", series, "alert_rule_test", cases);
+    Map<String, Object> file = new TreeMap<>();
+    file.put("rule_files", List.of(out.resolve("prometheus/rules/checks.yml").toString()));
+    file.put("evaluation_interval", "1m");
+    file.put("tests", List.of(test));
+    Path testFile = tmp.resolve("checks-eval.yml");
+    YAML.writeValue(testFile.toFile(), file);
+    var r = TestSupport.exec(tmp, promtool, "test", "rules", testFile.toString());
+    // no alert is expected, so firing ones are reported: those are fine; an evaluation error is not
+    List<String> errors = r.output().lines().filter(l -> l.contains(" err: ")).toList();
+    assertEquals(List.of(), errors, r.output());
+    assertTrue(alertnames.size() >= 10, alertnames.toString());
+    assertTrue(r.output().contains("alertname: NVMeErrors"), "growing PCIe errors fire NVMeErrors:\n" + r.output());
+  }
+
   private static Map<String, Object> alertCase(String alertname, Object... alerts) {
     return Map.of("eval_time", "20m", "alertname", alertname, "exp_alerts", List.of(alerts));
   }
