@@ -65,65 +65,116 @@ final class EntryResolver {
     return acc;
   }
 
+  /**
+   * Equal-rank contributions that disagree, one conflict per key with every contender. Equal rank
+   * happens only within one (kind, priority) bucket, between groups neither of which is an
+   * ancestor of the other; a group whose descendant in the bucket sets the same key is shadowed by
+   * it, so the contenders left for a key are exactly the equal-rank ones. Linear in the number of
+   * contributions times the keys and group depth: a thousand contenders are one error, not half a
+   * million pairs.
+   */
   private static void findConflicts(String entry, List<Contribution> cs, List<ResolvedSection.Conflict> out) {
-    for (int i = 0; i < cs.size(); i++) {
-      for (int j = i + 1; j < cs.size(); j++) {
-        Contribution a = cs.get(i);
-        Contribution b = cs.get(j);
-        if (Source.compare(a.source(), b.source()) != 0) continue;
-        String differing = firstDifference(a, b);
-        if (differing != null && !decidedAbove(cs, a, b, differing)) {
-          out.add(new ResolvedSection.Conflict(a, b, differing.isEmpty() ? entry : entry + "." + differing));
-        }
-      }
+    int i = 0;
+    while (i < cs.size()) {
+      int j = i + 1;
+      while (j < cs.size() && sameBucket(cs.get(i).source(), cs.get(j).source())) j++;
+      if (j - i > 1) findConflicts(entry, cs, i, j, out);
+      i = j;
     }
   }
 
+  private static boolean sameBucket(Source a, Source b) {
+    return a.kind() == b.kind() && (a.kind() != Source.Kind.GROUP || a.priority() == b.priority());
+  }
+
+  private static void findConflicts(String entry, List<Contribution> cs, int from, int to,
+      List<ResolvedSection.Conflict> out) {
+    List<Contribution> bucket = cs.subList(from, to);
+    List<TreeMap<String, JsonNode>> leafMaps = new ArrayList<>(bucket.size());
+    TreeMap<String, Boolean> paths = new TreeMap<>();
+    boolean anyOverride = false;
+    for (Contribution c : bucket) {
+      TreeMap<String, JsonNode> l = leaves(c.value(), "");
+      leafMaps.add(l);
+      l.keySet().forEach(p -> paths.put(p, true));
+      anyOverride |= c.strategy() == Strategy.OVERRIDE;
+    }
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    for (String p : paths.keySet()) {
+      // the members that speak for p: set it, set something below it, or (override) drop it
+      List<Integer> speaking = new ArrayList<>();
+      for (int k = 0; k < bucket.size(); k++) {
+        if (leafMaps.get(k).containsKey(p) || hasBelow(leafMaps.get(k), p)
+            || (anyOverride && bucket.get(k).strategy() == Strategy.OVERRIDE)) {
+          speaking.add(k);
+        }
+      }
+      List<Integer> contenders = unshadowed(bucket, speaking);
+      if (contenders.size() < 2 || !disagree(bucket, leafMaps, contenders, p)) continue;
+      if (decidedAbove(cs, to, p)) continue;
+      String key = p.isEmpty() ? entry : entry + "." + p;
+      // a conflict at a map is reported once, not again for each leaf below it
+      if (reported.stream().anyMatch(r -> key.startsWith(r + "."))) continue;
+      reported.add(key);
+      out.add(new ResolvedSection.Conflict(contenders.stream().map(bucket::get).toList(), key));
+    }
+  }
+
+  private static boolean hasBelow(TreeMap<String, JsonNode> leaves, String p) {
+    if (p.isEmpty()) return false;
+    String below = leaves.higherKey(p + ".");
+    return below != null && below.startsWith(p + ".");
+  }
+
+  /** Drops the members whose descendant group in the same bucket also speaks: they are weaker. */
+  private static List<Integer> unshadowed(List<Contribution> bucket, List<Integer> speaking) {
+    java.util.Set<dev.anvil.model.GroupName> shadowed = new java.util.HashSet<>();
+    for (int k : speaking) {
+      dev.anvil.model.GroupName g = group(bucket.get(k));
+      for (g = g == null ? null : g.parent(); g != null; g = g.parent()) shadowed.add(g);
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int k : speaking) {
+      if (group(bucket.get(k)) == null || !shadowed.contains(group(bucket.get(k)))) out.add(k);
+    }
+    return out;
+  }
+
+  private static dev.anvil.model.GroupName group(Contribution c) {
+    return c.source().group();
+  }
+
+  /** Whether the contenders give {@code p} different values (any difference counts under override). */
+  private static boolean disagree(List<Contribution> bucket, List<TreeMap<String, JsonNode>> leafMaps,
+      List<Integer> contenders, String p) {
+    java.util.Set<JsonNode> values = new java.util.HashSet<>();
+    boolean strict = contenders.stream().anyMatch(k -> bucket.get(k).strategy() == Strategy.OVERRIDE);
+    for (int k : contenders) {
+      TreeMap<String, JsonNode> l = leafMaps.get(k);
+      JsonNode v = l.get(p);
+      if (v == null) {
+        if (hasBelow(l, p)) return true;  // a map against a scalar
+        if (strict) values.add(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+        continue;
+      }
+      if (v.isArray() && !strict) continue;  // lists merge
+      values.add(v);
+    }
+    return values.size() > 1;
+  }
+
   /**
-   * True when a source stronger than both sides settles the contested key — an override of the
-   * whole entry, or a scalar at that key — so the disagreement cannot reach the effective value.
-   * This is what makes "set it on the host" a fix for a conflict between two groups.
+   * True when a source stronger than the whole bucket (a stronger namespace, or the host) settles
+   * the key — an override of the whole entry, or a scalar at that key — so the disagreement cannot
+   * reach the effective value. This is what makes "set it on the host" a fix for a conflict
+   * between two groups. Within one bucket no group is stronger than two incomparable ones.
    */
-  private static boolean decidedAbove(List<Contribution> cs, Contribution a, Contribution b, String path) {
-    for (Contribution c : cs) {
-      if (Source.compare(c.source(), a.source()) <= 0 || Source.compare(c.source(), b.source()) <= 0) continue;
+  private static boolean decidedAbove(List<Contribution> cs, int bucketEnd, String path) {
+    for (int k = bucketEnd; k < cs.size(); k++) {
+      Contribution c = cs.get(k);
       if (c.strategy() == Strategy.OVERRIDE) return true;
       JsonNode v = leaves(c.value(), "").get(path);
       if (v != null && !v.isArray()) return true;
-    }
-    return false;
-  }
-
-  /**
-   * The first leaf path where two equal-rank contributions disagree, or null. With {@code override}
-   * on either side, the order of application would decide, so any difference counts; two merges
-   * conflict only where both set the same scalar differently.
-   */
-  private static String firstDifference(Contribution a, Contribution b) {
-    Map<String, JsonNode> la = leaves(a.value(), "");
-    Map<String, JsonNode> lb = leaves(b.value(), "");
-    boolean strict = a.strategy() == Strategy.OVERRIDE || b.strategy() == Strategy.OVERRIDE;
-    TreeMap<String, Boolean> paths = new TreeMap<>();
-    la.keySet().forEach(p -> paths.put(p, true));
-    lb.keySet().forEach(p -> paths.put(p, true));
-    for (String p : paths.keySet()) {
-      JsonNode va = la.get(p);
-      JsonNode vb = lb.get(p);
-      if (va == null || vb == null) {
-        if (strict) return p;
-        if (clashesWithALeafOf(p, va == null ? la : lb)) return p;
-        continue;
-      }
-      if (va.isArray() && vb.isArray() && !strict) continue;
-      if (!va.equals(vb)) return p;
-    }
-    return null;
-  }
-
-  /** True when a leaf path of one side sits above or below a leaf of the other (a map against a scalar). */
-  private static boolean clashesWithALeafOf(String path, Map<String, JsonNode> other) {
-    for (String p : other.keySet()) {
-      if (path.startsWith(p + ".") || p.startsWith(path + ".")) return true;
     }
     return false;
   }
@@ -154,8 +205,8 @@ final class EntryResolver {
   }
 
   /** Leaves by dotted path: scalars, lists and empty maps. A scalar entry is the single leaf "". */
-  static Map<String, JsonNode> leaves(JsonNode v, String prefix) {
-    Map<String, JsonNode> out = new TreeMap<>();
+  static TreeMap<String, JsonNode> leaves(JsonNode v, String prefix) {
+    TreeMap<String, JsonNode> out = new TreeMap<>();
     collect(v, prefix, out);
     return out;
   }

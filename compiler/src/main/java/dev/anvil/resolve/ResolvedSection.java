@@ -39,7 +39,7 @@ public final class ResolvedSection {
   public record Entry(JsonNode value, SortedMap<String, Provenance> provenance, List<Conflict> conflicts) {}
 
   /** Two contributions of equal rank that set a key differently. */
-  public record Conflict(Contribution a, Contribution b, String path) {}
+  public record Conflict(List<Contribution> contenders, String path) {}
 
   /** Entry name → effective value. */
   public ObjectNode values() {

@@ -195,7 +195,10 @@ public final class Resolver {
         .add(new Contribution(src, section, f.getKey(), f.getValue(), Strategy.OVERRIDE, ref, pointer + "/" + f.getKey())));
   }
 
-  private record ConflictKey(Contribution a, Contribution b, String path) {}
+  private record ConflictKey(List<Contribution> contenders, String path) {}
+
+  /** Notes printed for the other contenders of one conflict; the rest are counted. */
+  static final int MAX_CONFLICT_NOTES = 10;
 
   private void reportConflicts(List<ResolvedHost> hosts) {
     Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
@@ -203,21 +206,31 @@ public final class Resolver {
       h.sections().forEach((section, r) -> {
         if (!r.hasConflicts()) return;
         for (ResolvedSection.Conflict c : r.conflicts()) {
-          affected.computeIfAbsent(new ConflictKey(c.a(), c.b(), section + "." + c.path()), k -> new TreeSet<>())
+          affected.computeIfAbsent(new ConflictKey(c.contenders(), section + "." + c.path()), k -> new TreeSet<>())
               .add(h.name());
         }
       });
     }
     affected.forEach((k, names) -> {
-      String sub = k.path().substring(k.path().indexOf('.') + 1 + k.a().entry().length());
-      sub = sub.startsWith(".") ? sub.substring(1) : sub;
-      JsonNode va = EntryResolver.leaves(k.a().value(), "").get(sub);
-      JsonNode vb = EntryResolver.leaves(k.b().value(), "").get(sub);
-      diagnostics.error(k.a().positionOf(sub), "conflicting values for '" + k.path() + "': "
-              + show(va) + " from " + k.a().source().label() + " and " + show(vb) + " from "
-              + k.b().source().label() + " have equal rank " + hostsPhrase(names),
-          new Note(k.b().positionOf(sub), "the other value is set here; make one group more specific"
-              + " (a child group or a stronger namespace) or set the value on the host"));
+      List<Contribution> cs = k.contenders();
+      String sub = k.path().substring(k.path().indexOf('.') + 1 + cs.get(0).entry().length());
+      String leaf = sub.startsWith(".") ? sub.substring(1) : sub;
+      List<String> sides = new ArrayList<>();
+      for (int i = 0; i < Math.min(cs.size(), MAX_CONFLICT_NOTES + 1); i++) {
+        sides.add(show(EntryResolver.leaves(cs.get(i).value(), "").get(leaf)) + " from " + cs.get(i).source().label());
+      }
+      String who = sides.size() == 2 ? sides.get(0) + " and " + sides.get(1)
+          : String.join(", ", sides.subList(0, sides.size() - 1)) + (cs.size() > sides.size() ? ", " : " and ")
+              + sides.get(sides.size() - 1) + (cs.size() > sides.size() ? " and " + (cs.size() - sides.size()) + " more" : "");
+      List<Note> notes = new ArrayList<>();
+      for (int i = 1; i < sides.size(); i++) {
+        notes.add(new Note(cs.get(i).positionOf(leaf), cs.size() == 2 ? "the other value is set here; make one group more"
+            + " specific (a child group or a stronger namespace) or set the value on the host"
+            : "'" + cs.get(i).source().label() + "' sets it here"));
+      }
+      diagnostics.error(cs.get(0).positionOf(leaf), "conflicting values for '" + k.path() + "': " + who
+          + " have equal rank " + hostsPhrase(names) + (cs.size() > 2 ? "; make one group more specific (a child group"
+          + " or a stronger namespace) or set the value on the host" : ""), notes.toArray(Note[]::new));
     });
   }
 
