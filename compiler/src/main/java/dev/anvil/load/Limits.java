@@ -13,6 +13,13 @@ public final class Limits {
   public static final int MAX_DOCUMENTS = 100_000;
   /** Characters of one scalar (a key or a value). */
   public static final int MAX_SCALAR_CHARS = 64 * 1024;
+  /**
+   * Characters of one line, and of one run without white space. The YAML parser looks ahead over
+   * such a run as one token and copies its buffer each time it grows: past these lengths its time
+   * grows with the square of the run. A check before parsing keeps every file linear.
+   */
+  public static final int MAX_LINE_CHARS = 1024 * 1024;
+  public static final int MAX_RUN_CHARS = MAX_SCALAR_CHARS;
   /** Nesting of maps and lists. */
   public static final int MAX_DEPTH = 64;
 

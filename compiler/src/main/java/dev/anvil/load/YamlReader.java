@@ -53,6 +53,11 @@ public final class YamlReader {
 
   /** Parses every document of a file; reports problems to {@code diagnostics} and returns what parsed. */
   public static List<Document> read(SourceFile file, Diagnostics diagnostics) {
+    YamlError tooLong = longRun(file);
+    if (tooLong != null) {
+      diagnostics.error(tooLong.position, tooLong.getMessage());
+      return List.of();
+    }
     List<Document> docs = new ArrayList<>();
     try {
       new Builder(file, false).run((index, startLine, root, positions) -> {
@@ -63,6 +68,35 @@ public final class YamlReader {
       return List.of();
     }
     return docs;
+  }
+
+  /**
+   * Where a line passes {@link Limits#MAX_LINE_CHARS}, or a run of characters without white space
+   * passes {@link Limits#MAX_RUN_CHARS}, or null. One pass over the text.
+   */
+  static YamlError longRun(SourceFile file) {
+    String t = file.text();
+    int line = 1;
+    int lineStart = 0;
+    int runStart = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '\n') {
+        line++;
+        lineStart = i + 1;
+        runStart = i + 1;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        runStart = i + 1;
+      } else if (i - runStart >= Limits.MAX_RUN_CHARS) {
+        return new YamlError(new Position(file.path(), line, runStart - lineStart + 1), "more than "
+            + Limits.MAX_RUN_CHARS + " characters without a space or line break; no value is that long");
+      }
+      if (i - lineStart >= Limits.MAX_LINE_CHARS) {
+        return new YamlError(new Position(file.path(), line, 1), "a line longer than " + Limits.MAX_LINE_CHARS
+            + " characters; break it into lines");
+      }
+    }
+    return null;
   }
 
   static List<PositionTree> positionsOf(SourceFile file) {
