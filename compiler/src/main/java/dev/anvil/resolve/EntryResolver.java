@@ -83,6 +83,15 @@ final class EntryResolver {
     }
   }
 
+  private static boolean allAgree(List<Contribution> bucket) {
+    Contribution first = bucket.get(0);
+    for (int k = 1; k < bucket.size(); k++) {
+      Contribution c = bucket.get(k);
+      if (c.strategy() != first.strategy() || !c.value().equals(first.value())) return false;
+    }
+    return true;
+  }
+
   private static boolean sameBucket(Source a, Source b) {
     return a.kind() == b.kind() && (a.kind() != Source.Kind.GROUP || a.priority() == b.priority());
   }
@@ -90,6 +99,7 @@ final class EntryResolver {
   private static void findConflicts(String entry, List<Contribution> cs, int from, int to,
       List<ResolvedSection.Conflict> out) {
     List<Contribution> bucket = cs.subList(from, to);
+    if (allAgree(bucket)) return;  // the common case: the same value from several groups
     List<TreeMap<String, JsonNode>> leafMaps = new ArrayList<>(bucket.size());
     TreeMap<String, Boolean> paths = new TreeMap<>();
     boolean anyOverride = false;

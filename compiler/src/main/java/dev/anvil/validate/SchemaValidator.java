@@ -46,6 +46,8 @@ public final class SchemaValidator {
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
   /** kind → instance pointers (list items as *) of fields that may hold a secret. */
   private final Map<String, List<String>> secretFields = new TreeMap<>();
+  /** kind → what the schema says of the text at each place (single-line or not). */
+  private final Map<String, SchemaWalker.Place> places = new TreeMap<>();
 
   public SchemaValidator() {
     ObjectMapper json = new ObjectMapper();
@@ -60,6 +62,7 @@ public final class SchemaValidator {
         if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
         JsonNode tree = json.readTree(in);
         schemaTrees.put(e.getKey(), tree);
+        places.put(e.getKey(), new SchemaWalker(tree).compile());
         List<String> secrets = new ArrayList<>();
         findSecretFields(tree, "", secrets);
         secretFields.put(e.getKey(), secrets);
@@ -103,8 +106,7 @@ public final class SchemaValidator {
     messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
         .thenComparing(ValidationMessage::getMessage));
     for (ValidationMessage m : messages) report(kind.asText(), src, root, m, diagnostics);
-    boolean textOk = checkText(new SchemaWalker(schemaTrees.get(kind.asText())), schemaTrees.get(kind.asText()), root, "", src,
-        diagnostics);
+    boolean textOk = checkText(places.get(kind.asText()), root, null, src, diagnostics);
     return messages.isEmpty() && textOk;
   }
 
@@ -114,47 +116,50 @@ public final class SchemaValidator {
    * new line in a line-based output (systemd units, slurm.conf) or in a terminal. This holds for
    * every field by default, so a new field is safe without anyone remembering it.
    */
-  private boolean checkText(SchemaWalker walker, JsonNode schema, JsonNode node, String pointer, SourceRef src,
+  private static boolean checkText(SchemaWalker.Place place, JsonNode node, Pointer pointer, SourceRef src,
       Diagnostics diagnostics) {
     boolean ok = true;
     if (node.isTextual()) {
-      if (!walker.isMultiline(List.of(schema))) ok = checkLine(node.asText(), src.at(pointer), pointer, "value", diagnostics);
+      if (place == null || !place.multiline()) ok = checkLine(node.asText(), src, pointer, false, diagnostics);
     } else if (node.isObject()) {
       for (var it = node.fields(); it.hasNext(); ) {
         var e = it.next();
-        String child = pointer + "/" + escape(e.getKey());
-        ok &= checkLine(e.getKey(), src.keyAt(child), child, "key", diagnostics);
-        for (JsonNode s : walker.property(schema, e.getKey())) ok &= checkText(walker, s, e.getValue(), child, src, diagnostics);
-        if (walker.property(schema, e.getKey()).isEmpty()) ok &= checkText(walker, MissingSchema.NODE, e.getValue(), child, src, diagnostics);
+        Pointer child = new Pointer(pointer, e.getKey());
+        ok &= checkLine(e.getKey(), src, child, true, diagnostics);
+        JsonNode v = e.getValue();
+        if (v.isValueNode() && !v.isTextual()) continue;
+        ok &= checkText(place == null ? null : place.property(e.getKey()), v, child, src, diagnostics);
       }
     } else if (node.isArray()) {
-      List<JsonNode> items = walker.item(schema);
+      SchemaWalker.Place item = place == null ? null : place.item();
       for (int i = 0; i < node.size(); i++) {
-        for (JsonNode s : items.isEmpty() ? List.of(MissingSchema.NODE) : items) {
-          ok &= checkText(walker, s, node.get(i), pointer + "/" + i, src, diagnostics);
-        }
+        ok &= checkText(item, node.get(i), new Pointer(pointer, String.valueOf(i)), src, diagnostics);
       }
     }
     return ok;
   }
 
-  private static boolean checkLine(String text, dev.anvil.diag.Position at, String pointer, String what,
-      Diagnostics diagnostics) {
+  /** A JSON pointer spelled out only when a diagnostic needs it. */
+  private record Pointer(Pointer parent, String token) {
+    @Override
+    public String toString() {
+      return (parent == null ? "" : parent.toString()) + "/" + escape(token);
+    }
+  }
+
+  private static boolean checkLine(String text, SourceRef src, Pointer ptr, boolean key, Diagnostics diagnostics) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (dev.anvil.diag.Text.isUnsafe(c)) {
-        diagnostics.error(at, (c == '\n' || c == '\r' ? "line break" : String.format("control character U+%04X", (int) c))
-            + " in the " + what + " of '" + dotted(pointer) + "': only templates and descriptions may span lines,"
-            + " and no text may hold control characters");
+      if (c < 0x20 || c >= 0x7f && dev.anvil.diag.Text.isUnsafe(c)) {
+        String pointer = ptr == null ? "" : ptr.toString();
+        diagnostics.error(key ? src.keyAt(pointer) : src.at(pointer),
+            (c == '\n' || c == '\r' ? "line break" : String.format("control character U+%04X", (int) c))
+            + " in the " + (key ? "key" : "value") + " of '" + dotted(pointer) + "': only templates and descriptions"
+            + " may span lines, and no text may hold control characters");
         return false;
       }
     }
     return true;
-  }
-
-  /** The schema of a place the schema does not describe: plain text rules apply. */
-  private static final class MissingSchema {
-    static final JsonNode NODE = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /**

@@ -21,27 +21,64 @@ public final class SchemaWalker {
     this.root = root;
   }
 
-  /** The schemas that may describe child {@code name} of an object described by {@code schema}. */
-  public List<JsonNode> property(JsonNode schema, String name) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode s : alternatives(schema)) {
-      JsonNode p = s.path("properties").get(name);
-      if (p != null) out.add(deref(p));
-      else if (s.path("additionalProperties").isObject()) out.add(deref(s.get("additionalProperties")));
+  /**
+   * What the schema says of the text at each place, compiled once per schema: a tree that a
+   * document is walked along with a map look-up per key. Walking the JSON Schema itself for every
+   * node of 100k hosts costs more than parsing them.
+   */
+  public static final class Place {
+    boolean multiline;
+    final java.util.Map<String, Place> properties = new java.util.HashMap<>();
+    Place additional;
+    Place items;
+    final List<Place> alternatives = new ArrayList<>();
+
+    /** The place of child {@code name}, or null where the schema does not describe it. */
+    public Place property(String name) {
+      Place p = properties.get(name);
+      if (p != null) return p;
+      if (additional != null) return additional;
+      for (Place a : alternatives) {
+        p = a.property(name);
+        if (p != null) return p;
+      }
+      return null;
     }
-    return out;
+
+    /** The place of a list item, or null. */
+    public Place item() {
+      if (items != null) return items;
+      for (Place a : alternatives) {
+        Place p = a.item();
+        if (p != null) return p;
+      }
+      return null;
+    }
+
+    public boolean multiline() {
+      if (multiline) return true;
+      for (Place a : alternatives) if (a.multiline()) return true;
+      return false;
+    }
   }
 
-  /** The schemas that may describe an item of a list described by {@code schema}. */
-  public List<JsonNode> item(JsonNode schema) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode s : alternatives(schema)) if (s.path("items").isObject()) out.add(deref(s.get("items")));
-    return out;
+  /** The compiled places of the whole schema. */
+  public Place compile() {
+    return compile(root, new java.util.IdentityHashMap<>());
   }
 
-  public boolean isMultiline(List<JsonNode> schemas) {
-    for (JsonNode s : schemas) for (JsonNode a : alternatives(s)) if (a.path(MULTILINE).asBoolean()) return true;
-    return false;
+  private Place compile(JsonNode schema, java.util.IdentityHashMap<JsonNode, Place> done) {
+    JsonNode s = deref(schema);
+    Place known = done.get(s);
+    if (known != null) return known;  // a recursive $ref
+    Place p = new Place();
+    done.put(s, p);
+    p.multiline = s.path(MULTILINE).asBoolean();
+    s.path("properties").fields().forEachRemaining(e -> p.properties.put(e.getKey(), compile(e.getValue(), done)));
+    if (s.path("additionalProperties").isObject()) p.additional = compile(s.get("additionalProperties"), done);
+    if (s.path("items").isObject()) p.items = compile(s.get("items"), done);
+    for (String c : List.of("oneOf", "anyOf", "allOf")) for (JsonNode a : s.path(c)) p.alternatives.add(compile(a, done));
+    return p;
   }
 
   /** {@code schema} itself and its oneOf/anyOf/allOf alternatives, references followed. */

@@ -19,8 +19,40 @@ final class Unsafe {
   /** {@code value} as a one-line YAML flow node with every string tagged {@code !unsafe}. */
   static String flow(Object value) {
     StringBuilder sb = new StringBuilder();
-    write(value instanceof JsonNode n ? n : TREES.valueToTree(value), sb);
+    write(value, sb);
     return sb.toString();
+  }
+
+  /** Maps, lists, strings, numbers and booleans as the emitter builds them, or Jackson trees. */
+  private static void write(Object v, StringBuilder sb) {
+    if (v instanceof JsonNode n) {
+      write(n, sb);
+    } else if (v instanceof CharSequence text) {
+      sb.append("!unsafe ").append(Output.flow(text.toString()));
+    } else if (v instanceof Map<?, ?> map) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!first) sb.append(", ");
+        first = false;
+        sb.append(Output.flow(String.valueOf(e.getKey()))).append(": ");
+        write(e.getValue(), sb);
+      }
+      sb.append('}');
+    } else if (v instanceof java.util.Collection<?> list) {
+      sb.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        if (!first) sb.append(", ");
+        first = false;
+        write(item, sb);
+      }
+      sb.append(']');
+    } else if (v == null || v instanceof Number || v instanceof Boolean) {
+      sb.append(Output.flow(v));
+    } else {
+      write(TREES.valueToTree(v), sb);
+    }
   }
 
   private static void write(JsonNode n, StringBuilder sb) {
