@@ -18,6 +18,15 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Compilation c = format.compile(parent.repo(), spec.commandLine().getErr(), verify.mode);
+    if (format.json()) {
+      java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+      if (c.ok()) {
+        result.put("hosts", c.fleet().hosts().size());
+        result.put("files", c.files().size());
+      }
+      format.report(c, result, spec.commandLine().getOut());
+      return c.ok() ? AnvilCommand.OK : AnvilCommand.INVALID;
+    }
     if (!c.ok()) return AnvilCommand.INVALID;
     spec.commandLine().getOut().println("ok: " + c.fleet().hosts().size() + " hosts, " + c.files().size()
         + " output files");

@@ -41,9 +41,24 @@ final class CompileCommand implements Callable<Integer> {
       }
     }
     Compilation c = format.compile(parent.repo(), stderr, verify.mode);
-    if (!c.ok()) return AnvilCommand.INVALID;
+    java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+    result.put("out", dir.toString());
+    if (!c.ok()) {
+      format.report(c, result, stdout);
+      return AnvilCommand.INVALID;
+    }
+    result.put("hosts", c.fleet().hosts().size());
+    result.put("files", c.files().size());
     if (check) {
       OutputWriter.Drift drift = OutputWriter.compare(dir, c.files());
+      if (format.json()) {
+        result.put("ok", drift.isEmpty());
+        result.put("stale", drift.stale());
+        result.put("missing", drift.missing());
+        result.put("extra", drift.extra());
+        format.report(c, result, stdout);
+        return drift.isEmpty() ? AnvilCommand.OK : AnvilCommand.INVALID;
+      }
       if (drift.isEmpty()) {
         stdout.println("ok: " + shown + "/ is up to date (" + c.files().size() + " files)");
         return AnvilCommand.OK;
@@ -58,6 +73,11 @@ final class CompileCommand implements Callable<Integer> {
     dev.anvil.Timings timings = dev.anvil.Timings.start();
     int changed = OutputWriter.write(dir, c.files());
     timings.phase("write");
+    if (format.json()) {
+      result.put("changed", changed);
+      format.report(c, result, stdout);
+      return AnvilCommand.OK;
+    }
     stdout.println("compiled " + c.fleet().hosts().size() + " hosts into " + shown + "/: " + c.files().size()
         + " files, " + changed + " changed");
     return AnvilCommand.OK;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "diff", mixinStandardHelpOptions = true,
     description = {"What a change does to the fleet: compiles two revisions in memory (no checkout) and prints",
         "the semantic changes (hosts, effective values, alert rules, routes, receivers, partitions) and the",
-        "unified diff of every output file that changed. Exit 0, or 1 when a revision does not compile."})
+        "unified diff of every output file that changed. Exit 0, or 1 when a revision does not compile;",
+        "with --exit-code, like git diff: 0 no change, 1 changes (or a revision does not compile)."})
 final class DiffCommand implements Callable<Integer> {
   @ParentCommand AnvilCommand parent;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -32,6 +33,9 @@ final class DiffCommand implements Callable<Integer> {
 
   @Option(names = "--worktree", description = "Compare against the working tree, uncommitted edits included (the default).")
   boolean worktree;
+
+  @Option(names = "--exit-code", description = "Exit 1 when the revisions compile to different output, 0 when not.")
+  boolean exitCode;
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
       description = "text (coloured on a terminal), markdown (a pull-request comment) or json.")
@@ -73,7 +77,7 @@ final class DiffCommand implements Callable<Integer> {
       timings.phase("diff");
       DiffPrinter.print(report, format, format == DiffPrinter.Format.TEXT
           && System.console() != null && System.getenv("NO_COLOR") == null, out);
-      return AnvilCommand.OK;
+      return exitCode && !report.isEmpty() ? AnvilCommand.INVALID : AnvilCommand.OK;
     } catch (IllegalArgumentException | org.eclipse.jgit.errors.RepositoryNotFoundException e) {
       err.println("anvil diff: not a Git repository: " + repoDir);
       return AnvilCommand.USAGE;

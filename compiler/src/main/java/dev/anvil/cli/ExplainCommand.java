@@ -33,10 +33,18 @@ final class ExplainCommand implements Callable<Integer> {
     Compilation c = Compiler.compile(parent.repo());
     if (!c.ok()) {
       format.print(c, stderr);
-      stderr.println("explain needs a valid configuration; fix the errors above first");
+      format.report(c, new java.util.LinkedHashMap<>(), stdout);
+      if (!format.json()) stderr.println("explain needs a valid configuration; fix the errors above first");
       return AnvilCommand.INVALID;
     }
     ResolvedHost h = c.fleet().host(host);
+    if (format.json() && h != null) {
+      var data = new dev.anvil.explain.Explainer(c.fleet()).explainData(h, key);
+      if (data != null) {
+        format.report(c, new java.util.LinkedHashMap<>(data), stdout);
+        return AnvilCommand.OK;
+      }
+    }
     if (h == null) {
       stderr.println("anvil: error: unknown host '" + host + "'");
       return AnvilCommand.INVALID;

@@ -33,7 +33,10 @@ final class TestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Compilation c = format.compile(parent.repo(), err);
-    if (!c.ok()) return AnvilCommand.INVALID;
+    if (!c.ok()) {
+      format.report(c, new java.util.LinkedHashMap<>(), out);
+      return AnvilCommand.INVALID;
+    }
     var tests = c.fleet().fleet().routingTests();
     OutputFile am = c.files().stream().filter(f -> f.path().equals("alertmanager/alertmanager.yml")).findFirst()
         .orElse(null);
@@ -47,6 +50,26 @@ final class TestCommand implements Callable<Integer> {
     }
     String tool = amtoolPath();
     List<RoutingTestRunner.Result> results = new RoutingTestRunner(c.fleet(), am, tool).run(tests);
+    if (format.json()) {
+      java.util.List<Object> list = new java.util.ArrayList<>();
+      for (var r : results) {
+        java.util.Map<String, Object> t = new java.util.LinkedHashMap<>();
+        t.put("name", r.test().name());
+        t.put("at", r.test().source().at("/name").toString());
+        t.put("passed", r.passed());
+        t.put("detail", r.detail());
+        list.add(t);
+      }
+      long failures = results.stream().filter(r -> !r.passed()).count();
+      java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+      result.put("ok", failures == 0);
+      result.put("passed", results.size() - failures);
+      result.put("failed", failures);
+      result.put("amtool", tool != null);
+      result.put("tests", list);
+      format.report(c, result, out);
+      return failures == 0 ? AnvilCommand.OK : AnvilCommand.INVALID;
+    }
     int failed = 0;
     for (var r : results) {
       String where = r.test().source().at("/name").toString();

@@ -9,7 +9,7 @@ import java.util.function.Function;
  * caret) or as GitHub Actions workflow commands.
  */
 public final class DiagnosticPrinter {
-  public enum Format { TEXT, GITHUB }
+  public enum Format { TEXT, GITHUB, JSON }
 
   private final Format format;
   private final Function<String, List<String>> sourceLines;
@@ -20,7 +20,37 @@ public final class DiagnosticPrinter {
     this.sourceLines = sourceLines;
   }
 
+  /** Diagnostics as plain data for a JSON report: positions, severity, message, notes; never source lines. */
+  public static List<java.util.Map<String, Object>> asData(List<Diagnostic> diagnostics) {
+    List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+    for (Diagnostic d : diagnostics) {
+      java.util.Map<String, Object> m = position(d.position());
+      m.put("severity", d.severity().label());
+      m.put("message", d.message());
+      List<java.util.Map<String, Object>> notes = new java.util.ArrayList<>();
+      for (Diagnostic.Note n : d.notes()) {
+        java.util.Map<String, Object> note = position(n.position());
+        note.put("message", n.message());
+        notes.add(note);
+      }
+      m.put("notes", notes);
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static java.util.Map<String, Object> position(Position p) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("file", p.file());
+    if (p.line() > 0) {
+      m.put("line", p.line());
+      m.put("column", p.column());
+    }
+    return m;
+  }
+
   public void print(List<Diagnostic> diagnostics, PrintWriter out) {
+    if (format == Format.JSON) return;  // part of the command's JSON report instead
     for (Diagnostic d : diagnostics) {
       if (format == Format.GITHUB) printGithub(d, out);
       else printText(d, out);

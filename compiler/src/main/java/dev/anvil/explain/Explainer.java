@@ -27,16 +27,66 @@ public final class Explainer {
     this.fleet = fleet;
   }
 
-  /** Prints the explanation; returns false when {@code keyPrefix} matches nothing. */
-  public boolean explain(ResolvedHost host, String keyPrefix, PrintWriter out) {
-    header(host, out);
-    SortedMap<String, Provenance> all = host.provenance();
+  /** The keys an answer covers, in section order. */
+  private List<String> keys(ResolvedHost host, String keyPrefix) {
     List<String> keys = new ArrayList<>();
-    for (String k : all.keySet()) {
+    for (String k : host.provenance().keySet()) {
       if (keyPrefix == null ? applicable(host, k) : k.equals(keyPrefix) || k.startsWith(keyPrefix + ".")) keys.add(k);
     }
     keys.sort(Comparator.comparing((String k) -> Resolver.SECTIONS.indexOf(k.substring(0, k.indexOf('.'))))
         .thenComparing(k -> k));
+    return keys;
+  }
+
+  /**
+   * The same answer as data (for {@code --format json}): host, address, groups, and per key the
+   * value, whether it applies, who set it and every value it beat or merged with; null when
+   * {@code keyPrefix} matches nothing.
+   */
+  public java.util.Map<String, Object> explainData(ResolvedHost host, String keyPrefix) {
+    List<String> keys = keys(host, keyPrefix);
+    if (keys.isEmpty()) return null;
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("host", host.name());
+    out.put("address", host.host().address());
+    out.put("groups", host.memberships().stream().map(GroupName::toString).toList());
+    List<Object> values = new ArrayList<>();
+    for (String k : keys) {
+      Provenance p = host.provenance().get(k);
+      java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+      v.put("key", k);
+      v.put("value", p.value());
+      v.put("applies", notApplied(host, k).isEmpty());
+      v.put("set_by", source(p.from(), k));
+      List<Object> others = new ArrayList<>();
+      for (Provenance.Shadowed sh : p.shadowed()) {
+        java.util.Map<String, Object> o = source(sh.from(), k);
+        o.put("value", sh.value());
+        o.put("merged", sh.merged());
+        others.add(o);
+      }
+      v.put("beats", others);
+      values.add(v);
+    }
+    out.put("values", values);
+    return out;
+  }
+
+  private static java.util.Map<String, Object> source(Contribution c, String key) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Source s = c.source();
+    m.put("source", s.kind() == Source.Kind.DEFAULT ? "default" : s.label());
+    if (s.kind() != Source.Kind.DEFAULT) m.put("strategy", c.strategy().label());
+    String entryKey = c.section() + "." + c.entry();
+    m.put("at", c.positionOf(key.length() > entryKey.length() ? key.substring(entryKey.length() + 1) : "").toString());
+    return m;
+  }
+
+  /** Prints the explanation; returns false when {@code keyPrefix} matches nothing. */
+  public boolean explain(ResolvedHost host, String keyPrefix, PrintWriter out) {
+    header(host, out);
+    SortedMap<String, Provenance> all = host.provenance();
+    List<String> keys = keys(host, keyPrefix);
     for (String k : keys) {
       out.println();
       Provenance p = all.get(k);
@@ -103,6 +153,6 @@ public final class Explainer {
 
   static String show(JsonNode v) {
     if (v == null) return "(unset)";
-    return v.isTextual() ? v.asText() : v.toString();
+    return dev.anvil.diag.Text.escape(v.isTextual() ? v.asText() : v.toString(), 2000);
   }
 }

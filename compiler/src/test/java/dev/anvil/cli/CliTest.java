@@ -29,10 +29,14 @@ class CliTest {
     TestSupport.Run v = TestSupport.anvil("--version");
     assertEquals(0, v.exit());
     assertTrue(v.out().startsWith("anvil "));
-    for (String cmd : new String[] {"check", "compile", "explain"}) {
+    TestSupport.Run top = TestSupport.anvil("--help");
+    assertEquals(0, top.exit());
+    for (String cmd : new String[] {"check", "compile", "explain", "test", "diff", "serve", "completion", "help"}) {
+      assertTrue(top.out().contains("  " + cmd + " "), cmd + " is listed:\n" + top.out());
       TestSupport.Run h = TestSupport.anvil(cmd, "--help");
-      assertEquals(0, h.exit());
+      assertEquals(0, h.exit(), cmd);
       assertTrue(h.out().contains("Usage: anvil " + cmd), h.out());
+      assertEquals(0, TestSupport.anvil("help", cmd).exit(), "help " + cmd);
     }
   }
 
@@ -146,5 +150,49 @@ class CliTest {
     assertFalse(r.err().contains("s3cr3t") || r.err().contains("leaked-policy") || r.err().contains(tmp.resolve("elsewhere").toString()),
         "neither a link's target nor its content is shown: " + r.err());
     assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void completionIsGeneratedForEveryCommand() {
+    TestSupport.Run r = TestSupport.anvil("completion");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("complete -F _complete_anvil"), r.out().substring(0, 200));
+    for (String word : new String[] {"check", "compile", "explain", "diff", "--verify", "--exit-code", "--format"}) {
+      assertTrue(r.out().contains(word), word);
+    }
+  }
+
+  @Test
+  void jsonFormatIsOneDocumentOnStdout() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    TestSupport.Run ok = TestSupport.anvil("-C", REPO, "check", "--format", "json", "--verify", "off");
+    assertEquals(0, ok.exit(), ok.err());
+    var doc = json.readTree(ok.out());
+    assertTrue(doc.path("ok").asBoolean());
+    assertEquals(15, doc.path("hosts").asInt());
+    TestSupport.Run bad = TestSupport.anvil("-C", BAD, "check", "--format", "json");
+    assertEquals(1, bad.exit());
+    assertEquals("", bad.err(), "diagnostics go into the document, not stderr");
+    var d = json.readTree(bad.out()).path("diagnostics").get(0);
+    assertEquals("inventory/hosts.yaml", d.path("file").asText());
+    assertEquals(6, d.path("line").asInt());
+    assertTrue(d.path("message").asText().startsWith("unknown group 'logical:ml-trainig'"));
+    TestSupport.Run test = TestSupport.anvil("-C", REPO, "test", "--format", "json", "--amtool", "off");
+    assertEquals(0, test.exit(), test.err());
+    assertEquals(19, json.readTree(test.out()).path("passed").asInt());
+    TestSupport.Run explain = TestSupport.anvil("-C", REPO, "explain", "i-1234567890", "alerts.cpu_high.threshold", "--format", "json");
+    var value = json.readTree(explain.out()).path("values").get(0);
+    assertEquals(70, value.path("value").asInt());
+    assertEquals("environment:production", value.path("set_by").path("source").asText());
+    assertEquals(3, value.path("beats").size());
+  }
+
+  /** Input Alertmanager would refuse is a compile error for anvil test too: exit 1, never 3. */
+  @Test
+  void routingTestsOnInputAlertmanagerRefusesExit1() {
+    TestSupport.Run r = TestSupport.anvil("-C", TestSupport.testDir("bad/alertmanager-time-syntax").toString(), "test");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("'mon' is not a weekday"), r.err());
+    assertFalse(r.err().contains("internal error"), r.err());
   }
 }

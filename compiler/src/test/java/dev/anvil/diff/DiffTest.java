@@ -78,6 +78,19 @@ class DiffTest {
     TestSupport.verify(TestSupport.testDir("diff"), name, all.toString());
   }
 
+  /** Like git diff --exit-code: 0 when the output is the same, 1 when it differs. */
+  @Test
+  void exitCodeSaysWhetherTheOutputChanges() throws Exception {
+    String same = commit();
+    assertEquals(0, TestSupport.anvil("-C", repo.toString(), "diff", "--base", base, "--head", same, "--exit-code").exit());
+    edit("rules/rules.yaml", "defaults: {for: 1m, severity: critical}", "defaults: {for: 3m, severity: critical}");
+    String changed = commit();
+    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "diff", "--base", base, "--head", changed, "--exit-code");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(0, TestSupport.anvil("-C", repo.toString(), "diff", "--base", base, "--head", changed).exit(),
+        "without --exit-code a change is not a failure");
+  }
+
   @Test
   void thresholdChangeInOneGroup() throws Exception {
     scenario("threshold-change", 0, t -> t.edit("rules/rules.yaml", "defaults: {for: 1m, severity: critical}",

@@ -48,6 +48,8 @@ final class Deployer {
         return;
       }
       Compilation c = Compiler.compile(snapshot.files(), snapshot.problems(), new Compiler.LoadCache());
+      // the consumers' own checkers judge the output before anything goes live: all of them must run
+      if (c.ok()) dev.anvil.verify.Verifier.verify(c.files(), c.fleet(), dev.anvil.verify.Verifier.Mode.REQUIRED, c.diagnostics());
       if (!c.ok()) {
         state.finish(commit, "invalid", messages(c.diagnostics().all()), start);
         return;

@@ -106,17 +106,19 @@ class WebhookEndToEndTest {
     assertTrue(s1.path("last_attempt").path("diagnostics").get(0).asText().contains("policies/policy.yaml:"), s1.toString());
     assertEquals(live, s1.path("live_commit").asText());
 
-    // a push that compiles but Prometheus refuses (scrape timeout above the interval): rolled back
+    // a push Prometheus would refuse (scrape timeout above the interval) never goes live: anvil check
+    // knows the rule, and promtool judges every output before the switch
     writeRepo(repo, 55, "1m");
     String refused = commit("timeout above interval");
     push(SECRET);
     JsonNode s2 = awaitStatus(s -> refused.equals(s.path("last_attempt").path("commit").asText()), "refused attempt");
-    assertEquals("refused", s2.path("last_attempt").path("outcome").asText(), s2.toString());
-    assertTrue(s2.path("last_attempt").path("diagnostics").get(0).asText().startsWith("prometheus refused"), s2.toString());
+    assertEquals("invalid", s2.path("last_attempt").path("outcome").asText(), s2.toString());
+    assertTrue(s2.path("last_attempt").path("diagnostics").get(0).asText().contains("scrape_timeout 1m is longer than"
+        + " scrape_interval"), s2.toString());
     assertEquals(live, s2.path("live_commit").asText());
-    assertTrue(Files.readSymbolicLink(work.resolve("live")).endsWith(live), "the live symlink points back");
+    assertTrue(Files.readSymbolicLink(work.resolve("live")).endsWith(live), "the live symlink never moved");
     assertTrue(rules().contains("threshold=60") && !rules().contains("threshold=55"));
-    assertTrue(metricsOf(promPort).contains("prometheus_config_last_reload_successful 1"), "rolled back and reloaded");
+    assertTrue(metricsOf(promPort).contains("prometheus_config_last_reload_successful 1"), "Prometheus never saw it");
 
     // a forged push changes nothing; nor do unsigned, replayed, oversized or other-branch ones
     writeRepo(repo, 50, "10s");

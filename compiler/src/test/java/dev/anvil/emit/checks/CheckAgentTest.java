@@ -243,6 +243,12 @@ class CheckAgentTest {
     cases.add(alertCase("NVMeErrors"));
     cases.add(alertCase("CheckResultsStale"));
 
+    var r = promtoolTest("checks-test.yml", series, cases);
+    assertEquals(0, r.exit(), r.output());
+  }
+
+  /** promtool test rules on the compiled checks.yml: one test of {@code series} and alert {@code cases}. */
+  private static TestSupport.ToolResult promtoolTest(String name, List<Object> series, List<Object> cases) throws Exception {
     Map<String, Object> test = new TreeMap<>();
     test.put("interval", "1m");
     test.put("input_series", series);
@@ -251,10 +257,9 @@ class CheckAgentTest {
     file.put("rule_files", List.of(out.resolve("prometheus/rules/checks.yml").toString()));
     file.put("evaluation_interval", "1m");
     file.put("tests", List.of(test));
-    Path testFile = tmp.resolve("checks-test.yml");
+    Path testFile = tmp.resolve(name);
     YAML.writeValue(testFile.toFile(), file);
-    var r = TestSupport.exec(tmp, promtool, "test", "rules", testFile.toString());
-    assertEquals(0, r.exit(), r.output());
+    return TestSupport.exec(tmp, promtool, "test", "rules", testFile.toString());
   }
 
   /**
@@ -284,14 +289,7 @@ class CheckAgentTest {
       }
     }
     for (String name : alertnames) cases.add(Map.of("eval_time", "30m", "alertname", name, "exp_alerts", List.of()));
-    Map<String, Object> test = Map.of("interval", "1m", "input_series", series, "alert_rule_test", cases);
-    Map<String, Object> file = new TreeMap<>();
-    file.put("rule_files", List.of(out.resolve("prometheus/rules/checks.yml").toString()));
-    file.put("evaluation_interval", "1m");
-    file.put("tests", List.of(test));
-    Path testFile = tmp.resolve("checks-eval.yml");
-    YAML.writeValue(testFile.toFile(), file);
-    var r = TestSupport.exec(tmp, promtool, "test", "rules", testFile.toString());
+    var r = promtoolTest("checks-eval.yml", series, cases);
     // no alert is expected, so firing ones are reported: those are fine; an evaluation error is not
     List<String> errors = r.output().lines().filter(l -> l.contains(" err: ")).toList();
     assertEquals(List.of(), errors, r.output());

@@ -1,0 +1,28 @@
+package dev.anvil.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code anvil serve}, as the help lists it. The service is its own program (module webhook: Vert.x
+ * and JGit, which the compiler does not need); the launcher starts it for {@code anvil serve}, so
+ * this command only runs when the compiler jar is started directly.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"The push-to-deploy service: compiles each signed Git push, writes it atomically and reloads",
+        "Prometheus and Alertmanager (docs/webhook.md). Run it through the launcher: anvil serve --config serve.yaml"})
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--config", paramLabel = "FILE", description = "The service's settings (serve.yaml).")
+  String config;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println("anvil: 'serve' is started by the anvil launcher (./anvil serve --config FILE),"
+        + " which runs the service's own jar; this jar is the compiler only");
+    return AnvilCommand.USAGE;
+  }
+}
