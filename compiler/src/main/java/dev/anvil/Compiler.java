@@ -59,7 +59,7 @@ public final class Compiler {
     }
 
     public List<String> lines(String file) {
-      for (SourceFile s : sources) if (s.path().equals(file)) return s.lines();
+      for (SourceFile s : sources) if (s.path().equals(file)) return s.shownLines();
       return List.of();
     }
   }

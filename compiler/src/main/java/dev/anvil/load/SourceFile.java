@@ -31,6 +31,21 @@ public final class SourceFile {
     return lines;
   }
 
+  private final java.util.Set<Integer> hiddenLines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Marks a line that holds a secret-bearing value: diagnostics never print it. */
+  public void hideLine(int line) {
+    hiddenLines.add(line);
+  }
+
+  /** The lines as diagnostics may show them: those holding secrets replaced by a notice. */
+  public List<String> shownLines() {
+    if (hiddenLines.isEmpty()) return lines();
+    List<String> out = new java.util.ArrayList<>(lines());
+    for (int l : hiddenLines) if (l >= 1 && l <= out.size()) out.set(l - 1, "(line not shown: it holds a secret-bearing value)");
+    return out;
+  }
+
   /** Position tree of the document with the given index (0-based, empty documents count). */
   public synchronized PositionTree positions(int documentIndex) {
     if (positions == null) positions = YamlReader.positionsOf(this);

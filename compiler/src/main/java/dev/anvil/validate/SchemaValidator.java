@@ -102,6 +102,7 @@ public final class SchemaValidator {
       return false;
     }
     if (!ok) return false;
+    hideSecretLines(kind.asText(), root, src);
     List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
     messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
         .thenComparing(ValidationMessage::getMessage));
@@ -187,6 +188,35 @@ public final class SchemaValidator {
   private static boolean isSecretShape(JsonNode schema) {
     JsonNode p = schema.path("properties");
     return p.has("file") && p.has("env") && p.size() == 2;
+  }
+
+  /**
+   * Lines that hold a value of a secret-bearing field (a webhook URL written inline carries its
+   * token) are never printed by any diagnostic, whatever the diagnostic is about.
+   */
+  private void hideSecretLines(String kind, JsonNode root, SourceRef src) {
+    for (String pattern : secretFields.getOrDefault(kind, List.of())) {
+      hideMatches(root, pattern.substring(1).split("/"), 0, "", src);
+    }
+  }
+
+  private static void hideMatches(JsonNode node, String[] parts, int i, String pointer, SourceRef src) {
+    if (node == null || node.isMissingNode()) return;
+    if (i == parts.length) {
+      if (node.isValueNode()) {
+        int line = src.at(pointer).line();
+        if (line > 0) src.source().hideLine(line);
+      } else {
+        node.fields().forEachRemaining(e -> hideMatches(e.getValue(), parts, i, pointer + "/" + escape(e.getKey()), src));
+      }
+      return;
+    }
+    if (parts[i].equals("*")) {
+      if (node.isArray()) for (int k = 0; k < node.size(); k++) hideMatches(node.get(k), parts, i + 1, pointer + "/" + k, src);
+      else node.fields().forEachRemaining(e -> hideMatches(e.getValue(), parts, i + 1, pointer + "/" + escape(e.getKey()), src));
+    } else {
+      hideMatches(node.get(parts[i]), parts, i + 1, pointer + "/" + escape(parts[i]), src);
+    }
   }
 
   /** The secret-bearing field at or above {@code pointer}, or null. */

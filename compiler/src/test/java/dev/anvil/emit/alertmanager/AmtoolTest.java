@@ -98,4 +98,23 @@ class AmtoolTest {
         + " written in the repository: give it as {file: /path/to/secret} or {env: VARIABLE} instead"), r.err());
     assertFalse(r.err().contains("0123456789abcdef"), "neither the value nor its source line is printed: " + r.err());
   }
+
+  /** An inline webhook URL may carry a token: no diagnostic prints its line, whatever it is about. */
+  @Test
+  void aLineHoldingAWebhookUrlIsNeverPrinted(@TempDir Path repo) throws Exception {
+    Files.createDirectories(repo.resolve("inventory"));
+    Files.createDirectories(repo.resolve("policies"));
+    Files.writeString(repo.resolve("policies/r.yaml"), """
+        apiVersion: anvil.dev/v1
+        kind: Receiver
+        name: hook
+        webhook: {url: "https://hooks.example.com/T0KEN-s3cr3t", max_alerts: -1}
+        """);
+    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "check");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("policies/r.yaml:4:"), r.err());
+    assertTrue(r.err().contains("max_alerts"), r.err());
+    assertFalse(r.err().contains("T0KEN-s3cr3t"), "the URL's line is not shown: " + r.err());
+    assertTrue(r.err().contains("(line not shown: it holds a secret-bearing value)"), r.err());
+  }
 }
