@@ -203,11 +203,10 @@ public final class SchemaValidator {
   private static void hideMatches(JsonNode node, String[] parts, int i, String pointer, SourceRef src) {
     if (node == null || node.isMissingNode()) return;
     if (i == parts.length) {
+      // a value written inline; {file: ...} and {env: ...} name where the secret is, and may be shown
       if (node.isValueNode()) {
         int line = src.at(pointer).line();
         if (line > 0) src.source().hideLine(line);
-      } else {
-        node.fields().forEachRemaining(e -> hideMatches(e.getValue(), parts, i, pointer + "/" + escape(e.getKey()), src));
       }
       return;
     }
