@@ -91,8 +91,11 @@ public final class Resolver {
         cs = new ArrayList<>(cs);
         cs.addAll(own.get(section));
         cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
+        // a host's own values are its alone: no other host shares the result, so it is not cached
+        resolved.put(section, resolveSection(cs));
+      } else {
+        resolved.put(section, sections.computeIfAbsent(cs, this::resolveSection));
       }
-      resolved.put(section, sections.computeIfAbsent(cs, this::resolveSection));
     }
     return new ResolvedHost(host, groups, Collections.unmodifiableMap(resolved));
   }
@@ -115,7 +118,8 @@ public final class Resolver {
     Map<String, List<Contribution>> byEntry = new TreeMap<>();
     for (Contribution c : weakestFirst) byEntry.computeIfAbsent(c.entry(), k -> new ArrayList<>()).add(c);
     Map<String, ResolvedSection.Entry> resolved = new TreeMap<>();
-    byEntry.forEach((entry, cs) -> resolved.put(entry, entries.computeIfAbsent(cs, k -> resolveEntry(entry, k))));
+    byEntry.forEach((entry, cs) -> resolved.put(entry, cs.get(cs.size() - 1).source().kind() == Source.Kind.HOST
+        ? resolveEntry(entry, cs) : entries.computeIfAbsent(cs, k -> resolveEntry(entry, k))));
     return new ResolvedSection(resolved);
   }
 

@@ -28,14 +28,16 @@ final class Unsafe {
     if (v instanceof JsonNode n) {
       write(n, sb);
     } else if (v instanceof CharSequence text) {
-      sb.append("!unsafe ").append(Output.flow(text.toString()));
+      sb.append("!unsafe ");
+      quoted(text.toString(), sb);
     } else if (v instanceof Map<?, ?> map) {
       sb.append('{');
       boolean first = true;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!first) sb.append(", ");
         first = false;
-        sb.append(Output.flow(String.valueOf(e.getKey()))).append(": ");
+        quoted(String.valueOf(e.getKey()), sb);
+        sb.append(": ");
         write(e.getValue(), sb);
       }
       sb.append('}');
@@ -55,10 +57,20 @@ final class Unsafe {
     }
   }
 
+  /**
+   * A JSON string, which is also a valid YAML double-quoted scalar: every escape JSON uses, YAML
+   * reads alike. Jackson's encoder, without a generator per value (146k hosts, dozens of strings each).
+   */
+  private static void quoted(String text, StringBuilder sb) {
+    sb.append('"');
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
+    sb.append('"');
+  }
+
   private static void write(JsonNode n, StringBuilder sb) {
     if (n.isTextual()) {
-      // a JSON string is a valid YAML double-quoted scalar: every escape JSON uses, YAML reads alike
-      sb.append("!unsafe ").append(Output.flow(n.asText()));
+      sb.append("!unsafe ");
+      quoted(n.asText(), sb);
     } else if (n.isObject()) {
       sb.append('{');
       boolean first = true;
@@ -67,7 +79,8 @@ final class Unsafe {
         if (!first) sb.append(", ");
         first = false;
         // keys are not templated by Ansible; quoted so that yes, on or 123 stay strings
-        sb.append(Output.flow(e.getKey())).append(": ");
+        quoted(e.getKey(), sb);
+        sb.append(": ");
         write(e.getValue(), sb);
       }
       sb.append('}');
