@@ -84,15 +84,7 @@ class AmtoolTest {
 
   @Test
   void aSecretWrittenInlineIsRejectedWithoutEchoingIt(@TempDir Path repo) throws Exception {
-    Files.createDirectories(repo.resolve("policies"));
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.writeString(repo.resolve("policies/r.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Receiver
-        name: pd
-        pagerduty: {routing_key: "0123456789abcdef"}
-        """);
-    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "check");
+    TestSupport.Run r = checkReceiver(repo, "name: pd\npagerduty: {routing_key: \"0123456789abcdef\"}\n");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("policies/r.yaml:4:13: error: 'pagerduty.routing_key' is a secret and must not be"
         + " written in the repository: give it as {file: /path/to/secret} or {env: VARIABLE} instead"), r.err());
@@ -102,19 +94,18 @@ class AmtoolTest {
   /** An inline webhook URL may carry a token: no diagnostic prints its line, whatever it is about. */
   @Test
   void aLineHoldingAWebhookUrlIsNeverPrinted(@TempDir Path repo) throws Exception {
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.createDirectories(repo.resolve("policies"));
-    Files.writeString(repo.resolve("policies/r.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Receiver
-        name: hook
-        webhook: {url: "https://hooks.example.com/T0KEN-s3cr3t", max_alerts: -1}
-        """);
-    TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "check");
+    TestSupport.Run r = checkReceiver(repo, "name: hook\nwebhook: {url: \"https://hooks.example.com/T0KEN-s3cr3t\", max_alerts: -1}\n");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("policies/r.yaml:4:"), r.err());
     assertTrue(r.err().contains("max_alerts"), r.err());
     assertFalse(r.err().contains("T0KEN-s3cr3t"), "the URL's line is not shown: " + r.err());
     assertTrue(r.err().contains("(line not shown: it holds a secret-bearing value)"), r.err());
+  }
+
+  /** `anvil check` of a repo holding one Receiver (its body after the kind line) in policies/r.yaml. */
+  private static TestSupport.Run checkReceiver(Path repo, String body) throws Exception {
+    Files.createDirectories(repo.resolve("inventory"));
+    TestSupport.writeFile(repo, "policies/r.yaml", "apiVersion: anvil.dev/v1\nkind: Receiver\n" + body);
+    return TestSupport.anvil("-C", repo.toString(), "check");
   }
 }
