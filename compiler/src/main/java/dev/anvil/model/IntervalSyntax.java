@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Alertmanager's time interval syntax, exactly as its {@code timeinterval} package parses it
- * (prometheus/alertmanager, timeinterval/timeinterval.go; the same rules in v0.25.0 and on main
- * at 07ba642): lower-cased names, {@code begin:end} ranges with begin not after end, weekdays by
- * full name only, months by name or number, days of month from -31 to 31 but not 0, times as
- * HH:MM with start before end.
+ * Alertmanager's time interval syntax, as its {@code timeinterval} package parses it
+ * (prometheus/alertmanager, timeinterval/timeinterval.go; the same rules at v0.25.0, commit
+ * 258fab7, the version Debian ships, and on main at 07ba642): lower-cased names,
+ * {@code begin:end} ranges with begin not after end, weekdays by full name only, months by name or
+ * number, days of month from -31 to 31 but not 0, times as HH:MM with start before end. One rule
+ * is stricter: a month number outside 1-12, which Alertmanager accepts but never matches, is an
+ * error.
  *
  * <p>Anvil accepts one thing Alertmanager does not: a time range that crosses midnight
  * ({@code 22:00}–{@code 02:00}). {@link #split} spells it as Alertmanager can: the evening part on
