@@ -58,8 +58,9 @@ final class FormatOption {
     List<Diagnostic> all = c.diagnostics().all();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("ok", c.ok() && !Boolean.FALSE.equals(result.get("ok")));
-    doc.put("errors", all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).count());
-    doc.put("warnings", all.stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING).count());
+    int errors = c.diagnostics().errorCount();
+    doc.put("errors", errors);
+    doc.put("warnings", all.size() - errors);
     doc.put("diagnostics", DiagnosticPrinter.asData(all));
     if (verified != null) {
       Map<String, Object> v = new LinkedHashMap<>();

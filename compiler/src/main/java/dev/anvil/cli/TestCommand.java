@@ -3,9 +3,7 @@ package dev.anvil.cli;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.routing.RoutingTestRunner;
-import java.io.File;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -87,10 +85,7 @@ final class TestCommand implements Callable<Integer> {
   private String amtoolPath() {
     if (amtool.equals("off")) return null;
     if (!amtool.equals("auto")) return amtool;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(dir, "amtool");
-      if (Files.isExecutable(p)) return p.toString();
-    }
-    return null;
+    Path found = dev.anvil.verify.Verifier.onPath("amtool");
+    return found == null ? null : found.toString();
   }
 }

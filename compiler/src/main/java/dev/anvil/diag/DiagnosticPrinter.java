@@ -63,21 +63,17 @@ public final class DiagnosticPrinter {
   }
 
   private void printText(Diagnostic d, PrintWriter out) {
-    out.println(shown(d.position().toString()) + ": " + d.severity().label() + ": " + message(d.message()));
+    out.println(message(d.position().toString()) + ": " + d.severity().label() + ": " + message(d.message()));
     if (!d.secret()) printSourceLine(d.position(), out);
     for (Diagnostic.Note n : d.notes()) {
-      out.println(shown(n.position().toString()) + ": note: " + message(n.message()));
+      out.println(message(n.position().toString()) + ": note: " + message(n.message()));
       if (!d.secret()) printSourceLine(n.position(), out);
     }
   }
 
-  /** Messages quote input values: escaped, so that nothing in them acts on the terminal or the log. */
+  /** Messages (and positions) quote input: escaped, so that nothing in them acts on the terminal or the log. */
   private static String message(String m) {
     return Text.escape(m, MAX_MESSAGE);
-  }
-
-  private static String shown(String s) {
-    return Text.escape(s, MAX_MESSAGE);
   }
 
   /** Longest message printed; longer ones (long lists of hosts) are cut. */

@@ -45,7 +45,7 @@ public final class PromQl {
   public static Scan scan(String expr) {
     List<Selector> selectors = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    StringBuilder brackets = new StringBuilder();
+    int depth = 0;  // open parentheses
     int i = 0;
     int n = expr.length();
     while (i < n) {
@@ -68,11 +68,11 @@ public final class PromQl {
         }
         i = end + 1;
       } else if (c == '(') {
-        brackets.append('(');
+        depth++;
         i++;
       } else if (c == ')') {
-        if (brackets.length() == 0) problems.add("unexpected ')'");
-        else brackets.setLength(brackets.length() - 1);
+        if (depth == 0) problems.add("unexpected ')'");
+        else depth--;
         i++;
       } else if (Character.isLetter(c) || c == '_' || c == ':') {
         int start = i;
@@ -112,7 +112,7 @@ public final class PromQl {
         i++;  // operators, commas, '@'
       }
     }
-    if (brackets.length() > 0) problems.add("unclosed '('");
+    if (depth > 0) problems.add("unclosed '('");
     return new Scan(selectors, problems);
   }
 

@@ -24,15 +24,15 @@ public final class GitTreeReader {
       while (tree.next()) {
         String path = tree.getPathString();
         boolean link = tree.getFileMode(0) == org.eclipse.jgit.lib.FileMode.SYMLINK;
-        if (link && SourceTreeReader.SOURCE_DIRS.contains(path.split("/")[0]) && !path.contains("/.")) {
+        if (link && SourceTreeReader.isReportedLink(path)) {
           problems.add(path + ": error: " + SourceTreeReader.LINK_REFUSED);
           continue;
         }
         if (link || !SourceTreeReader.isSourcePath(path)) continue;
         var loader = repo.open(tree.getObjectId(0));
-        if (loader.getSize() > Limits.MAX_FILE_BYTES) {
-          problems.add(path + ": error: file is " + loader.getSize() + " bytes; the limit is " + Limits.MAX_FILE_BYTES
-              + " (split it into several files)");
+        String tooLarge = SourceTreeReader.tooLarge(path, loader.getSize());
+        if (tooLarge != null) {
+          problems.add(tooLarge);
           continue;
         }
         try {

@@ -37,7 +37,7 @@ public final class SourceTreeReader {
         s.forEach(p -> {
           String rel = repo.relativize(p).toString().replace('\\', '/');
           if (Files.isSymbolicLink(p)) {
-            if (!isHidden(rel)) problems.add(rel + ": error: " + LINK_REFUSED);
+            if (isReportedLink(rel)) problems.add(rel + ": error: " + LINK_REFUSED);
           } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && isSourcePath(rel)) {
             paths.add(p);
           }
@@ -47,10 +47,9 @@ public final class SourceTreeReader {
     List<SourceFile> files = new ArrayList<>();
     for (Path p : paths) {
       String rel = repo.relativize(p).toString().replace('\\', '/');
-      long size = Files.size(p);
-      if (size > Limits.MAX_FILE_BYTES) {
-        problems.add(rel + ": error: file is " + size + " bytes; the limit is " + Limits.MAX_FILE_BYTES
-            + " (split it into several files)");
+      String tooLarge = tooLarge(rel, Files.size(p));
+      if (tooLarge != null) {
+        problems.add(tooLarge);
         continue;
       }
       try {
@@ -73,6 +72,17 @@ public final class SourceTreeReader {
 
   public static final String LINK_REFUSED = "symbolic link: anvil does not follow links in the source tree;"
       + " put the file itself here";
+
+  /** The problem of a file over {@link Limits#MAX_FILE_BYTES}, or null. */
+  static String tooLarge(String rel, long size) {
+    return size <= Limits.MAX_FILE_BYTES ? null : rel + ": error: file is " + size + " bytes; the limit is "
+        + Limits.MAX_FILE_BYTES + " (split it into several files)";
+  }
+
+  /** A link under a source folder that is not hidden: reported, never followed. */
+  static boolean isReportedLink(String rel) {
+    return SOURCE_DIRS.contains(rel.split("/")[0]) && !isHidden(rel);
+  }
 
   private static boolean isHidden(String rel) {
     for (String part : rel.split("/")) if (part.startsWith(".")) return true;

@@ -113,16 +113,6 @@ public final class YamlReader {
     void accept(int index, int startLine, JsonNode root, PositionTree positions);
   }
 
-  /** An IOException so that it passes through the token loop; turned into a YamlError at the top. */
-  private static final class NumberOutOfRange extends IOException {
-    final Position position;
-
-    NumberOutOfRange(Position position, String message) {
-      super(message);
-      this.position = position;
-    }
-  }
-
   private static final class YamlError extends Exception {
     final Position position;
 
@@ -167,8 +157,6 @@ public final class YamlReader {
         }
       } catch (JacksonException e) {
         throw syntaxError(e);
-      } catch (NumberOutOfRange e) {
-        throw new YamlError(e.position, e.getMessage());
       } catch (IOException e) {
         throw new YamlError(Position.ofFile(file.path()), "cannot read: " + e.getMessage());
       }
@@ -198,7 +186,7 @@ public final class YamlReader {
       return node;
     }
 
-    private JsonNode intNode() throws IOException {
+    private JsonNode intNode() throws IOException, YamlError {
       return switch (parser.getNumberType()) {
         case INT -> nodes.numberNode(parser.getIntValue());
         case LONG -> nodes.numberNode(parser.getLongValue());
@@ -207,9 +195,9 @@ public final class YamlReader {
     }
 
     /** Every number ends up in a float64 somewhere (PromQL, JSON): one beyond its range is refused here. */
-    private java.math.BigDecimal finite(java.math.BigDecimal value) throws IOException {
+    private java.math.BigDecimal finite(java.math.BigDecimal value) throws YamlError {
       if (Double.isInfinite(value.doubleValue())) {
-        throw new NumberOutOfRange(here(), "number " + Text.shown(value.toString()) + " is beyond what Prometheus"
+        throw new YamlError(here(), "number " + Text.shown(value.toString()) + " is beyond what Prometheus"
             + " and JSON can represent (about ±1.8e308)");
       }
       return value;

@@ -219,15 +219,15 @@ public final class Resolver {
       List<Contribution> cs = k.contenders();
       String sub = k.path().substring(k.path().indexOf('.') + 1 + cs.get(0).entry().length());
       String leaf = sub.startsWith(".") ? sub.substring(1) : sub;
+      int shown = Math.min(cs.size(), MAX_CONFLICT_NOTES + 1);
       List<String> sides = new ArrayList<>();
-      for (int i = 0; i < Math.min(cs.size(), MAX_CONFLICT_NOTES + 1); i++) {
+      for (int i = 0; i < shown; i++) {
         sides.add(show(EntryResolver.leaves(cs.get(i).value(), "").get(leaf)) + " from " + cs.get(i).source().label());
       }
-      String who = sides.size() == 2 ? sides.get(0) + " and " + sides.get(1)
-          : String.join(", ", sides.subList(0, sides.size() - 1)) + (cs.size() > sides.size() ? ", " : " and ")
-              + sides.get(sides.size() - 1) + (cs.size() > sides.size() ? " and " + (cs.size() - sides.size()) + " more" : "");
+      if (cs.size() > shown) sides.add((cs.size() - shown) + " more");
+      String who = String.join(", ", sides.subList(0, sides.size() - 1)) + " and " + sides.get(sides.size() - 1);
       List<Note> notes = new ArrayList<>();
-      for (int i = 1; i < sides.size(); i++) {
+      for (int i = 1; i < shown; i++) {
         notes.add(new Note(cs.get(i).positionOf(leaf), cs.size() == 2 ? "the other value is set here; make one group more"
             + " specific (a child group or a stronger namespace) or set the value on the host"
             : "'" + cs.get(i).source().label() + "' sets it here"));

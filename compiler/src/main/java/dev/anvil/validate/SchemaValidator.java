@@ -44,8 +44,6 @@ public final class SchemaValidator {
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
-  /** kind → instance pointers (list items as *) of fields that may hold a secret. */
-  private final Map<String, List<String>> secretFields = new TreeMap<>();
   /** kind → what the schema says of the text at each place (single-line or not). */
   private final Map<String, SchemaWalker.Place> places = new TreeMap<>();
 
@@ -63,9 +61,6 @@ public final class SchemaValidator {
         JsonNode tree = json.readTree(in);
         schemaTrees.put(e.getKey(), tree);
         places.put(e.getKey(), new SchemaWalker(tree).compile());
-        List<String> secrets = new ArrayList<>();
-        findSecretFields(tree, "", secrets);
-        secretFields.put(e.getKey(), secrets);
         schemas.put(e.getKey(), factory.getSchema(tree, config));
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
@@ -102,7 +97,6 @@ public final class SchemaValidator {
       return false;
     }
     if (!ok) return false;
-    hideSecretLines(kind.asText(), root, src);
     List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
     messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
         .thenComparing(ValidationMessage::getMessage));
@@ -115,13 +109,19 @@ public final class SchemaValidator {
    * Every key and string value must be one line of printable text, unless its schema marks it
    * {@value SchemaWalker#MULTILINE}: a line break or control character would let a value start a
    * new line in a line-based output (systemd units, slurm.conf) or in a terminal. This holds for
-   * every field by default, so a new field is safe without anyone remembering it.
+   * every field by default, so a new field is safe without anyone remembering it. The same walk
+   * marks the lines that hold a secret written inline (a webhook URL carries its token): no
+   * diagnostic prints them, whatever it is about.
    */
   private static boolean checkText(SchemaWalker.Place place, JsonNode node, Pointer pointer, SourceRef src,
       Diagnostics diagnostics) {
     boolean ok = true;
     if (node.isTextual()) {
       if (place == null || !place.multiline()) ok = checkLine(node.asText(), src, pointer, false, diagnostics);
+      if (place != null && place.secret()) {
+        int line = src.at(pointer == null ? "" : pointer.toString()).line();
+        if (line > 0) src.source().hideLine(line);
+      }
     } else if (node.isObject()) {
       for (var it = node.fields(); it.hasNext(); ) {
         var e = it.next();
@@ -163,70 +163,23 @@ public final class SchemaValidator {
     return true;
   }
 
-  /**
-   * A secret is given as {@code {file: …}} or {@code {env: …}}: a field whose schema offers that
-   * shape may hold one, even where a plain string is also allowed (a webhook URL).
-   */
-  private static void findSecretFields(JsonNode schema, String pointer, List<String> out) {
-    if (isSecretShape(schema)) {
-      out.add(pointer);
-      return;
-    }
-    for (String combinator : List.of("oneOf", "anyOf")) {
-      for (JsonNode alt : schema.path(combinator)) {
-        if (isSecretShape(alt)) {
-          out.add(pointer);
-          return;
-        }
-      }
-    }
-    schema.path("properties").fields().forEachRemaining(e -> findSecretFields(e.getValue(), pointer + "/" + e.getKey(), out));
-    if (schema.has("items")) findSecretFields(schema.get("items"), pointer + "/*", out);
-    if (schema.path("additionalProperties").isObject()) findSecretFields(schema.get("additionalProperties"), pointer + "/*", out);
-  }
+  /** Where a secret-bearing field sits at or above {@code pointer} in a document, and what it allows. */
+  private record SecretAt(String pointer, SchemaWalker.Place place) {}
 
-  private static boolean isSecretShape(JsonNode schema) {
-    JsonNode p = schema.path("properties");
-    return p.has("file") && p.has("env") && p.size() == 2;
-  }
-
-  /**
-   * Lines that hold a value of a secret-bearing field (a webhook URL written inline carries its
-   * token) are never printed by any diagnostic, whatever the diagnostic is about.
-   */
-  private void hideSecretLines(String kind, JsonNode root, SourceRef src) {
-    for (String pattern : secretFields.getOrDefault(kind, List.of())) {
-      hideMatches(root, pattern.substring(1).split("/"), 0, "", src);
-    }
-  }
-
-  private static void hideMatches(JsonNode node, String[] parts, int i, String pointer, SourceRef src) {
-    if (node == null || node.isMissingNode()) return;
-    if (i == parts.length) {
-      // a value written inline; {file: ...} and {env: ...} name where the secret is, and may be shown
-      if (node.isValueNode()) {
-        int line = src.at(pointer).line();
-        if (line > 0) src.source().hideLine(line);
-      }
-      return;
-    }
-    if (parts[i].equals("*")) {
-      if (node.isArray()) for (int k = 0; k < node.size(); k++) hideMatches(node.get(k), parts, i + 1, pointer + "/" + k, src);
-      else node.fields().forEachRemaining(e -> hideMatches(e.getValue(), parts, i + 1, pointer + "/" + escape(e.getKey()), src));
-    } else {
-      hideMatches(node.get(parts[i]), parts, i + 1, pointer + "/" + escape(parts[i]), src);
-    }
-  }
-
-  /** The secret-bearing field at or above {@code pointer}, or null. */
-  private String secretField(String kind, String pointer) {
-    String[] parts = pointer.split("/", -1);
-    for (String candidate : secretFields.getOrDefault(kind, List.of())) {
-      String[] c = candidate.split("/", -1);
-      if (c.length > parts.length) continue;
-      boolean match = true;
-      for (int i = 1; i < c.length && match; i++) match = c[i].equals("*") || c[i].equals(parts[i]);
-      if (match) return String.join("/", java.util.Arrays.copyOf(parts, c.length));
+  /** The secret-bearing field at or above {@code pointer}, found by walking the document with its schema. */
+  private SecretAt secretAt(String kind, JsonNode root, String pointer) {
+    SchemaWalker.Place place = places.get(kind);
+    JsonNode node = root;
+    StringBuilder at = new StringBuilder();
+    String[] tokens = pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1);
+    for (int i = 0; place != null; i++) {
+      if (place.secret()) return new SecretAt(at.toString(), place);
+      if (i == tokens.length || node == null) return null;
+      String token = tokens[i].replace("~1", "/").replace("~0", "~");
+      boolean list = node.isArray();
+      place = list ? place.item() : place.property(token);
+      node = list ? node.get(Integer.parseInt(token)) : node.get(token);
+      at.append('/').append(tokens[i]);
     }
     return null;
   }
@@ -234,12 +187,13 @@ public final class SchemaValidator {
   private void report(String kind, SourceRef src, JsonNode root, ValidationMessage m, Diagnostics diagnostics) {
     String at = m.getInstanceLocation().toString();
     String field = dotted(at);
-    String secret = secretField(kind, at);
-    if (secret != null) {
+    SecretAt secretAt = secretAt(kind, root, at);
+    if (secretAt != null) {
       // neither the value nor its line is printed: it may be the secret itself
+      String secret = secretAt.pointer();
       JsonNode value = root.at(secret);
       String name = dotted(secret);
-      String message = value != null && value.isTextual() && !schemaAllowsString(kind, secret)
+      String message = value != null && value.isTextual() && !secretAt.place().allowsString()
           ? "'" + name + "' is a secret and must not be written in the repository: give it as {file: /path/to/secret}"
               + " or {env: VARIABLE} instead (the value is not shown)"
           : "invalid value for '" + name + "' (not shown, as it may hold a secret): expected a string of the"
@@ -265,17 +219,6 @@ public final class SchemaValidator {
           + " for '" + field + "': " + m.getError());
       default -> diagnostics.error(src.at(at), (field.isEmpty() ? "" : "'" + field + "': ") + m.getError());
     }
-  }
-
-  private boolean schemaAllowsString(String kind, String instancePointer) {
-    JsonNode node = schemaTrees.get(kind);
-    for (String part : instancePointer.substring(1).split("/")) {
-      if (node.has("properties") && node.get("properties").has(part)) node = node.get("properties").get(part);
-      else if (node.has("items")) node = node.get("items");
-      else return false;
-    }
-    for (JsonNode alt : node.path("oneOf")) if ("string".equals(alt.path("type").asText())) return true;
-    return "string".equals(node.path("type").asText());
   }
 
   /** "expected one of ..." from the properties next to the failing additionalProperties. */

@@ -28,6 +28,9 @@ public final class SchemaWalker {
    */
   public static final class Place {
     boolean multiline;
+    /** The schema offers {@code {file: …}} / {@code {env: …}}: the place may hold a secret. */
+    boolean secretShape;
+    boolean stringType;
     final java.util.Map<String, Place> properties = new java.util.HashMap<>();
     Place additional;
     Place items;
@@ -60,6 +63,20 @@ public final class SchemaWalker {
       for (Place a : alternatives) if (a.multiline()) return true;
       return false;
     }
+
+    /** Whether a secret may stand here, even where a plain string is also allowed (a webhook URL). */
+    public boolean secret() {
+      if (secretShape) return true;
+      for (Place a : alternatives) if (a.secretShape) return true;
+      return false;
+    }
+
+    /** Whether the schema allows a plain string here. */
+    public boolean allowsString() {
+      if (stringType) return true;
+      for (Place a : alternatives) if (a.stringType) return true;
+      return false;
+    }
   }
 
   /** The compiled places of the whole schema. */
@@ -74,6 +91,8 @@ public final class SchemaWalker {
     Place p = new Place();
     done.put(s, p);
     p.multiline = s.path(MULTILINE).asBoolean();
+    p.secretShape = s.path("properties").size() == 2 && s.path("properties").has("file") && s.path("properties").has("env");
+    p.stringType = s.path("type").asText().equals("string");
     s.path("properties").fields().forEachRemaining(e -> p.properties.put(e.getKey(), compile(e.getValue(), done)));
     if (s.path("additionalProperties").isObject()) p.additional = compile(s.get("additionalProperties"), done);
     if (s.path("items").isObject()) p.items = compile(s.get("items"), done);

@@ -2,6 +2,8 @@ package dev.anvil.emit.ansible;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anvil.emit.Output;
 import java.util.Map;
 
@@ -23,38 +25,44 @@ final class Unsafe {
     return sb.toString();
   }
 
-  /** Maps, lists, strings, numbers and booleans as the emitter builds them, or Jackson trees. */
+  /** Maps, lists, strings, numbers and booleans as the emitter builds them, and Jackson trees alike. */
   private static void write(Object v, StringBuilder sb) {
-    if (v instanceof JsonNode n) {
-      write(n, sb);
-    } else if (v instanceof CharSequence text) {
+    if (v instanceof JsonNode n && n.isTextual()) v = n.asText();
+    if (v instanceof CharSequence text) {
       sb.append("!unsafe ");
       quoted(text.toString(), sb);
     } else if (v instanceof Map<?, ?> map) {
-      sb.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!first) sb.append(", ");
-        first = false;
-        quoted(String.valueOf(e.getKey()), sb);
-        sb.append(": ");
-        write(e.getValue(), sb);
-      }
-      sb.append('}');
-    } else if (v instanceof java.util.Collection<?> list) {
+      entries(map.entrySet(), sb);
+    } else if (v instanceof ObjectNode n) {
+      entries(n.properties(), sb);
+    } else if (v instanceof java.util.Collection<?> || v instanceof ArrayNode) {
       sb.append('[');
       boolean first = true;
-      for (Object item : list) {
+      for (Object item : (Iterable<?>) v) {
         if (!first) sb.append(", ");
         first = false;
         write(item, sb);
       }
       sb.append(']');
-    } else if (v == null || v instanceof Number || v instanceof Boolean) {
+    } else if (v == null || v instanceof Number || v instanceof Boolean || v instanceof JsonNode) {
       sb.append(Output.flow(v));
     } else {
       write(TREES.valueToTree(v), sb);
     }
+  }
+
+  /** A flow mapping; keys are not templated by Ansible, and are quoted so that yes, on or 123 stay strings. */
+  private static void entries(Iterable<? extends Map.Entry<?, ?>> entries, StringBuilder sb) {
+    sb.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : entries) {
+      if (!first) sb.append(", ");
+      first = false;
+      quoted(String.valueOf(e.getKey()), sb);
+      sb.append(": ");
+      write(e.getValue(), sb);
+    }
+    sb.append('}');
   }
 
   /**
@@ -65,34 +73,5 @@ final class Unsafe {
     sb.append('"');
     com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
     sb.append('"');
-  }
-
-  private static void write(JsonNode n, StringBuilder sb) {
-    if (n.isTextual()) {
-      sb.append("!unsafe ");
-      quoted(n.asText(), sb);
-    } else if (n.isObject()) {
-      sb.append('{');
-      boolean first = true;
-      for (var it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!first) sb.append(", ");
-        first = false;
-        // keys are not templated by Ansible; quoted so that yes, on or 123 stay strings
-        quoted(e.getKey(), sb);
-        sb.append(": ");
-        write(e.getValue(), sb);
-      }
-      sb.append('}');
-    } else if (n.isArray()) {
-      sb.append('[');
-      for (int i = 0; i < n.size(); i++) {
-        if (i > 0) sb.append(", ");
-        write(n.get(i), sb);
-      }
-      sb.append(']');
-    } else {
-      sb.append(Output.flow(n));
-    }
   }
 }
