@@ -70,7 +70,7 @@ public final class Compiler {
     Timings timings = Timings.start();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
     timings.phase("read");
-    return compile(sources, problems, new LoadCache());
+    return compile(sources, problems, LoadCache.NONE);
   }
 
   /**
@@ -91,9 +91,25 @@ public final class Compiler {
    * have most files in common ({@code anvil diff}): each distinct file is read once.
    */
   public static final class LoadCache {
+    /**
+     * Keeps nothing, for a single compilation: the parsed trees (several times the size of the text)
+     * then die as soon as they are mapped to records.
+     */
+    public static final LoadCache NONE = new LoadCache(false);
+
     private final java.util.concurrent.ConcurrentHashMap<String, LoadedFile> files = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean keep;
+
+    public LoadCache() {
+      this(true);
+    }
+
+    private LoadCache(boolean keep) {
+      this.keep = keep;
+    }
 
     LoadedFile get(SourceFile file, SchemaValidator validator) {
+      if (!keep) return LoadedFile.load(file, validator);
       return files.computeIfAbsent(file.path() + "\u0000" + file.text(), k -> LoadedFile.load(file, validator));
     }
   }
@@ -114,7 +130,7 @@ public final class Compiler {
 
   /** Compiles the given source files (from disk, or from a Git tree). */
   public static Compilation compile(List<SourceFile> sources) {
-    return compile(sources, new LoadCache());
+    return compile(sources, LoadCache.NONE);
   }
 
   public static Compilation compile(List<SourceFile> sources, LoadCache cache) {

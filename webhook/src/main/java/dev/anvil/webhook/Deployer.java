@@ -47,7 +47,7 @@ final class Deployer {
         state.finish(commit, "unchanged", List.of(), start);
         return;
       }
-      Compilation c = Compiler.compile(snapshot.files(), snapshot.problems(), new Compiler.LoadCache());
+      Compilation c = Compiler.compile(snapshot.files(), snapshot.problems(), Compiler.LoadCache.NONE);
       // the consumers' own checkers judge the output before anything goes live: all of them must run
       if (c.ok()) dev.anvil.verify.Verifier.verify(c.files(), c.fleet(), dev.anvil.verify.Verifier.Mode.REQUIRED, c.diagnostics());
       if (!c.ok()) {
