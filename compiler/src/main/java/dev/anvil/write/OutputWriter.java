@@ -180,7 +180,8 @@ public final class OutputWriter {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it, never following a link. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
     List<Path> all;
     try (Stream<Path> s = Files.walk(root)) {

@@ -3,134 +3,208 @@ package dev.anvil.webhook;
 import dev.anvil.Compiler;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.diag.Diagnostic;
+import dev.anvil.diag.Text;
+import dev.anvil.verify.Verifier;
+import dev.anvil.webhook.BuildQueue.Cancel;
+import dev.anvil.webhook.Consumers.Answer;
+import dev.anvil.webhook.Consumers.Verdict;
+import dev.anvil.webhook.DeployState.Phase;
 import dev.anvil.write.OutputWriter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * One build: fetch → compile (the same validation as {@code anvil check}) → write a new versioned
- * output directory → switch the live symlink atomically → reload Prometheus and Alertmanager and
- * confirm. If either refuses, the live symlink goes back to the previous output and both reload
- * again. Every output stays on disk; the live one is always complete.
+ * One build: fetch → compile and verify (as {@code anvil check --verify=required}) → write
+ * {@code outputs/<commit>/} → check every consumer is reachable → switch the {@code live} symlink →
+ * reload every consumer and confirm. Each step is recorded durably first ({@link DeployState}), so
+ * {@link #recover} can finish or undo whatever a crash interrupted. A refusal by any consumer puts
+ * every consumer back on the last confirmed output; an unreachable one leaves it live and the build
+ * is retried.
  */
 final class Deployer {
   private final ServiceConfig config;
-  private final GitSource git;
   private final State state;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Consumers consumers;
+  private final GitSource git;
 
-  Deployer(ServiceConfig config, State state) {
+  Deployer(ServiceConfig config, State state, Consumers consumers) {
     this.config = config;
     this.state = state;
-    this.git = new GitSource(config.repository(), config.branch(), config.workDir().resolve("mirror.git"));
+    this.consumers = consumers;
+    this.git = new GitSource(config.repository(), config.branch(), config.workDir().resolve("mirror.git"),
+        config.timeouts().git());
   }
 
-  void build() {
+  private Path outputs() {
+    return config.workDir().resolve("outputs");
+  }
+
+  /**
+   * Converges what a crash left, before the first build: removes half-written outputs and
+   * temporary links; an unconfirmed {@code live} is reloaded and confirmed, or rolled back.
+   */
+  void recover() throws Exception {
+    Files.createDirectories(outputs());
+    try (Stream<Path> s = Files.list(outputs())) {
+      for (Path p : s.toList()) if (p.getFileName().toString().startsWith(".")) OutputWriter.deleteTree(p);
+    }
+    Files.deleteIfExists(config.workDir().resolve(".live.tmp"));
+    DeployState d = state.deploy();
+    String live = liveCommit();
+    if (live == null && d.confirmed() != null && Files.isDirectory(outputs().resolve(d.confirmed()))) {
+      Durable.relink(config.live(), outputs().resolve(d.confirmed()));
+    } else if (live != null && !live.equals(d.confirmed())) {
+      // killed between switch and confirmation (or a state written by an older version)
+      Log.warn("live output is not confirmed; reloading to confirm it", java.util.Map.of("commit", live));
+      state.record(d.at(live, Phase.SWITCHED, d.confirmed(), List.of("recovering after a restart")), null);
+      confirmOrRollBack(live, d.confirmed(), null);
+    } else if (d.attempt() != null && !d.attempt().finished()) {
+      state.record(d.at(d.attempt().commit(), Phase.ERROR, d.confirmed(), List.of("interrupted by a restart")), null);
+    }
+    prune();
+  }
+
+  /** One build; the outcome: deployed, unchanged, invalid, refused, pending or error. */
+  String build(boolean force, Cancel cancel) throws Exception {
     Instant start = Instant.now();
     String commit = null;
     try {
       GitSource.Snapshot snapshot = git.fetch();
+      cancel.check();
       commit = snapshot.commit();
-      if (commit.equals(state.liveCommit())) {
-        state.finish(commit, "unchanged", List.of(), start);
-        return;
+      DeployState d = state.deploy();
+      if (commit.equals(d.confirmed()) && commit.equals(liveCommit())) return converge(commit, force, start, cancel);
+      DeployState.Attempt last = d.attempt();
+      if (!force && last != null && commit.equals(last.commit()) && last.phase() == Phase.INVALID) {
+        return done(commit, "unchanged", last.detail(), start, cancel);  // judged before; a push or /hooks/reload retries
       }
+      String previous = d.confirmed();
+      state.record(d.at(commit, Phase.PENDING, previous, List.of()), cancel);
+
       Compilation c = Compiler.compile(snapshot.files(), snapshot.problems(), Compiler.LoadCache.NONE);
       // the consumers' own checkers judge the output before anything goes live: all of them must run
-      if (c.ok()) dev.anvil.verify.Verifier.verify(c.files(), c.fleet(), dev.anvil.verify.Verifier.Mode.REQUIRED, c.diagnostics());
+      if (c.ok()) Verifier.verify(c.files(), c.fleet(), Verifier.Mode.REQUIRED, c.diagnostics());
+      cancel.check();
       if (!c.ok()) {
-        state.finish(commit, "invalid", messages(c.diagnostics().all()), start);
-        return;
+        List<String> messages = messages(c.diagnostics().all());
+        state.record(state.deploy().at(commit, Phase.INVALID, previous, messages), cancel);
+        return done(commit, "invalid", messages, start, cancel);
       }
-      Path version = config.workDir().resolve("outputs").resolve(commit);
+      Path version = outputs().resolve(commit);
       OutputWriter.write(version, c.files());
-      Path previous = Files.isSymbolicLink(config.live()) ? Files.readSymbolicLink(config.live()) : null;
-      swap(version);
-      List<String> notes = new ArrayList<>();
-      List<String> refused = reloadAll(notes);
-      if (!refused.isEmpty()) {
-        if (previous != null) {
-          swap(previous);
-          reloadAll(new ArrayList<>());
-        }
-        refused.addAll(notes);
-        state.finish(commit, "refused", refused, start);
-        return;
-      }
-      state.deployed(commit);
-      state.finish(commit, "deployed", notes, start);
-    } catch (Exception e) {
-      state.finish(commit, "error", List.of(e.getClass().getSimpleName() + ": " + e.getMessage()), start);
-    }
-  }
+      Durable.syncTree(version);
+      cancel.check();
 
-  /** Points the live symlink at {@code target}: a new link renamed over the old one, atomically. */
-  void swap(Path target) throws IOException {
-    Files.createDirectories(config.workDir());
-    Path tmp = config.workDir().resolve(".live.tmp-" + ProcessHandle.current().pid());
-    Files.deleteIfExists(tmp);
-    Files.createSymbolicLink(tmp, target.toAbsolutePath());
-    Files.move(tmp, config.live(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      List<String> unreachable = problems(consumers.probe(), Verdict.UNREACHABLE);
+      if (!unreachable.isEmpty()) {
+        if (previous == null) {
+          // nothing was ever confirmed: the verified output goes live so that the consumers can start
+          state.record(state.deploy().at(commit, Phase.SWITCHED, null, unreachable), cancel);
+          Durable.relink(config.live(), version);
+        }
+        state.record(state.deploy().at(commit, Phase.WAITING, previous, unreachable), cancel);
+        return done(commit, "pending", unreachable, start, cancel);
+      }
+      state.record(state.deploy().at(commit, Phase.VERIFIED, previous, List.of()), cancel);
+      Durable.relink(config.live(), version);
+      state.record(state.deploy().at(commit, Phase.SWITCHED, previous, List.of()), cancel);
+      return confirmOrRollBack(commit, previous, cancel) ? done(commit, "deployed", List.of(), start, cancel)
+          : done(commit, state.deploy().attempt().phase() == Phase.WAITING ? "pending" : "refused",
+              state.deploy().attempt().detail(), start, cancel);
+    } catch (BuildQueue.Cancelled e) {
+      throw e;
+    } catch (Exception e) {
+      String message = e.getClass().getSimpleName() + ": " + Text.shown(String.valueOf(e.getMessage()));
+      return done(commit, "error", List.of(message), start, cancel);
+    }
   }
 
   /**
-   * Reloads both and confirms each accepted the config; returns the refusals. A service that cannot
-   * be reached has refused nothing: it reads the live (validated) config when it starts; that is
-   * noted, not rolled back.
+   * With {@code commit} switched live: reload every consumer. All accept → confirmed. Otherwise
+   * back to {@code previous} on every consumer (refused → rolled-back; unreachable → waiting, for
+   * a retry). Returns whether it was confirmed.
    */
-  private List<String> reloadAll(List<String> notes) {
-    List<String> refused = new ArrayList<>();
-    reload("prometheus", config.prometheus(), "prometheus_config_last_reload_successful", refused, notes);
-    reload("alertmanager", config.alertmanager(), "alertmanager_config_last_reload_successful", refused, notes);
-    return refused;
+  private boolean confirmOrRollBack(String commit, String previous, Cancel cancel) throws Exception {
+    List<Answer> answers = consumers.reload();
+    List<String> refused = problems(answers, Verdict.REFUSED);
+    List<String> unreachable = problems(answers, Verdict.UNREACHABLE);
+    if (refused.isEmpty() && unreachable.isEmpty()) {
+      state.record(state.deploy().confirm(commit, config.keepOutputs()), cancel);
+      prune();
+      return true;
+    }
+    List<String> detail = new ArrayList<>(refused);
+    detail.addAll(unreachable);
+    if (previous == null && refused.isEmpty()) {
+      // nothing confirmed to go back to: keep the verified output live until the consumers answer
+      state.record(state.deploy().at(commit, Phase.WAITING, null, detail), cancel);
+      return false;
+    }
+    state.record(state.deploy().at(commit, refused.isEmpty() ? Phase.WAITING : Phase.ROLLED_BACK, previous, detail),
+        cancel);
+    if (previous != null && Files.isDirectory(outputs().resolve(previous))) {
+      Durable.relink(config.live(), outputs().resolve(previous));
+    } else {
+      Files.deleteIfExists(config.live());  // no confirmed output: nothing refused stays live
+    }
+    for (Answer a : consumers.reload()) {
+      if (a.verdict() != Verdict.ACCEPTED) Log.warn("rollback reload", java.util.Map.of("detail", a.detail()));
+    }
+    return false;
   }
 
-  private void reload(String name, ServiceConfig.Target target, String successMetric, List<String> refused,
-      List<String> notes) {
-    if (target == null) return;
-    try {
-      HttpResponse<String> r = http.send(request(target, "/-/reload").POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        refused.add(name + " refused the config (HTTP " + r.statusCode() + "): " + r.body().strip());
-        return;
+  /**
+   * The branch head is confirmed and live. A consumer that reports its last reload failed (or, on
+   * {@code force}, every consumer) is reloaded, so each converges to the live output.
+   */
+  private String converge(String commit, boolean force, Instant start, Cancel cancel) throws Exception {
+    List<Answer> answers = force ? consumers.reload() : consumers.lastReload();
+    List<String> unreachable = problems(answers, Verdict.UNREACHABLE);
+    List<String> refused = problems(answers, Verdict.REFUSED);
+    if (!refused.isEmpty() && !force) refused = problems(consumers.reload(), Verdict.REFUSED);
+    if (!refused.isEmpty()) return done(commit, "refused", refused, start, cancel);
+    if (!unreachable.isEmpty()) return done(commit, "pending", unreachable, start, cancel);
+    return done(commit, "unchanged", List.of(), start, cancel);
+  }
+
+  private String done(String commit, String outcome, List<String> details, Instant start, Cancel cancel) {
+    state.attempted(commit, outcome, details, start, cancel);
+    return outcome;
+  }
+
+  /** Keeps the confirmed history and the live output; removes every other output. */
+  void prune() throws IOException {
+    Set<String> keep = new HashSet<>(state.deploy().history());
+    String live = liveCommit();
+    if (live != null) keep.add(live);
+    DeployState.Attempt a = state.deploy().attempt();
+    if (a != null && !a.finished()) keep.add(a.commit());
+    try (Stream<Path> s = Files.list(outputs())) {
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        if (!keep.contains(name) && !name.startsWith(".")) OutputWriter.deleteTree(p);
       }
-      // confirm: the reload answer alone can be 200 while the config is not in force
-      String metrics = http.send(request(target, "/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-      if (!metrics.lines().anyMatch(l -> l.startsWith(successMetric + " 1"))) {
-        refused.add(name + " reports its last reload failed (" + successMetric + ")");
-      }
-    } catch (IOException e) {
-      notes.add(name + " unreachable at " + target.url() + " (" + e.getClass().getSimpleName()
-          + "); it loads the live config when it starts");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      refused.add(name + ": interrupted");
     }
   }
 
-  private HttpRequest.Builder request(ServiceConfig.Target t, String path) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.url().replaceAll("/$", "") + path))
-        .timeout(Duration.ofSeconds(30));
-    if (t.bearerTokenFile() != null) {
-      b.header("Authorization", "Bearer " + new String(Signatures.readSecret(t.bearerTokenFile()), StandardCharsets.UTF_8));
-    } else if (t.username() != null && t.passwordFile() != null) {
-      String pair = t.username() + ":" + new String(Signatures.readSecret(t.passwordFile()), StandardCharsets.UTF_8);
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-    }
-    return b;
+  /** The commit the live symlink points at, or null. */
+  String liveCommit() throws IOException {
+    Path live = config.live();
+    if (!Files.isSymbolicLink(live)) return null;
+    if (!Files.exists(live)) return null;  // dangling
+    return Files.readSymbolicLink(live).getFileName().toString();
+  }
+
+  private static List<String> problems(List<Answer> answers, Verdict verdict) {
+    return answers.stream().filter(a -> a.verdict() == verdict).map(Answer::detail).toList();
   }
 
   private static List<String> messages(List<Diagnostic> ds) {

@@ -1,7 +1,6 @@
 package dev.anvil.webhook;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,76 +10,110 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What is live and how the last attempt went, for /status and /metrics. The live commit is the
- * name of the directory the live symlink points at, so a restarted service knows it without
- * deploying again.
+ * The deploy record (durable, {@link DeployState}) and how the builds went (for /status, /healthz
+ * and /metrics). {@code live_commit} in /status is the confirmed commit: never one that a consumer
+ * has not accepted.
  */
 final class State {
-  private volatile String liveCommit;
+  private final Path file;
+  private final Metrics metrics;
+  private volatile DeployState deploy;
   private volatile Map<String, Object> lastAttempt;
-  final AtomicLong builds = new AtomicLong();
-  final AtomicLong failures = new AtomicLong();
-  final AtomicLong deploys = new AtomicLong();
-  private volatile double lastDurationSeconds;
-  private volatile double durationSecondsSum;
+  private volatile String lastOutcome = "none";
+  private volatile String waiting;
+  private final AtomicLong builds = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
 
-  State(Path live) throws IOException {
-    if (Files.isSymbolicLink(live)) liveCommit = Files.readSymbolicLink(live).getFileName().toString();
+  State(Path file, Metrics metrics) throws IOException {
+    this.file = file;
+    this.metrics = metrics;
+    this.deploy = DeployState.load(file);
+    showConfirmed(deploy.confirmed());
   }
 
-  String liveCommit() {
-    return liveCommit;
+  DeployState deploy() {
+    return deploy;
   }
 
-  void deployed(String commit) {
-    liveCommit = commit;
-    deploys.incrementAndGet();
+  String confirmed() {
+    return deploy.confirmed();
   }
 
-  synchronized void finish(String commit, String outcome, List<String> diagnostics, Instant start) {
-    double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-    builds.incrementAndGet();
-    if (!outcome.equals("deployed") && !outcome.equals("unchanged")) failures.incrementAndGet();
-    lastDurationSeconds = seconds;
-    durationSecondsSum += seconds;
+  /** Records the next state on disk (fsync) before anything acts on it; refused once cancelled. */
+  synchronized void record(DeployState next, BuildQueue.Cancel cancel) throws IOException, BuildQueue.Cancelled {
+    if (cancel != null) cancel.check();
+    next.save(file);
+    String before = deploy.confirmed();
+    deploy = next;
+    if (next.confirmed() != null && !next.confirmed().equals(before)) {
+      showConfirmed(next.confirmed());
+      metrics.lastConfirmed.set(Instant.now().getEpochSecond());
+    }
+  }
+
+  private void showConfirmed(String commit) {
+    // replaces the previous commit's series
+    if (commit != null) metrics.confirmedCommit.setLabelValues(commit);
+  }
+
+  /** What the build saw, for /status (the outcome is counted when the build ends: {@link #finished}). */
+  void attempted(String commit, String outcome, List<String> details, Instant start, BuildQueue.Cancel cancel) {
+    if (cancel != null && cancel.cancelled()) return;
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("commit", commit);
     a.put("outcome", outcome);
     a.put("started", start.toString());
-    a.put("duration_seconds", seconds);
-    a.put("diagnostics", diagnostics);
+    a.put("duration_seconds", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+    a.put("diagnostics", List.copyOf(details));
     lastAttempt = a;
-    Log.info("build finished", Map.of("commit", String.valueOf(commit), "outcome", outcome,
-        "duration_seconds", seconds, "diagnostics", diagnostics.size()));
+    waiting = outcome.equals("pending") ? String.join("; ", details) : null;
+    if (commit != null) metrics.headLive.set(commit.equals(deploy.confirmed()) ? 1 : 0);
   }
 
-  Map<String, Object> status() {
+  /** A build ended (on time or not). */
+  void finished(String outcome, Instant start) {
+    double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    builds.incrementAndGet();
+    boolean success = outcome.equals("deployed") || outcome.equals("unchanged");
+    if (!success) failures.incrementAndGet();
+    else metrics.lastSuccess.set(Instant.now().getEpochSecond());
+    metrics.builds.labelValues(outcome).inc();
+    metrics.buildDuration.observe(seconds);
+    lastOutcome = outcome;
+    if (outcome.equals("timeout")) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("outcome", "timeout");
+      a.put("started", start.toString());
+      a.put("duration_seconds", seconds);
+      a.put("diagnostics", List.of("the build passed its deadline (timeouts.build) and was abandoned"));
+      lastAttempt = a;
+    }
+    Map<String, Object> log = new LinkedHashMap<>();
+    log.put("outcome", outcome);
+    log.put("duration_seconds", seconds);
+    if (lastAttempt != null && lastAttempt.get("commit") != null) log.put("commit", lastAttempt.get("commit"));
+    Log.info("build finished", log);
+  }
+
+  String lastOutcome() {
+    return lastOutcome;
+  }
+
+  Map<String, Object> status(boolean building) {
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put("live_commit", liveCommit);
+    s.put("live_commit", deploy.confirmed());
+    String st = building ? "building" : waiting != null ? "pending: " + waiting : "idle";
+    s.put("state", st);
     s.put("last_attempt", lastAttempt);
+    if (deploy.attempt() != null) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("commit", deploy.attempt().commit());
+      d.put("phase", deploy.attempt().phase().name().toLowerCase());
+      d.put("at", deploy.attempt().at());
+      s.put("deploy", d);
+    }
     s.put("builds", builds.get());
     s.put("failures", failures.get());
     return s;
-  }
-
-  /** Prometheus text format: the config pipeline watched by the monitoring it configures. */
-  synchronized String metrics() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("# HELP anvil_webhook_builds_total Builds run (fetch, compile, deploy).\n# TYPE anvil_webhook_builds_total counter\n")
-        .append("anvil_webhook_builds_total ").append(builds.get()).append('\n');
-    sb.append("# HELP anvil_webhook_build_failures_total Builds that did not go live (invalid, refused, error).\n")
-        .append("# TYPE anvil_webhook_build_failures_total counter\n")
-        .append("anvil_webhook_build_failures_total ").append(failures.get()).append('\n');
-    sb.append("# HELP anvil_webhook_deploys_total Builds that went live.\n# TYPE anvil_webhook_deploys_total counter\n")
-        .append("anvil_webhook_deploys_total ").append(deploys.get()).append('\n');
-    sb.append("# HELP anvil_webhook_build_duration_seconds Build durations.\n# TYPE anvil_webhook_build_duration_seconds summary\n")
-        .append("anvil_webhook_build_duration_seconds_sum ").append(durationSecondsSum).append('\n')
-        .append("anvil_webhook_build_duration_seconds_count ").append(builds.get()).append('\n');
-    sb.append("# HELP anvil_webhook_last_build_duration_seconds Duration of the last build.\n")
-        .append("# TYPE anvil_webhook_last_build_duration_seconds gauge\n")
-        .append("anvil_webhook_last_build_duration_seconds ").append(lastDurationSeconds).append('\n');
-    sb.append("# HELP anvil_webhook_live_commit_info The commit whose output is live.\n# TYPE anvil_webhook_live_commit_info gauge\n");
-    if (liveCommit != null) sb.append("anvil_webhook_live_commit_info{commit=\"").append(liveCommit).append("\"} 1\n");
-    return sb.toString();
   }
 }

@@ -1,0 +1,64 @@
+package dev.anvil.webhook;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Writes that survive a crash or a power cut: fsync the data, rename into place, fsync the directory. */
+final class Durable {
+  private Durable() {}
+
+  /** Replaces {@code file} with {@code content} atomically and durably. */
+  static void write(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /** Points the symbolic link {@code link} at {@code target}: a new link renamed over the old one. */
+  static void relink(Path link, Path target) throws IOException {
+    Path tmp = link.resolveSibling("." + link.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createSymbolicLink(tmp, target.toAbsolutePath());
+    Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(link.toAbsolutePath().getParent());
+  }
+
+  /** Flushes every file and directory under {@code root} (an output about to go live). */
+  static void syncTree(Path root) throws IOException {
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(root)) {
+      all = s.toList();
+    }
+    for (Path p : all) {
+      if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+          ch.force(true);
+        }
+      }
+    }
+    for (Path p : all) if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) syncDirectory(p);
+    syncDirectory(root.toAbsolutePath().getParent());
+  }
+
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // some file systems cannot open a directory for reading; their renames are as durable as they get
+      if (!Files.isDirectory(dir)) throw e;
+    }
+  }
+}
