@@ -4,60 +4,112 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code anvil serve}: POST /hooks/git (GitHub, GitLab, Gitea/Forgejo push events), POST /hooks/reload,
- * GET /status, /healthz, /metrics. Requests are authenticated and answered at once (202); builds
- * run on one worker thread, never on the event loop.
+ * {@code anvil serve}: a reconciler. It builds the branch head on start and every
+ * {@code poll_interval}; POST /hooks/git (GitHub, GitLab, Gitea/Forgejo push events) and POST
+ * /hooks/reload only make that sooner. GET /status, /healthz, /metrics. Requests are authenticated
+ * and answered at once (202); builds run off the event loop, one at a time, each under a deadline.
  */
 public final class WebhookServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServiceConfig config;
+  private final Metrics metrics = new Metrics();
   private final State state;
+  private final Deployer deployer;
   private final BuildQueue queue;
-  private final Set<String> seenDeliveries = Collections.newSetFromMap(new LinkedHashMap<>(256, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > 10_000;
-    }
-  });
+  private final ReplayGuard replays;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Set<HttpConnection> answered = ConcurrentHashMap.newKeySet();
+  private volatile Duration backoff = Duration.ZERO;
   private Vertx vertx;
   private HttpServer server;
 
   public WebhookServer(ServiceConfig config) throws IOException {
     this.config = config;
-    this.state = new State(config.live());
-    Deployer deployer = new Deployer(config, state);
-    this.queue = new BuildQueue(deployer::build);
+    Files.createDirectories(config.workDir());
+    this.state = new State(config.workDir().resolve("state.json"), metrics);
+    this.deployer = new Deployer(config, state, new Consumers(config, metrics));
+    this.queue = new BuildQueue(deployer::build, config.timeouts().build(), this::finished);
+    this.replays = new ReplayGuard(config.workDir().resolve("deliveries"));
   }
 
   public Future<HttpServer> start() {
+    if (!config.secretProblems().isEmpty()) {
+      return Future.failedFuture(new IllegalStateException(String.join("; ", config.secretProblems())));
+    }
+    try {
+      deployer.recover();
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.post("/hooks/git").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes())).handler(this::handleGit);
-    router.post("/hooks/reload").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::handleReload);
-    router.get("/status").handler(ctx -> json(ctx, 200, state.status()));
-    router.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
-        .end(state.metrics()));
-    if (state.liveCommit() == null) queue.request();  // first start: deploy; a restart keeps what is live
+    // uploads are never written anywhere: a form or multipart body is refused before it is read
+    router.post("/hooks/*").handler(this::refuseForms);
+    router.post("/hooks/git").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::handleGit);
+    router.post("/hooks/reload").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::handleReload);
+    router.errorHandler(413, ctx -> reject(ctx, 413, "too_large", "body larger than max_body_bytes"));
+    router.get("/status").handler(ctx -> json(ctx, 200, state.status(queue.runningSince() != null)));
+    router.get("/healthz").handler(this::health);
+    router.get("/metrics").handler(ctx -> {
+      Instant since = queue.runningSince();
+      metrics.inProgress.set(since == null ? 0 : 1);
+      metrics.buildStartedSeconds.set(since == null ? 0 : since.getEpochSecond());
+      ctx.response().putHeader("content-type", Metrics.CONTENT_TYPE).end(metrics.scrape());
+    });
+    // HTTP/1.1 only: without h2c detection each connection is known (capped, timed) from accept
+    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) config.timeouts().idle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    HttpServer http = vertx.createHttpServer(options);
+    http.connectionHandler(this::connected);
+    http.requestHandler(req -> {
+      answered.add(req.connection());
+      router.handle(req);
+    });
     Log.info("starting", Map.of("listen", config.listenHost() + ":" + config.listenPort(), "branch", config.branch(),
-        "live_commit", String.valueOf(state.liveCommit())));
-    return vertx.createHttpServer().requestHandler(router).listen(config.listenPort(), config.listenHost())
-        .onSuccess(s -> server = s);
+        "live_commit", String.valueOf(state.confirmed()), "poll_interval_seconds", config.pollInterval().toSeconds()));
+    return http.listen(config.listenPort(), config.listenHost()).onSuccess(s -> {
+      server = s;
+      queue.pollEvery(config.pollInterval());  // the first build runs now: a push missed while down goes live
+    });
+  }
+
+  /** Caps open connections, and closes one that has not sent a complete request in time. */
+  private void connected(HttpConnection c) {
+    if (connections.incrementAndGet() > config.maxConnections()) {
+      connections.decrementAndGet();
+      c.close();
+      return;
+    }
+    long timer = vertx.setTimer(config.timeouts().requestHeader().toMillis(), id -> {
+      if (!answered.contains(c)) c.close();
+    });
+    c.closeHandler(v -> {
+      connections.decrementAndGet();
+      vertx.cancelTimer(timer);
+      answered.remove(c);
+    });
   }
 
   public int port() {
@@ -66,7 +118,36 @@ public final class WebhookServer {
 
   public Future<Void> stop() {
     queue.shutdown();
-    return vertx.close();
+    return vertx == null ? Future.succeededFuture() : vertx.close();
+  }
+
+  private void finished(String outcome, Instant started) {
+    state.finished(outcome, started);
+    if (outcome.equals("pending")) {
+      // a consumer is unreachable: retry, 1 s doubling up to retry_max
+      Duration next = backoff.isZero() ? Duration.ofSeconds(1) : backoff.multipliedBy(2);
+      backoff = next.compareTo(config.retryMax()) > 0 ? config.retryMax() : next;
+      queue.requestIn(backoff);
+    } else {
+      backoff = Duration.ZERO;
+    }
+  }
+
+  private void health(RoutingContext ctx) {
+    String problem = queue.stuck() ? "a build is running past its deadline"
+        : state.lastOutcome().equals("timeout") ? "the last build passed its deadline (timeouts.build)" : null;
+    ctx.response().putHeader("content-type", "text/plain").setStatusCode(problem == null ? 200 : 503)
+        .end(problem == null ? "ok\n" : problem + "\n");
+  }
+
+  private void refuseForms(RoutingContext ctx) {
+    String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+    if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+      ctx.response().putHeader("Connection", "close");  // the unread body is never read
+      reject(ctx, 415, "form", "send JSON (content type application/json)");
+      return;
+    }
+    ctx.next();
   }
 
   private void handleGit(RoutingContext ctx) {
@@ -77,19 +158,21 @@ public final class WebhookServer {
       verdict = authenticate(body, h.get("X-Hub-Signature-256"), firstNonNull(h.get("X-Gitea-Signature"),
           h.get("X-Forgejo-Signature")), h.get("X-Gitlab-Token"));
     } catch (IOException e) {
-      Log.warn("cannot read a webhook secret", Map.of("error", e.getMessage()));
+      Log.warn("cannot read a webhook secret", Map.of("error", e.getClass().getSimpleName()));
       json(ctx, 500, Map.of("error", "webhook secret unreadable"));
       return;
     }
     if (verdict != null) {
-      Log.warn("rejected webhook", Map.of("reason", verdict, "remote", String.valueOf(ctx.request().remoteAddress())));
-      json(ctx, verdict.startsWith("unsigned") ? 401 : 403, Map.of("error", verdict));
+      reject(ctx, verdict.startsWith("unsigned") ? 401 : 403, verdict.startsWith("unsigned") ? "unsigned" : "forged", verdict);
       return;
     }
-    String delivery = firstNonNull(firstNonNull(h.get("X-GitHub-Delivery"), h.get("X-Gitea-Delivery")),
-        firstNonNull(h.get("X-Forgejo-Delivery"), h.get("X-Gitlab-Event-UUID")));
-    if (delivery != null && !seenDeliveries.add(delivery)) {
-      json(ctx, 409, Map.of("error", "delivery " + delivery + " was already received (replay)"));
+    try {
+      if (!replays.firstTime(body)) {
+        reject(ctx, 409, "replay", "this signed body was already received (replay)");
+        return;
+      }
+    } catch (IOException e) {
+      json(ctx, 500, Map.of("error", "cannot record the delivery"));
       return;
     }
     String ref;
@@ -97,14 +180,14 @@ public final class WebhookServer {
       JsonNode payload = JSON.readTree(body);
       ref = payload == null ? "" : payload.path("ref").asText("");
     } catch (IOException e) {
-      json(ctx, 400, Map.of("error", "body is not JSON"));
+      reject(ctx, 400, "not_json", "body is not JSON");
       return;
     }
     if (!ref.equals("refs/heads/" + config.branch())) {
       json(ctx, 202, Map.of("status", "ignored", "reason", "not a push to " + config.branch()));
       return;
     }
-    queue.request();
+    queue.request(false);
     json(ctx, 202, Map.of("status", "accepted"));
   }
 
@@ -131,22 +214,29 @@ public final class WebhookServer {
       }
       byte[] token = Signatures.readSecret(config.reloadTokenFile());
       if (auth == null || !auth.startsWith("Bearer ")) {
-        json(ctx, 401, Map.of("error", "bearer token required"));
+        reject(ctx, 401, "unsigned", "bearer token required");
         return;
       }
-      if (!MessageDigest.isEqual(auth.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
-        json(ctx, 403, Map.of("error", "wrong token"));
+      if (token.length == 0 || !MessageDigest.isEqual(auth.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
+        reject(ctx, 403, "forged", "wrong token");
         return;
       }
     } catch (IOException e) {
       json(ctx, 500, Map.of("error", "reload token unreadable"));
       return;
     }
-    queue.request();
+    queue.request(true);
     json(ctx, 202, Map.of("status", "accepted"));
   }
 
+  private void reject(RoutingContext ctx, int status, String reason, String message) {
+    metrics.rejected.labelValues(reason).inc();
+    Log.warn("rejected webhook", Map.of("reason", reason, "remote", String.valueOf(ctx.request().remoteAddress())));
+    json(ctx, status, Map.of("error", message));
+  }
+
   private static void json(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) return;
     try {
       ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
           .end(JSON.writeValueAsString(body) + "\n");
@@ -159,7 +249,7 @@ public final class WebhookServer {
     return a != null ? a : b;
   }
 
-  /** {@code anvil serve --config FILE}. */
+  /** {@code anvil serve --config FILE}: exit 1 with one line per problem when it cannot start. */
   public static void main(String[] args) throws Exception {
     if (args.length != 2 || !args[0].equals("--config")) {
       System.err.println("usage: anvil serve --config FILE");
@@ -168,14 +258,29 @@ public final class WebhookServer {
     ServiceConfig config;
     try {
       config = ServiceConfig.load(Path.of(args[1]));
-    } catch (IOException | IllegalArgumentException e) {
-      System.err.println("anvil serve: " + e.getMessage());
+    } catch (ServiceConfig.Invalid e) {
+      e.errors.forEach(line -> System.err.println("anvil serve: " + line));
       System.exit(1);
       return;
     }
+    var secrets = config.secretProblems();
+    if (!secrets.isEmpty()) {
+      secrets.forEach(p -> System.err.println("anvil serve: " + args[1] + ": error: " + p));
+      System.exit(1);
+    }
     WebhookServer s = new WebhookServer(config);
-    s.start().toCompletionStage().toCompletableFuture().get();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> s.stop()));
+    try {
+      s.start().toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      String why = cause instanceof java.net.BindException || String.valueOf(cause.getMessage()).contains("in use")
+          ? "cannot listen on " + config.listenHost() + ":" + config.listenPort() + ": address already in use"
+          : "cannot start: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+      System.err.println("anvil serve: " + why);
+      s.stop();
+      System.exit(1);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
     Thread.currentThread().join();
   }
 }
