@@ -68,8 +68,9 @@ class CrashAndScaleTest {
 
     Path work = tmp.resolve("work");
     startService(serveConfig("serve.yaml", repo, work, promPort));
-    awaitStatus(s -> first.equals(s.path("live_commit").asText()), 120);
+    awaitLiveFile(work, 120);
     startPrometheus(prometheus, work, promPort, "prom");
+    awaitStatus(s -> first.equals(s.path("live_commit").asText()), 120);
     awaitRules(promPort, "anvil_cpu_high", 60);
 
     // push-to-live at 10k hosts: one group's CPU threshold changes
@@ -106,7 +107,7 @@ class CrashAndScaleTest {
 
     startService();
     assertEquals(live, status().path("live_commit").asText(), "restart resumes from the live commit");
-    assertEquals(202, push());
+    // the start builds the branch head: the killed build's commit goes live without another push
     awaitStatus(s -> next.equals(s.path("live_commit").asText()), 120);
     awaitRules(promPort, "threshold=74", 60);
   }
@@ -130,8 +131,9 @@ class CrashAndScaleTest {
     String first = commitAll(git);
     Path work = tmp.resolve("work-example");
     startService(serveConfig("serve-example.yaml", repo, work, promPort));
-    awaitStatus(s -> first.equals(s.path("live_commit").asText()), 60);
+    awaitLiveFile(work, 60);
     startPrometheus(prometheus, work, promPort, "prom-example");
+    awaitStatus(s -> first.equals(s.path("live_commit").asText()), 60);
     awaitRules(promPort, "threshold=70", 60);
     List<Double> latencies = new ArrayList<>();
     Path production = repo.resolve("policies/environment/production.yaml");
@@ -195,6 +197,7 @@ class CrashAndScaleTest {
         work_dir: %s
         prometheus: {url: "http://127.0.0.1:%d"}
         github_secret_file: secret
+        poll_interval: 1h
         """.formatted(port, repo, work, promPort));
   }
 
@@ -226,8 +229,12 @@ class CrashAndScaleTest {
     fail("service did not start; see " + tmp.resolve("service.log"));
   }
 
+  private void awaitLiveFile(Path work, int seconds) throws Exception {
+    Loop.await(() -> Files.exists(work.resolve("live/prometheus/prometheus.yml")), seconds, "first output live");
+  }
+
   private int push() throws Exception {
-    byte[] b = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] b = Loop.body("main");
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/git"))
         .header("X-GitHub-Delivery", UUID.randomUUID().toString())
         .header("X-Hub-Signature-256", Signatures.githubHeader(b, SECRET.getBytes(StandardCharsets.UTF_8)))
