@@ -150,7 +150,8 @@ public final class ModelMapper {
     defaults.put("port", n.get("port").asInt());
     if (n.has("version")) defaults.put("version", n.get("version").asText());
     String path = text(n, "metrics_path");
-    return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, defaults, src);
+    boolean managed = !n.has("managed") || n.get("managed").asBoolean();
+    return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, managed, defaults, src);
   }
 
   private static AlertRule alertRule(JsonNode n, SourceRef src) {

@@ -6,5 +6,9 @@ import dev.anvil.load.SourceRef;
 /**
  * An exporter kind that hosts may run: its Prometheus job name and default settings (port,
  * enabled, version), which policies override per group or host.
+ *
+ * @param managed whether Anvil's playbook installs and runs it; false for a service something else
+ *     runs (a distribution package, {@code anvil serve} itself), which is only scraped
  */
-public record Exporter(String name, String job, String metricsPath, ObjectNode defaults, SourceRef source) {}
+public record Exporter(String name, String job, String metricsPath, boolean managed, ObjectNode defaults,
+    SourceRef source) {}

@@ -120,8 +120,9 @@ public final class AnsibleEmitter implements Emitter {
     }
     vars.put("anvil_accelerators", accelerators);
     Map<String, Object> exporters = new TreeMap<>();
-    for (String name : fleet.exporters().keySet()) {
-      if (!h.runs(name)) continue;
+    for (var exporter : fleet.exporters().values()) {
+      String name = exporter.name();
+      if (!h.runs(name) || !exporter.managed()) continue;
       JsonNode e = h.section(Resolver.EXPORTERS).get(name);
       Map<String, Object> ex = new TreeMap<>();
       ex.put("port", e.get("port").asInt());
