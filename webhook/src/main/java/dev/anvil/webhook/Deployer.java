@@ -84,7 +84,8 @@ final class Deployer {
       if (commit.equals(d.confirmed()) && commit.equals(liveCommit())) return converge(commit, force, start, cancel);
       DeployState.Attempt last = d.attempt();
       if (!force && last != null && commit.equals(last.commit()) && last.phase() == Phase.INVALID) {
-        return done(commit, "unchanged", last.detail(), start, cancel);  // judged before; a push or /hooks/reload retries
+        // judged before: not compiled again (a push of another commit or /hooks/reload does), still a failure
+        return done(commit, "invalid", last.detail(), start, cancel);
       }
       String previous = d.confirmed();
       state.record(d.at(commit, Phase.PENDING, previous, List.of()), cancel);

@@ -13,7 +13,7 @@ import java.io.IOException;
 
 /**
  * The service's own metrics, from the Prometheus Java client: the signals the config pipeline's
- * alerts are built on (rules/anvil-serve.yaml), plus JVM and process metrics.
+ * alerts are built on (rules/pipeline.yaml), plus JVM and process metrics.
  */
 final class Metrics {
   static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
