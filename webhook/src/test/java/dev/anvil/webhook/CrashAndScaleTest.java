@@ -75,7 +75,7 @@ class CrashAndScaleTest {
 
     // push-to-live at 10k hosts: one group's CPU threshold changes
     List<Double> latencies = new ArrayList<>();
-    for (int t : new int[] {71, 72, 73}) {
+    for (int t : new int[] {71, 72, 73, 74, 76}) {  // none of the generated groups' thresholds (75, 80, ...)
       commit(git, repo, t);
       long t0 = System.nanoTime();
       assertEquals(202, push());
@@ -83,14 +83,14 @@ class CrashAndScaleTest {
       latencies.add((System.nanoTime() - t0) / 1e9);
     }
     Collections.sort(latencies);
-    String report = String.format("push -> live in Prometheus (10k-host fleet): median %.2f s of %s%n", latencies.get(1), latencies);
+    String report = String.format("push -> live in Prometheus (10k-host fleet): median %.2f s of %s%n", latencies.get(2), latencies);
     System.out.print(report);
     Files.writeString(ROOT.resolve("webhook/target/push-to-live-latency-10k.txt"), report);
     Path liveTarget = Files.readSymbolicLink(work.resolve("live"));
     String live = liveTarget.getFileName().toString();  // the output directory is named by its commit
 
     // kill -9 while the next output is being written
-    String next = commit(git, repo, 74);
+    String next = commit(git, repo, 77);
     assertEquals(202, push());
     Path outputs = work.resolve("outputs");
     long deadline = System.currentTimeMillis() + 60_000;
@@ -103,13 +103,13 @@ class CrashAndScaleTest {
     assertEquals(liveTarget, Files.readSymbolicLink(work.resolve("live")), "live still points at the old output");
     assertTrue(Files.isRegularFile(work.resolve("live/prometheus/prometheus.yml")));
     assertTrue(Files.size(work.resolve("live/prometheus/targets/node.json")) > 1_000_000, "old output complete");
-    assertTrue(rules(promPort).contains("threshold=73"), "Prometheus still runs the old rules");
+    assertTrue(rules(promPort).contains("threshold=76"), "Prometheus still runs the old rules");
 
     startService();
     assertEquals(live, status().path("live_commit").asText(), "restart resumes from the live commit");
     // the start builds the branch head: the killed build's commit goes live without another push
     awaitStatus(s -> next.equals(s.path("live_commit").asText()), 120);
-    awaitRules(promPort, "threshold=74", 60);
+    awaitRules(promPort, "threshold=77", 60);
   }
 
   /** The example fleet of this repository, its addresses moved to loopback; Prometheus only (its receivers are remote). */
@@ -137,7 +137,7 @@ class CrashAndScaleTest {
     awaitRules(promPort, "threshold=70", 60);
     List<Double> latencies = new ArrayList<>();
     Path production = repo.resolve("policies/environment/production.yaml");
-    for (int t : new int[] {71, 72, 73}) {
+    for (int t : new int[] {71, 72, 73, 74, 76}) {  // 75 is another group's
       Files.writeString(production, Files.readString(production).replaceFirst("threshold: [0-9]+", "threshold: " + t));
       commitAll(git);
       long t0 = System.nanoTime();
@@ -146,7 +146,7 @@ class CrashAndScaleTest {
       latencies.add((System.nanoTime() - t0) / 1e9);
     }
     Collections.sort(latencies);
-    String report = String.format("push -> live in Prometheus (example fleet): median %.2f s of %s%n", latencies.get(1), latencies);
+    String report = String.format("push -> live in Prometheus (example fleet): median %.2f s of %s%n", latencies.get(2), latencies);
     System.out.print(report);
     Files.writeString(ROOT.resolve("webhook/target/push-to-live-latency-example.txt"), report);
   }

@@ -154,6 +154,39 @@ class ServeHardeningTest {
   }
 
   @Test
+  void onlyTheLastConfirmedOutputsAreKeptAndACrashsLeftoversGoOnStart() throws Exception {
+    start("keep_outputs: 2");
+    for (int t : new int[] {70, 60, 50}) {
+      loop.repo(t, "http://127.0.0.1:9/hook");
+      String c = loop.commit("threshold " + t);
+      assertEquals(202, loop.push(port));
+      loop.awaitStatus(port, s -> c.equals(s.path("live_commit").asText()), 60, "live " + c);
+    }
+    Path outputs = tmp.resolve("work/outputs");
+    assertEquals(2, children(outputs).size(), "the two newest confirmed outputs: " + children(outputs));
+    assertTrue(children(outputs).contains(Files.readSymbolicLink(tmp.resolve("work/live")).getFileName().toString()));
+
+    service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Files.createDirectories(outputs.resolve(".abc.new-123/prometheus"));
+    Files.writeString(outputs.resolve(".abc.new-123/prometheus/prometheus.yml"), "half");
+    Files.createDirectories(outputs.resolve("0123456789abcdef0123456789abcdef01234567"));
+    Files.createSymbolicLink(tmp.resolve("work/.live.tmp"), outputs);
+    List<String> kept = children(outputs);
+    kept.remove("0123456789abcdef0123456789abcdef01234567");
+    kept.remove(".abc.new-123");
+    service = new WebhookServer(ServiceConfig.load(tmp.resolve("serve.yaml")));
+    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(kept, children(outputs), "half-written and unconfirmed outputs removed on start");
+    assertFalse(Files.exists(tmp.resolve("work/.live.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static List<String> children(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
   void anEmptySecretFileRefusesToStart() throws Exception {
     Path config = config("");
     Files.writeString(tmp.resolve("github.secret"), "\n");

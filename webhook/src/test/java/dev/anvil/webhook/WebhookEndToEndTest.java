@@ -82,9 +82,9 @@ class WebhookEndToEndTest {
     awaitStatus(s -> first.equals(s.path("live_commit").asText()), "first deploy confirmed by both");
     assertTrue(rules().contains("threshold=80"));
 
-    // a signed push of a threshold change is live in Prometheus; three times, for the latency
+    // a signed push of a threshold change is live in Prometheus; three times, five times, for the latency
     List<Double> latencies = new ArrayList<>();
-    for (int threshold : new int[] {70, 65, 60}) {
+    for (int threshold : new int[] {70, 68, 65, 62, 60}) {
       writeRepo(repo, threshold, "10s");
       String c = commit("threshold " + threshold);
       long t0 = System.nanoTime();
@@ -95,7 +95,7 @@ class WebhookEndToEndTest {
     }
     Collections.sort(latencies);
     String report = String.format("push -> live in Prometheus (example-size repo): median %.2f s of %s%n",
-        latencies.get(1), latencies);
+        latencies.get(2), latencies);
     System.out.print(report);
     Files.writeString(ROOT.resolve("webhook/target/push-to-live-latency.txt"), report);
     String live = status().path("live_commit").asText();
