@@ -184,6 +184,7 @@ class GrafanaTest {
       String system = Files.readString(live.resolve("grafana/dashboards/Infrastructure/system.json"));
       String upAll = "count(up{job=\"node\"," + filterOf(system) + "})";
       int nodes = JSON.readTree(live.resolve("prometheus/targets/node.json").toFile()).size() - 1;
+      awaitValue(daemons, promPort, "count(up{job=\"node\"})", nodes);  // every target scraped once
       assertEquals(nodes, value(daemons, promPort, substitute(upAll, Map.of())));
       assertEquals(production.size(), value(daemons, promPort, substitute(upAll, Map.of("environment", "production"))));
       // the storage dashboard sees gpu-server-01's checks failing here: no NFS home, no Lustre scratch

@@ -40,7 +40,12 @@ class SlurmLiveTest {
     // munged daemonizes: stop it through its pid file
     Path pid = work.resolve("run/munged.pid");
     if (Files.exists(pid)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+      // and wait for it: it writes its seed file on the way out, into the directory JUnit then deletes
+      var munged = ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()));
+      if (munged.isPresent()) {
+        munged.get().destroy();
+        munged.get().onExit().get(10, TimeUnit.SECONDS);
+      }
     }
   }
 
