@@ -123,7 +123,9 @@ final class Deployer {
     } catch (BuildQueue.Cancelled e) {
       throw e;
     } catch (Exception e) {
-      String message = e.getClass().getSimpleName() + ": " + Text.shown(String.valueOf(e.getMessage()));
+      // a repository URL may carry credentials (https://user:token@host/...): never shown
+      String message = e.getClass().getSimpleName() + ": "
+          + Text.shown(String.valueOf(e.getMessage()).replaceAll("//[^/@\\s]*@", "//***@"));
       return done(commit, "error", List.of(message), start, cancel);
     }
   }

@@ -187,6 +187,19 @@ class ServeHardeningTest {
   }
 
   @Test
+  void credentialsInTheRepositoryUrlAreNeverShown() throws Exception {
+    int dead = WebhookEndToEndTest.freePort();
+    Path config = config("");
+    Files.writeString(config, Files.readString(config).replace("repository: " + tmp.resolve("repo"),
+        "repository: http://deploy:s3cr3t-token@127.0.0.1:" + dead + "/fleet.git"));
+    service = new WebhookServer(ServiceConfig.load(config));
+    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    var s = loop.awaitStatus(port, st -> "error".equals(st.path("last_attempt").path("outcome").asText()), 60, "fetch failed");
+    assertTrue(s.toString().contains("127.0.0.1:" + dead), s.toString());
+    assertFalse(s.toString().contains("s3cr3t-token"), s.toString());
+  }
+
+  @Test
   void anEmptySecretFileRefusesToStart() throws Exception {
     Path config = config("");
     Files.writeString(tmp.resolve("github.secret"), "\n");
