@@ -145,6 +145,8 @@ public final class Compiler {
     t.phase("references");
     ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve();
     t.phase("resolve");
+    dev.anvil.contract.ContractChecker.check(resolved, diagnostics);
+    t.phase("contracts");
     if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
 
     List<OutputFile> files = new ArrayList<>();

@@ -32,6 +32,7 @@ public record Declarations(
     List<RoutingTest> routingTests,
     List<Partition> partitions,
     List<Dashboard> dashboards,
+    List<dev.anvil.model.ExporterContract> contracts,
     java.util.Map<String, java.util.Set<String>> refused) {
 
   /** Whether a document of {@code kind} named {@code name} (any name, if null) was declared but refused. */

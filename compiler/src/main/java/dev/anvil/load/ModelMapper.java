@@ -45,6 +45,7 @@ public final class ModelMapper {
   private final List<RoutingTest> routingTests = new ArrayList<>();
   private final List<Partition> partitions = new ArrayList<>();
   private final List<Dashboard> dashboards = new ArrayList<>();
+  private final List<dev.anvil.model.ExporterContract> contracts = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -62,6 +63,7 @@ public final class ModelMapper {
       case "RoutingTest" -> routingTests.add(routingTest(n, src));
       case "Partition" -> partitions.add(partition(n, src));
       case "Dashboard" -> dashboards.add(dashboard(n, src));
+      case "ExporterContract" -> contracts.add(contract(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
@@ -76,7 +78,7 @@ public final class ModelMapper {
 
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests, partitions, dashboards, refused);
+        routingTests, partitions, dashboards, contracts, refused);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -273,6 +275,22 @@ public final class ModelMapper {
     if (n.has("firing")) n.get("firing").forEach(a -> firing.add(labels(a)));
     return new RoutingTest(text(n, "name"), text(n, "host"), labels(n.get("labels")), text(n, "at"), List.copyOf(firing),
         n.get("expect"), src);
+  }
+
+  private static dev.anvil.model.ExporterContract contract(JsonNode n, SourceRef src) {
+    java.util.Map<String, String> vendors = new java.util.TreeMap<>();
+    n.path("vendors").fields().forEachRemaining(e -> vendors.put(e.getKey(), e.getValue().asText()));
+    java.util.SortedMap<String, dev.anvil.model.ExporterContract.Family> metrics = new java.util.TreeMap<>();
+    n.path("metrics").fields().forEachRemaining(e -> {
+      JsonNode f = e.getValue();
+      List<String> familyVendors = f.path("vendors").isArray() ? List.copyOf(strings(f.get("vendors"))) : List.of();
+      metrics.put(e.getKey(), new dev.anvil.model.ExporterContract.Family(text(f, "type"),
+          List.copyOf(strings(f.path("labels"))), familyVendors));
+    });
+    java.util.Map<String, String> notEmitted = new java.util.TreeMap<>();
+    n.path("not_emitted").fields().forEachRemaining(e -> notEmitted.put(e.getKey(), e.getValue().asText()));
+    return new dev.anvil.model.ExporterContract(text(n, "exporter"), text(n, "families"), text(n, "version"),
+        text(n, "tag"), text(n, "commit"), vendors, List.copyOf(strings(n.path("labels"))), metrics, notEmitted, src);
   }
 
   private static String text(JsonNode n, String field) {

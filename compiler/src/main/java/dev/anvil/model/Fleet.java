@@ -17,7 +17,8 @@ public record Fleet(
     Alerting alerting,
     List<RoutingTest> routingTests,
     List<Partition> partitions,
-    List<Dashboard> dashboards) {
+    List<Dashboard> dashboards,
+    List<ExporterContract> contracts) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

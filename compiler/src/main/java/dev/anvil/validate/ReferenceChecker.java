@@ -2,6 +2,8 @@ package dev.anvil.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.diag.Diagnostic.Note;
+import dev.anvil.diag.Suggestions;
+import dev.anvil.diag.Text;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.emit.Templates;
 import dev.anvil.load.Declarations;
@@ -115,7 +117,7 @@ public final class ReferenceChecker {
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
-        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters));
+        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters), contracts(d.contracts(), exporters));
   }
 
   private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters) {
@@ -144,7 +146,7 @@ public final class ReferenceChecker {
       for (String v : Templates.variables(p.queries().get(i).expr())) {
         if (!known.contains(v)) {
           diagnostics.error(d.source().at(p.pointer() + "/queries/" + i + "/expr"), "dashboard '" + d.name()
-              + "' uses unknown template variable '" + v + "'" + suggest(v, known)
+              + "' uses unknown template variable '" + v + "'" + Suggestions.didYouMean(v, known)
               + " (known: filter, vendor.VENDOR, job.EXPORTER; dashes become underscores)");
         }
       }
@@ -155,7 +157,7 @@ public final class ReferenceChecker {
     for (int i = 0; i < requires.exporters().size(); i++) {
       String e = requires.exporters().get(i);
       if (!exporters.containsKey(e)) {
-        unknown(d.source().at(pointer + "/exporters/" + i), "Exporter", e, suggest(e, exporters.keySet()));
+        unknown(d.source().at(pointer + "/exporters/" + i), "Exporter", e, Suggestions.didYouMean(e, exporters.keySet()));
       }
     }
   }
@@ -230,7 +232,7 @@ public final class ReferenceChecker {
             + primary + "'");
         ok = false;
       } else if (!known.contains(primary)) {
-        unknown(h.source().at("/primary_group"), "Group", primary.toString(), suggest(primary, known));
+        unknown(h.source().at("/primary_group"), "Group", primary.toString(), Suggestions.didYouMean(primary, known));
         ok = false;
       }
       for (int i = 0; i < h.groups().size(); i++) {
@@ -240,7 +242,7 @@ public final class ReferenceChecker {
               + " group, its primary_group");
           ok = false;
         } else if (!known.contains(g)) {
-          unknown(h.source().at("/groups/" + i), "Group", g.toString(), suggest(g, known));
+          unknown(h.source().at("/groups/" + i), "Group", g.toString(), Suggestions.didYouMean(g, known));
           ok = false;
         }
       }
@@ -283,9 +285,9 @@ public final class ReferenceChecker {
     if ((p.group() == null) == (p.host() == null)) {
       diagnostics.error(p.source().at(""), "a policy targets exactly one of 'group' or 'host'");
     } else if (p.group() != null && !known.contains(p.group())) {
-      unknown(p.source().at("/group"), "Group", p.group().toString(), suggest(p.group(), known));
+      unknown(p.source().at("/group"), "Group", p.group().toString(), Suggestions.didYouMean(p.group(), known));
     } else if (p.host() != null && !hosts.containsKey(p.host())) {
-      diagnostics.error(p.source().at("/host"), "unknown host '" + p.host() + "'" + suggest(p.host(), hosts.keySet()));
+      diagnostics.error(p.source().at("/host"), "unknown host '" + p.host() + "'" + Suggestions.didYouMean(p.host(), hosts.keySet()));
     }
     // errors that do not stop resolution: the rest of the policy still counts, so later checks
     // (settings missing after merging) do not report what is only a consequence
@@ -311,7 +313,7 @@ public final class ReferenceChecker {
     AlertRule rule = rules.get(e.name());
     if (rule == null) {
       diagnostics.error(p.source().keyAt(e.pointer()), "unknown alert '" + e.name() + "'"
-          + suggest(e.name(), rules.keySet()));
+          + Suggestions.didYouMean(e.name(), rules.keySet()));
       return;
     }
     if (rule.fleetWide()) {
@@ -376,13 +378,13 @@ public final class ReferenceChecker {
       for (int i = 0; i < p.groups().size(); i++) {
         if (!known.contains(p.groups().get(i))) {
           unknown(p.source().at("/select/groups/" + i), "Group", p.groups().get(i).toString(),
-              suggest(p.groups().get(i), known));
+              Suggestions.didYouMean(p.groups().get(i), known));
         }
       }
       for (int i = 0; i < p.hosts().size(); i++) {
         if (!hosts.containsKey(p.hosts().get(i))) {
           diagnostics.error(p.source().at("/select/hosts/" + i), "unknown host '" + p.hosts().get(i) + "'"
-              + suggest(p.hosts().get(i), hosts.keySet()));
+              + Suggestions.didYouMean(p.hosts().get(i), hosts.keySet()));
         }
       }
       for (String[] limit : new String[][] {{"MaxTime", "/max_time"}, {"DefaultTime", "/default_time"}}) {
@@ -417,35 +419,31 @@ public final class ReferenceChecker {
     return false;
   }
 
-  private static String suggest(Object wanted, Set<?> known) {
-    String w = wanted.toString();
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (Object k : known) {
-      int d = distance(w, k.toString());
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k.toString();
+  /** Contracts of declared exporters, one per exporter and version. */
+  private List<dev.anvil.model.ExporterContract> contracts(List<dev.anvil.model.ExporterContract> all,
+      Map<String, Exporter> exporters) {
+    Map<String, dev.anvil.model.ExporterContract> seen = new TreeMap<>();
+    List<dev.anvil.model.ExporterContract> out = new ArrayList<>();
+    for (dev.anvil.model.ExporterContract c : all) {
+      if (!exporters.containsKey(c.exporter())) {
+        diagnostics.error(c.source().at("/exporter"), "contract for unknown exporter '" + Text.shown(c.exporter()) + "'"
+            + Suggestions.didYouMean(c.exporter(), exporters.keySet()));
+        continue;
       }
-    }
-    return best != null && bestDistance <= Math.max(2, w.length() / 4) ? "; did you mean '" + best + "'?" : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      try {
+        com.google.re2j.Pattern.compile(c.families());
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        diagnostics.error(c.source().at("/families"), "not a regular expression: " + Text.shown(e.getDescription()));
+        continue;
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
+      dev.anvil.model.ExporterContract first = seen.putIfAbsent(c.exporter() + " " + c.version(), c);
+      if (first != null) {
+        diagnostics.error(c.source().at("/version"), "a second contract for " + c.exporter() + " " + c.version(),
+            new Note(first.source().at("/version"), "first declared here"));
+        continue;
+      }
+      out.add(c);
     }
-    return prev[b.length()];
+    return List.copyOf(out);
   }
-
 }

@@ -40,7 +40,8 @@ public final class SchemaValidator {
       Map.entry("Alerting", "alerting"),
       Map.entry("RoutingTest", "routing-test"),
       Map.entry("Partition", "partition"),
-      Map.entry("Dashboard", "dashboard"));
+      Map.entry("Dashboard", "dashboard"),
+      Map.entry("ExporterContract", "exporter-contract"));
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();

@@ -1,0 +1,227 @@
+package dev.anvil.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anvil.diag.Diagnostic.Note;
+import dev.anvil.diag.Diagnostics;
+import dev.anvil.diag.Position;
+import dev.anvil.diag.Suggestions;
+import dev.anvil.diag.Text;
+import dev.anvil.emit.TargetLabels;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Dashboard;
+import dev.anvil.model.ExporterContract;
+import dev.anvil.model.Hardware;
+import dev.anvil.model.Fleet;
+import dev.anvil.resolve.Provenance;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedSection;
+import dev.anvil.resolve.Resolver;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+
+/**
+ * Rules and dashboards against what the exporter versions the hosts really run emit
+ * (rules/contracts/, docs/contracts.md): every family used must be emitted by each version in use,
+ * every label shown must be on those families or on the targets, and every accelerator vendor must
+ * be readable by the version its host runs. Versions resolve per host like any policy value.
+ */
+public final class ContractChecker {
+  // labels shown to people: $labels.x in annotations, {{x}} in legends
+  private static final Pattern SHOWN = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)|\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
+
+  private final ResolvedFleet resolved;
+  private final Diagnostics diagnostics;
+
+  private ContractChecker(ResolvedFleet resolved, Diagnostics diagnostics) {
+    this.resolved = resolved;
+    this.diagnostics = diagnostics;
+  }
+
+  public static void check(ResolvedFleet resolved, Diagnostics diagnostics) {
+    new ContractChecker(resolved, diagnostics).run();
+  }
+
+  /** One exporter version in use: its contract (null when none was read) and the hosts running it. */
+  private record InUse(String exporter, String version, ExporterContract contract, List<ResolvedHost> hosts,
+      Position setAt) {}
+
+  private void run() {
+    Fleet fleet = resolved.fleet();
+    Map<String, List<ExporterContract>> byExporter = new TreeMap<>();
+    for (ExporterContract c : fleet.contracts()) byExporter.computeIfAbsent(c.exporter(), k -> new ArrayList<>()).add(c);
+    List<InUse> inUse = new ArrayList<>();
+    for (var e : byExporter.entrySet()) inUse.addAll(versionsInUse(e.getKey(), e.getValue()));
+    if (inUse.stream().allMatch(u -> u.contract() == null && byExporter.get(u.exporter()).stream()
+        .allMatch(c -> c.vendors().isEmpty()))) {
+      return;  // nothing to check against
+    }
+    Set<String> targetLabels = targetLabels(fleet);
+
+    for (InUse u : inUse) {
+      checkVendors(u, byExporter.get(u.exporter()));
+      if (u.contract() == null) continue;
+      for (AlertRule r : fleet.alertRules()) {
+        if (!r.exporter().equals(u.exporter())) continue;
+        check(u.contract(), r.template(), r.source().at("/rule"), "alert rule '" + r.name() + "'", targetLabels);
+      }
+      for (Dashboard d : fleet.dashboards()) {
+        for (Dashboard.Row row : d.rows()) {
+          for (Dashboard.Panel p : row.panels()) {
+            for (int q = 0; q < p.queries().size(); q++) {
+              Dashboard.Query query = p.queries().get(q);
+              String text = query.expr() + (query.legend() == null ? "" : "\n" + query.legend());
+              check(u.contract(), text, d.source().at(p.pointer() + "/queries/" + q), "dashboard '" + d.name()
+                  + "', panel '" + p.title() + "'", targetLabels);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The distinct versions of {@code exporter} the hosts run, each with its contract if one was read. */
+  private List<InUse> versionsInUse(String exporter, List<ExporterContract> contracts) {
+    Map<String, List<ResolvedHost>> byVersion = new TreeMap<>();
+    Map<String, Position> setAt = new LinkedHashMap<>();
+    for (ResolvedHost h : resolved.hosts()) {
+      if (!h.runs(exporter)) continue;
+      String version = h.section(Resolver.EXPORTERS).path(exporter).path("version").asText("");
+      byVersion.computeIfAbsent(version, k -> new ArrayList<>()).add(h);
+      setAt.computeIfAbsent(version, k -> versionPosition(h, exporter));
+    }
+    List<InUse> out = new ArrayList<>();
+    byVersion.forEach((version, hosts) -> {
+      ExporterContract contract = contracts.stream().filter(c -> c.version().equals(version)).findFirst().orElse(null);
+      if (contract == null) {
+        diagnostics.add(dev.anvil.diag.Diagnostic.warning(setAt.get(version), exporter + " " + Text.shown(version) + " (on " + who(hosts)
+            + ") has no contract: its rules and dashboards are not checked against what it emits (contracts read: "
+            + String.join(", ", contracts.stream().map(ExporterContract::version).toList()) + ")"));
+      }
+      out.add(new InUse(exporter, version, contract, hosts, setAt.get(version)));
+    });
+    return out;
+  }
+
+  /** Where a host's version of the exporter is set (policy, or the exporter's default). */
+  private static Position versionPosition(ResolvedHost h, String exporter) {
+    ResolvedSection section = h.sections().get(Resolver.EXPORTERS);
+    ResolvedSection.Entry entry = section == null ? null : section.entry(exporter);
+    Provenance p = entry == null ? null : entry.provenance().get(exporter + ".version");
+    return p == null ? h.host().source().at("") : p.from().positionOf("version");
+  }
+
+  /** Each accelerator vendor must be readable by the version its host runs (the newest table read says from when). */
+  private void checkVendors(InUse u, List<ExporterContract> contracts) {
+    ExporterContract newest = null;
+    for (ExporterContract c : contracts) {
+      if (!c.vendors().isEmpty() && (newest == null || Versions.compare(c.version(), newest.version()) > 0)) newest = c;
+    }
+    if (newest == null) return;
+    Map<String, List<ResolvedHost>> unreadable = new TreeMap<>();
+    for (ResolvedHost h : u.hosts()) {
+      Set<String> vendors = new TreeSet<>();
+      for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
+      for (String vendor : vendors) {
+        String since = newest.vendors().get(vendor);
+        if (since == null || !Versions.isVersion(u.version()) || Versions.compare(u.version(), since) < 0) {
+          unreadable.computeIfAbsent(vendor, k -> new ArrayList<>()).add(h);
+        }
+      }
+    }
+    for (var e : unreadable.entrySet()) {
+      String since = newest.vendors().get(e.getKey());
+      String why = since == null ? "no " + u.exporter() + " version read can report them (" + newest.source().file()
+          + " lists " + String.join(", ", newest.vendors().keySet()) + ")"
+          : since + " is the first version that can";
+      diagnostics.error(u.setAt(), u.exporter() + " " + Text.shown(u.version()) + " cannot read " + e.getKey()
+          + " devices, which " + who(e.getValue()) + " " + (e.getValue().size() == 1 ? "has" : "have") + "; " + why,
+          new Note(e.getValue().get(0).host().source().at("/hardware/accelerators"), "accelerators declared here"));
+    }
+  }
+
+  /** The families of {@code contract} that {@code text} uses, and the labels it shows. */
+  private void check(ExporterContract contract, String text, Position at, String what, Set<String> targetLabels) {
+    // RE2: the pattern is input, so its matching must stay linear
+    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(text);
+    Set<String> used = new TreeSet<>();
+    Set<String> labels = new TreeSet<>(targetLabels);
+    boolean unknown = false;
+    while (m.find()) {
+      String family = m.group();
+      if (!used.add(family)) continue;
+      if (contract.metrics().containsKey(family)) {
+        labels.addAll(contract.labelsOf(family));
+        continue;
+      }
+      unknown = true;
+      String why = contract.notEmitted().get(family);
+      diagnostics.error(at, what + ": " + contract.exporter() + " " + contract.version() + " does not emit "
+          + Text.shown(family) + (why != null ? " (" + why + ")" : Suggestions.didYouMean(family, contract.metrics().keySet())),
+          why != null ? new Note(contract.source().at("/not_emitted/" + family.replace("~", "~0").replace("/", "~1")),
+              "read at " + contract.tag() + " (" + contract.commit().substring(0, 12) + ")")
+              : new Note(contract.source().at("/metrics"), "what it emits, read at " + contract.tag() + " ("
+              + contract.commit().substring(0, 12) + ")"));
+    }
+    if (used.isEmpty() || unknown) return;
+    Matcher s = SHOWN.matcher(text);
+    Set<String> reported = new TreeSet<>();
+    while (s.find()) {
+      String label = s.group(1) != null ? s.group(1) : s.group(2);
+      if (labels.contains(label) || label.startsWith("anvil_") || !reported.add(label)) continue;
+      diagnostics.error(at, what + ": label '" + Text.shown(label) + "' is on neither " + String.join(", ", used)
+          + " (" + contract.exporter() + " " + contract.version() + ") nor the targets"
+          + Suggestions.didYouMean(label, labels));
+    }
+  }
+
+  /** Every label a target can carry, plus those Prometheus and the alert rules add. */
+  private Set<String> targetLabels(Fleet fleet) {
+    Set<String> labels = new TreeSet<>(Set.of("job", "instance", "alertname", "severity", "provider",
+        TargetLabels.ACCELERATORS, TargetLabels.ROUTING));
+    labels.addAll(fleet.namespaces().keySet());
+    // hosts with the same resolved labels share one map: each distinct one is read once
+    Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (ResolvedHost h : resolved.hosts()) {
+      Object section = h.sections().get(Resolver.LABELS);
+      if (section == null || seen.add(section)) labels.addAll(h.labels().keySet());
+    }
+    return labels;
+  }
+
+  private static String who(List<ResolvedHost> hosts) {
+    String first = hosts.get(0).name();
+    return hosts.size() == 1 ? first : first + " and " + (hosts.size() - 1) + " more host" + (hosts.size() == 2 ? "" : "s");
+  }
+
+  /** Dotted numeric versions (0.14.0); anything else is not comparable. */
+  static final class Versions {
+    private Versions() {}
+
+    static boolean isVersion(String v) {
+      return v.matches("[0-9]+(\\.[0-9]+)*");
+    }
+
+    static int compare(String a, String b) {
+      if (!isVersion(a) || !isVersion(b)) return a.compareTo(b);
+      String[] x = a.split("\\.");
+      String[] y = b.split("\\.");
+      for (int i = 0; i < Math.max(x.length, y.length); i++) {
+        int c = number(i < x.length ? x[i] : "0").compareTo(number(i < y.length ? y[i] : "0"));
+        if (c != 0) return c;
+      }
+      return 0;
+    }
+
+    private static java.math.BigInteger number(String digits) {
+      return new java.math.BigInteger(digits);  // any length: the digits are input
+    }
+  }
+}
