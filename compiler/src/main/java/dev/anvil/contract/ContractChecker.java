@@ -34,8 +34,11 @@ import com.google.re2j.Pattern;
  * be readable by the version its host runs. Versions resolve per host like any policy value.
  */
 public final class ContractChecker {
-  // labels shown to people: $labels.x in annotations, {{x}} in legends
-  private static final Pattern SHOWN = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)|\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
+  // labels shown to people: $labels.x in alert annotations, {{x}} in Grafana legends
+  private static final java.util.regex.Pattern ANNOTATION_LABEL = java.util.regex.Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
+  private static final java.util.regex.Pattern LEGEND_LABEL = java.util.regex.Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
+  // Anvil's own template variables ([[selector]], [[job.node_exporter]]) name no metric
+  private static final String VARIABLE = "\\[\\[[^\\]]*\\]\\]";
 
   private final ResolvedFleet resolved;
   private final Diagnostics diagnostics;
@@ -70,15 +73,16 @@ public final class ContractChecker {
       if (u.contract() == null) continue;
       for (AlertRule r : fleet.alertRules()) {
         if (!r.exporter().equals(u.exporter())) continue;
-        check(u.contract(), r.template(), r.source().at("/rule"), "alert rule '" + r.name() + "'", targetLabels);
+        check(u.contract(), exprOf(r.template()), labelsIn(ANNOTATION_LABEL, r.template()), r.source().at("/rule"),
+            "alert rule '" + r.name() + "'", targetLabels);
       }
       for (Dashboard d : fleet.dashboards()) {
         for (Dashboard.Row row : d.rows()) {
           for (Dashboard.Panel p : row.panels()) {
             for (int q = 0; q < p.queries().size(); q++) {
               Dashboard.Query query = p.queries().get(q);
-              String text = query.expr() + (query.legend() == null ? "" : "\n" + query.legend());
-              check(u.contract(), text, d.source().at(p.pointer() + "/queries/" + q), "dashboard '" + d.name()
+              List<String> shown = query.legend() == null ? List.of() : labelsIn(LEGEND_LABEL, query.legend());
+              check(u.contract(), query.expr(), shown, d.source().at(p.pointer() + "/queries/" + q), "dashboard '" + d.name()
                   + "', panel '" + p.title() + "'", targetLabels);
             }
           }
@@ -147,10 +151,35 @@ public final class ContractChecker {
     }
   }
 
-  /** The families of {@code contract} that {@code text} uses, and the labels it shows. */
-  private void check(ExporterContract contract, String text, Position at, String what, Set<String> targetLabels) {
+  /**
+   * The rule's PromQL expression, where its families are named (the annotations are prose: "node_exporter
+   * on ..."). The template's [[ ]] variables are read as their names, which keeps it YAML.
+   */
+  static String exprOf(String template) {
+    try {
+      JsonNode rule = YAML.readTree(template.replaceAll(VARIABLE, "x"));
+      if (rule != null && rule.path("expr").isTextual()) return rule.get("expr").asText();
+    } catch (java.io.IOException e) {
+      // not YAML after all: every name in it counts
+    }
+    return template;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+
+  private static List<String> labelsIn(java.util.regex.Pattern pattern, String text) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Matcher m = pattern.matcher(text);
+    while (m.find()) out.add(m.group(1));
+    return out;
+  }
+
+  /** The families of {@code contract} that {@code expr} uses, and the labels {@code shown} to people. */
+  private void check(ExporterContract contract, String expr, List<String> shown, Position at, String what,
+      Set<String> targetLabels) {
     // RE2: the pattern is input, so its matching must stay linear
-    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(text);
+    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(expr.replaceAll(VARIABLE, " "));
     Set<String> used = new TreeSet<>();
     Set<String> labels = new TreeSet<>(targetLabels);
     boolean unknown = false;
@@ -171,10 +200,8 @@ public final class ContractChecker {
               + contract.commit().substring(0, 12) + ")"));
     }
     if (used.isEmpty() || unknown) return;
-    Matcher s = SHOWN.matcher(text);
     Set<String> reported = new TreeSet<>();
-    while (s.find()) {
-      String label = s.group(1) != null ? s.group(1) : s.group(2);
+    for (String label : shown) {
       if (labels.contains(label) || label.startsWith("anvil_") || !reported.add(label)) continue;
       diagnostics.error(at, what + ": label '" + Text.shown(label) + "' is on neither " + String.join(", ", used)
           + " (" + contract.exporter() + " " + contract.version() + ") nor the targets"
