@@ -168,6 +168,29 @@ public final class ContractChecker {
   private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
       new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
+  /** The names of {@code contract}'s families in a PromQL expression. */
+  static Set<String> familiesIn(ExporterContract contract, String expr) {
+    // RE2: the pattern is input, so its matching must stay linear
+    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(expr.replaceAll(VARIABLE, " "));
+    Set<String> used = new TreeSet<>();
+    while (m.find()) used.add(m.group());
+    return used;
+  }
+
+  /** The families of {@code contract} that the fleet's alert rules (for its exporter) and dashboards use. */
+  public static Set<String> familiesUsed(Fleet fleet, ExporterContract contract) {
+    Set<String> used = new TreeSet<>();
+    for (AlertRule r : fleet.alertRules()) {
+      if (r.exporter().equals(contract.exporter())) used.addAll(familiesIn(contract, exprOf(r.template())));
+    }
+    for (Dashboard d : fleet.dashboards()) {
+      for (Dashboard.Row row : d.rows()) {
+        for (Dashboard.Panel p : row.panels()) p.queries().forEach(q -> used.addAll(familiesIn(contract, q.expr())));
+      }
+    }
+    return used;
+  }
+
   private static List<String> labelsIn(java.util.regex.Pattern pattern, String text) {
     List<String> out = new ArrayList<>();
     java.util.regex.Matcher m = pattern.matcher(text);
@@ -178,15 +201,18 @@ public final class ContractChecker {
   /** The families of {@code contract} that {@code expr} uses, and the labels {@code shown} to people. */
   private void check(ExporterContract contract, String expr, List<String> shown, Position at, String what,
       Set<String> targetLabels) {
-    // RE2: the pattern is input, so its matching must stay linear
-    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(expr.replaceAll(VARIABLE, " "));
-    Set<String> used = new TreeSet<>();
+    Set<String> used = familiesIn(contract, expr);
     Set<String> labels = new TreeSet<>(targetLabels);
     boolean unknown = false;
-    while (m.find()) {
-      String family = m.group();
-      if (!used.add(family)) continue;
-      if (contract.metrics().containsKey(family)) {
+    for (String family : used) {
+      ExporterContract.Family f = contract.metrics().get(family);
+      if (f != null && f.type().equals("label")) {
+        unknown = true;
+        diagnostics.error(at, what + ": " + family + " is a label " + contract.exporter() + " adds to every series,"
+            + " not a metric");
+        continue;
+      }
+      if (f != null) {
         labels.addAll(contract.labelsOf(family));
         continue;
       }

@@ -285,7 +285,8 @@ public final class ModelMapper {
       JsonNode f = e.getValue();
       List<String> familyVendors = f.path("vendors").isArray() ? List.copyOf(strings(f.get("vendors"))) : List.of();
       metrics.put(e.getKey(), new dev.anvil.model.ExporterContract.Family(text(f, "type"),
-          List.copyOf(strings(f.path("labels"))), familyVendors));
+          List.copyOf(strings(f.path("labels"))), familyVendors,
+          f.has("default_counters") ? f.get("default_counters").asBoolean() : null, text(f, "help"), text(f, "at")));
     });
     java.util.Map<String, String> notEmitted = new java.util.TreeMap<>();
     n.path("not_emitted").fields().forEachRemaining(e -> notEmitted.put(e.getKey(), e.getValue().asText()));

@@ -17,8 +17,13 @@ public record ExporterContract(String exporter, String families, String version,
     Map<String, String> vendors, List<String> labels, SortedMap<String, Family> metrics,
     Map<String, String> notEmitted, SourceRef source) {
 
-  /** One metric family: its type, its labels, and the vendors whose devices get it (empty: all). */
-  public record Family(String type, List<String> labels, List<String> vendors) {}
+  /**
+   * One metric family: its type, its labels, the vendors whose devices get it (empty: all), and for
+   * exporters with a counters file, whether the default file enables it (null: no such file) and its
+   * help text there.
+   */
+  public record Family(String type, List<String> labels, List<String> vendors, Boolean defaultCounters, String help,
+      String at) {}
 
   /** The labels of {@code family} (which must be in {@link #metrics}). */
   public List<String> labelsOf(String family) {

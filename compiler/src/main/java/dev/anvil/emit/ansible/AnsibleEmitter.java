@@ -36,16 +36,20 @@ public final class AnsibleEmitter implements Emitter {
       "dcgm-exporter", "--address=:{port}",
       "all-smi", "api --port {port}");
 
+  /** Where the playbook installs exporters (the inventory's anvil_exporter_dir). */
+  static final String EXPORTER_DIR = "/opt/anvil/exporters";
+
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     Fleet fleet = resolved.fleet();
+    Map<String, OutputFile> counters = DcgmCounters.of(fleet);
     GroupNames names = new GroupNames(fleet, diagnostics);
     // group name → child groups, and → hosts
     Map<String, TreeSet<String>> children = new TreeMap<>();
     Map<String, TreeSet<String>> hosts = new TreeMap<>();
     Map<String, Rollout> rollouts = new TreeMap<>();
     StringBuilder inventory = new StringBuilder("# ").append(Output.GENERATED).append("\n")
-        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: /opt/anvil/exporters\n")
+        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: ").append(EXPORTER_DIR).append("\n")
         .append("  hosts:\n");
     for (ResolvedHost h : resolved.hosts()) {
       for (GroupName g : h.memberships()) {
@@ -59,7 +63,8 @@ public final class AnsibleEmitter implements Emitter {
       rollouts.putIfAbsent(r.group(), r);
       hosts.computeIfAbsent(r.group(), k -> new TreeSet<>()).add(h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
-      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Unsafe.flow(hostVars(h, fleet))).append('\n');
+      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Unsafe.flow(hostVars(h, fleet, counters)))
+          .append('\n');
     }
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
@@ -76,9 +81,11 @@ public final class AnsibleEmitter implements Emitter {
 
     List<Object> plays = new ArrayList<>();
     rollouts.values().forEach(r -> plays.add(r.play()));
-    return List.of(new OutputFile(DIR + "inventory.yml", inventory.toString()),
+    List<OutputFile> files = new ArrayList<>(List.of(new OutputFile(DIR + "inventory.yml", inventory.toString()),
         Output.yaml(DIR + "exporters.yml", plays),
-        new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml")));
+        new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml"))));
+    files.addAll(counters.values());
+    return files;
   }
 
   /**
@@ -106,7 +113,7 @@ public final class AnsibleEmitter implements Emitter {
     }
   }
 
-  private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet) {
+  private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet, Map<String, OutputFile> counters) {
     Map<String, Object> vars = new TreeMap<>();
     vars.put("ansible_host", h.host().address());
     List<Object> accelerators = new ArrayList<>();
@@ -127,7 +134,13 @@ public final class AnsibleEmitter implements Emitter {
       Map<String, Object> ex = new TreeMap<>();
       ex.put("port", e.get("port").asInt());
       ex.put("version", e.path("version").asText("latest"));
-      ex.put("args", LISTEN.getOrDefault(name, "--web.listen-address=:{port}").replace("{port}", e.get("port").asText()));
+      String args = LISTEN.getOrDefault(name, "--web.listen-address=:{port}").replace("{port}", e.get("port").asText());
+      String version = e.path("version").asText("");
+      if (name.equals(DcgmCounters.EXPORTER) && counters.containsKey(version)) {
+        args += " -f " + EXPORTER_DIR + "/" + DcgmCounters.fileName(version);
+        vars.put("anvil_dcgm_counters", DcgmCounters.fileName(version));
+      }
+      ex.put("args", args);
       exporters.put(name, ex);
     }
     vars.put("anvil_exporters", exporters);
