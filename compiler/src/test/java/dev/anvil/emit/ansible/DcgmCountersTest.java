@@ -52,7 +52,7 @@ class DcgmCountersTest {
     assertTrue(fields.contains("DCGM_FI_DEV_POWER_VIOLATION"));
     assertTrue(fields.contains("DCGM_FI_DEV_XID_ERRORS"), "the default fields stay");
     assertFalse(fields.contains("DCGM_FI_DEV_THERMAL_VIOLATION"), "other non-default fields stay off");
-    assertEquals(23, fields.size(), "22 default fields, the driver-version label field, and the one the rule needs");
+    assertEquals(23, fields.size(), "21 default metric fields, the driver-version label field, and the one the rule needs");
 
     String inventory = after.files().stream().filter(f -> f.path().equals("ansible/inventory.yml")).findFirst()
         .orElseThrow().content();
