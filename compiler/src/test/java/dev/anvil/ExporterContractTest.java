@@ -7,7 +7,6 @@ import dev.anvil.diag.Diagnostic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,7 @@ class ExporterContractTest {
 
   @Test
   void renamingAFamilyInTheContractFailsEveryRuleAndQueryThatUsesIt() throws Exception {
-    Path repo = copyOfTheExampleFleet();
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("fleet"));
     assertEquals(List.of(), errors(repo), "the example fleet passes its contracts as shipped");
 
     Path contract = repo.resolve("rules/contracts/all-smi.yaml");
@@ -44,20 +43,5 @@ class ExporterContractTest {
   private List<String> errors(Path repo) throws Exception {
     return Compiler.compile(repo).diagnostics().all().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR)
         .map(d -> d.position() + ": " + d.message()).toList();
-  }
-
-  private Path copyOfTheExampleFleet() throws Exception {
-    Path root = TestSupport.repoRoot();
-    Path repo = tmp.resolve("fleet");
-    for (String dir : List.of("inventory", "policies", "rules", "dashboards")) {
-      try (Stream<Path> s = Files.walk(root.resolve(dir))) {
-        for (Path p : s.toList()) {
-          Path target = repo.resolve(root.relativize(p).toString());
-          if (Files.isDirectory(p)) Files.createDirectories(target);
-          else Files.copy(p, target);
-        }
-      }
-    }
-    return repo;
   }
 }

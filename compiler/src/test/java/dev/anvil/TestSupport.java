@@ -32,6 +32,21 @@ public final class TestSupport {
     return (p != null ? Path.of(p) : Path.of("..")).toAbsolutePath().normalize();
   }
 
+  /** A copy of this repository's example fleet (its source folders) at {@code target}, to change in a test. */
+  public static Path copyOfExampleFleet(Path target) throws IOException {
+    Path root = repoRoot();
+    for (String dir : dev.anvil.load.SourceTreeReader.SOURCE_DIRS) {
+      try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root.resolve(dir))) {
+        for (Path p : s.toList()) {
+          Path copy = target.resolve(root.relativize(p).toString());
+          if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.createDirectories(copy);
+          else java.nio.file.Files.copy(p, copy);
+        }
+      }
+    }
+    return target;
+  }
+
   public static Path testDir(String sub) {
     return repoRoot().resolve("test").resolve(sub);
   }

@@ -168,10 +168,13 @@ public final class ContractChecker {
   private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
       new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
+  private static final Map<String, Pattern> FAMILIES = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The names of {@code contract}'s families in a PromQL expression. */
   static Set<String> familiesIn(ExporterContract contract, String expr) {
-    // RE2: the pattern is input, so its matching must stay linear
-    Matcher m = Pattern.compile("\\b(?:" + contract.families() + ")").matcher(expr.replaceAll(VARIABLE, " "));
+    // RE2: the pattern is input, so its matching must stay linear; compiled once per pattern
+    Pattern families = FAMILIES.computeIfAbsent(contract.families(), f -> Pattern.compile("\\b(?:" + f + ")"));
+    Matcher m = families.matcher(expr.replaceAll(VARIABLE, " "));
     Set<String> used = new TreeSet<>();
     while (m.find()) used.add(m.group());
     return used;

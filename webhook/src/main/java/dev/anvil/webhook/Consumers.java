@@ -51,47 +51,16 @@ final class Consumers {
 
   /** Whether each instance answers at all (GET /-/healthy): before a switch, so none is skipped. */
   List<Answer> probe() {
-    List<Answer> out = new ArrayList<>();
-    for (Consumer c : all) {
-      try {
-        int status = send(c, "/-/healthy", false).statusCode();
-        out.add(status == 200 ? new Answer(c, Verdict.ACCEPTED, "")
-            : new Answer(c, Verdict.UNREACHABLE, c.name() + " is not healthy (HTTP " + status + ")"));
-      } catch (IOException e) {
-        out.add(unreachable(c, e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        out.add(new Answer(c, Verdict.UNREACHABLE, "interrupted"));
-      }
-    }
-    return out;
+    return askEach(c -> {
+      int status = send(c, "/-/healthy", false).statusCode();
+      return status == 200 ? new Answer(c, Verdict.ACCEPTED, "")
+          : new Answer(c, Verdict.UNREACHABLE, c.name() + " is not healthy (HTTP " + status + ")");
+    });
   }
 
   /** Asks every instance to reload and checks that each now runs the new config. */
   List<Answer> reload() {
-    List<Answer> out = new ArrayList<>();
-    for (Consumer c : all) out.add(reload(c));
-    return out;
-  }
-
-  /** Whether each instance reports its last reload as successful (without reloading). */
-  List<Answer> lastReload() {
-    List<Answer> out = new ArrayList<>();
-    for (Consumer c : all) {
-      try {
-        out.add(confirm(c));
-      } catch (IOException e) {
-        out.add(unreachable(c, e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        out.add(new Answer(c, Verdict.UNREACHABLE, "interrupted"));
-      }
-    }
-    return out;
-  }
-
-  private Answer reload(Consumer c) {
-    try {
+    return askEach(c -> {
       HttpResponse<String> r = send(c, "/-/reload", true);
       if (r.statusCode() != 200) {
         return new Answer(c, Verdict.REFUSED, c.name() + " refused the config (HTTP " + r.statusCode() + "): "
@@ -99,23 +68,39 @@ final class Consumers {
       }
       // the reload answer alone can be 200 while the config is not in force
       return confirm(c);
-    } catch (IOException e) {
-      return unreachable(c, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(c, Verdict.UNREACHABLE, "interrupted");
+    });
+  }
+
+  /** Whether each instance reports its last reload as successful (without reloading). */
+  List<Answer> lastReload() {
+    return askEach(this::confirm);
+  }
+
+  private interface Question {
+    Answer ask(Consumer c) throws IOException, InterruptedException;
+  }
+
+  /** Asks every instance in turn; one that cannot be reached (or a wait interrupted) is unreachable. */
+  private List<Answer> askEach(Question question) {
+    List<Answer> out = new ArrayList<>();
+    for (Consumer c : all) {
+      try {
+        out.add(question.ask(c));
+      } catch (IOException e) {
+        metrics.consumerUp.labelValues(c.kind(), c.target().url()).set(0);
+        out.add(new Answer(c, Verdict.UNREACHABLE, c.name() + " unreachable (" + e.getClass().getSimpleName() + ")"));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out.add(new Answer(c, Verdict.UNREACHABLE, "interrupted"));
+      }
     }
+    return out;
   }
 
   private Answer confirm(Consumer c) throws IOException, InterruptedException {
     String body = send(c, "/metrics", false).body();
     if (body.lines().anyMatch(l -> l.startsWith(c.successMetric() + " 1"))) return new Answer(c, Verdict.ACCEPTED, "");
     return new Answer(c, Verdict.REFUSED, c.name() + " reports its last reload failed (" + c.successMetric() + ")");
-  }
-
-  private Answer unreachable(Consumer c, IOException e) {
-    metrics.consumerUp.labelValues(c.kind(), c.target().url()).set(0);
-    return new Answer(c, Verdict.UNREACHABLE, c.name() + " unreachable (" + e.getClass().getSimpleName() + ")");
   }
 
   private HttpResponse<String> send(Consumer c, String path, boolean post) throws IOException, InterruptedException {

@@ -12,7 +12,6 @@ import dev.anvil.webhook.DeployState.Phase;
 import dev.anvil.write.OutputWriter;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -31,6 +31,7 @@ final class Loop implements AutoCloseable {
   final Path tmp;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final List<Process> processes = new ArrayList<>();
+  private final List<WebhookServer> services = new ArrayList<>();
   Git git;
 
   Loop(Path tmp) {
@@ -41,6 +42,16 @@ final class Loop implements AutoCloseable {
   Path repo(int threshold, String receiverUrl) throws Exception {
     Path repo = tmp.resolve("repo");
     if (git == null) git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
+    writeFleet(repo, threshold, receiverUrl, "");
+    return repo;
+  }
+
+  /**
+   * The one-host fleet of the service's tests: host web-01 on 127.0.0.1, the repository's system and
+   * exporter rules, CPU threshold {@code threshold}, one webhook receiver, and {@code prometheus}
+   * lines added to the Prometheus settings.
+   */
+  static void writeFleet(Path repo, int threshold, String receiverUrl, String prometheus) throws IOException {
     Files.createDirectories(repo.resolve("rules"));
     Files.createDirectories(repo.resolve("inventory"));
     Files.createDirectories(repo.resolve("policies"));
@@ -70,6 +81,7 @@ final class Loop implements AutoCloseable {
         kind: Prometheus
         scrape_interval: 30s
         evaluation_interval: 1s
+        %s
         ---
         apiVersion: anvil.dev/v1
         kind: Alerting
@@ -79,8 +91,30 @@ final class Loop implements AutoCloseable {
         kind: Receiver
         name: hook
         webhook: {url: "%s"}
-        """.formatted(threshold, receiverUrl));
-    return repo;
+        """.formatted(threshold, prometheus, receiverUrl));
+  }
+
+  /**
+   * tmp/serve.yaml: the service on {@code port} with tmp/work, building {@code repository}, the
+   * webhook secret in a file, then the lines of {@code extra}.
+   */
+  Path serveConfig(int port, String repository, String extra) throws IOException {
+    Files.writeString(tmp.resolve("github.secret"), SECRET + "\n");
+    return Files.writeString(tmp.resolve("serve.yaml"), """
+        listen: {host: 127.0.0.1, port: %d}
+        repository: %s
+        work_dir: %s
+        github_secret_file: github.secret
+        %s
+        """.formatted(port, repository, tmp.resolve("work"), extra));
+  }
+
+  /** anvil serve in this JVM, started; {@link #close} stops it. */
+  WebhookServer serveInProcess(Path config) throws Exception {
+    WebhookServer service = new WebhookServer(ServiceConfig.load(config));
+    services.add(service);
+    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return service;
   }
 
   String commit(String message) throws Exception {
@@ -178,6 +212,7 @@ final class Loop implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    for (WebhookServer s : services) s.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     for (Process p : processes) p.destroy();
     for (Process p : processes) if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
     if (git != null) git.close();

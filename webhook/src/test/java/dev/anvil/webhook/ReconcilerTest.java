@@ -53,17 +53,6 @@ class ReconcilerTest {
     loop.close();
   }
 
-  private Path serveConfig(int port, String repository, String extra) throws IOException {
-    Files.writeString(tmp.resolve("github.secret"), Loop.SECRET + "\n");
-    return Files.writeString(tmp.resolve("serve.yaml"), """
-        listen: {host: 127.0.0.1, port: %d}
-        repository: %s
-        work_dir: %s
-        github_secret_file: github.secret
-        %s
-        """.formatted(port, repository, tmp.resolve("work"), extra));
-  }
-
   private Path live(String file) {
     return tmp.resolve("work/live").resolve(file);
   }
@@ -76,7 +65,7 @@ class ReconcilerTest {
     closers.add(proxy);
     loop.repo(80, "http://127.0.0.1:9/hook");
     String first = loop.commit("threshold 80");
-    Path config = serveConfig(port, tmp.resolve("repo").toString(), """
+    Path config = loop.serveConfig(port, tmp.resolve("repo").toString(), """
         prometheus: {url: "http://127.0.0.1:%d"}
         poll_interval: 1h
         timeouts: {reload: 5s}
@@ -132,14 +121,12 @@ class ReconcilerTest {
     int port = WebhookEndToEndTest.freePort();
     loop.repo(80, "http://127.0.0.1:9/hook");
     String first = loop.commit("threshold 80");
-    Path config = serveConfig(port, tmp.resolve("repo").toString(), """
+    Path config = loop.serveConfig(port, tmp.resolve("repo").toString(), """
         prometheus: {url: "http://127.0.0.1:%d"}
         poll_interval: 1h
         retry_max: 1s
         """.formatted(promPort));
-    WebhookServer service = new WebhookServer(ServiceConfig.load(config));
-    closers.add(() -> service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    loop.serveInProcess(config);
     Loop.await(() -> Files.exists(live("prometheus/prometheus.yml")), 60, "first output live");
     Process prometheus = loop.prometheus(live("prometheus/prometheus.yml"), promPort, "prom");
     loop.awaitStatus(port, s -> first.equals(s.path("live_commit").asText()), 60, "first confirmed");
@@ -185,13 +172,11 @@ class ReconcilerTest {
     closers.add(relay);
     relay.hang.set(true);
     int port = WebhookEndToEndTest.freePort();
-    Path config = serveConfig(port, "git://127.0.0.1:" + relay.port() + "/repo", """
+    Path config = loop.serveConfig(port, "git://127.0.0.1:" + relay.port() + "/repo", """
         poll_interval: 1h
         timeouts: {git: 4s, build: 2s}
         """);
-    WebhookServer service = new WebhookServer(ServiceConfig.load(config));
-    closers.add(() -> service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    loop.serveInProcess(config);
 
     JsonNode s = loop.awaitStatus(port, st -> "timeout".equals(st.path("last_attempt").path("outcome").asText()), 30,
         "the build against a silent Git host timed out");
@@ -216,7 +201,7 @@ class ReconcilerTest {
     int port = WebhookEndToEndTest.freePort();
     loop.repo(80, "http://127.0.0.1:9/hook");
     String first = loop.commit("threshold 80");
-    Path config = serveConfig(port, tmp.resolve("repo").toString(), """
+    Path config = loop.serveConfig(port, tmp.resolve("repo").toString(), """
         prometheus:
           - {url: "http://127.0.0.1:%d"}
           - {url: "http://127.0.0.1:%d"}
@@ -226,9 +211,7 @@ class ReconcilerTest {
         poll_interval: 1h
         retry_max: 1s
         """.formatted(prom[0], prom[1], am[0], am[1]));
-    WebhookServer service = new WebhookServer(ServiceConfig.load(config));
-    closers.add(() -> service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-    service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    loop.serveInProcess(config);
     Loop.await(() -> Files.exists(live("prometheus/prometheus.yml")), 60, "first output live");
 
     // the second Prometheus reads the live output through its own directory, where an operator's

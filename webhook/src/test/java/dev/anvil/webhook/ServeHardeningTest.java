@@ -48,15 +48,7 @@ class ServeHardeningTest {
 
   private Path config(String extra) throws IOException {
     port = WebhookEndToEndTest.freePort();
-    Files.writeString(tmp.resolve("github.secret"), Loop.SECRET + "\n");
-    return Files.writeString(tmp.resolve("serve.yaml"), """
-        listen: {host: 127.0.0.1, port: %d}
-        repository: %s
-        work_dir: %s
-        github_secret_file: github.secret
-        poll_interval: 1h
-        %s
-        """.formatted(port, tmp.resolve("repo"), tmp.resolve("work"), extra));
+    return loop.serveConfig(port, tmp.resolve("repo").toString(), "poll_interval: 1h\n" + extra);
   }
 
   private void start(String extra) throws Exception {
@@ -68,22 +60,10 @@ class ServeHardeningTest {
   @Test
   void aThousandIdleConnectionsAreClosedByTheIdleTimeout() throws Exception {
     start("timeouts: {idle: 1s, request_header: 1m}\nmax_connections: 2000");
-    List<Socket> sockets = new ArrayList<>();
+    List<Socket> sockets = connect(1000, 15_000);
     try {
-      for (int i = 0; i < 1000; i++) {
-        Socket s = new Socket("127.0.0.1", port);
-        s.setSoTimeout(15_000);
-        sockets.add(s);
-      }
-      int closed = 0;
-      for (Socket s : sockets) {
-        try {
-          if (s.getInputStream().read() == -1) closed++;
-        } catch (SocketException e) {
-          closed++;  // reset: closed too
-        }
-      }
-      assertEquals(1000, closed, "every idle connection was closed by the server");
+      assertEquals(1000, sockets.stream().filter(ServeHardeningTest::closedByServer).count(),
+          "every idle connection was closed by the server");
     } finally {
       for (Socket s : sockets) s.close();
     }
@@ -93,21 +73,10 @@ class ServeHardeningTest {
   @Test
   void connectionsOverTheCapAreClosedAndASilentClientIsCutOff() throws Exception {
     start("timeouts: {idle: 1m, request_header: 1s}\nmax_connections: 10");
-    List<Socket> sockets = new ArrayList<>();
+    List<Socket> sockets = connect(20, 10_000);
     try {
-      for (int i = 0; i < 20; i++) {
-        Socket s = new Socket("127.0.0.1", port);
-        s.setSoTimeout(10_000);
-        sockets.add(s);
-      }
       long t0 = System.nanoTime();
-      for (Socket s : sockets) {
-        try {
-          assertEquals(-1, s.getInputStream().read());
-        } catch (SocketException e) {
-          // reset
-        }
-      }
+      for (Socket s : sockets) assertTrue(closedByServer(s));
       assertTrue((System.nanoTime() - t0) / 1e9 < 8, "closed by the header timeout, not the idle one");
     } finally {
       for (Socket s : sockets) s.close();
@@ -232,6 +201,28 @@ class ServeHardeningTest {
       assertEquals(1, r.exit, r.output);
       String errors = r.output.lines().filter(l -> !l.startsWith("{")).reduce("", (a, b) -> a + b + "\n");
       assertEquals("anvil serve: cannot listen on 127.0.0.1:" + port + ": address already in use\n", errors, r.output);
+    }
+  }
+
+  /** {@code n} connections that send nothing, each reading with {@code timeoutMillis}. */
+  private List<Socket> connect(int n, int timeoutMillis) throws IOException {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket("127.0.0.1", port);
+      s.setSoTimeout(timeoutMillis);
+      sockets.add(s);
+    }
+    return sockets;
+  }
+
+  /** Whether the server closed the connection (end of stream or reset) before the read timed out. */
+  private static boolean closedByServer(Socket s) {
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (SocketException e) {
+      return true;  // reset: closed too
+    } catch (IOException e) {
+      return false;  // timed out: still open
     }
   }
 

@@ -28,38 +28,25 @@ class ServiceMetricsTest {
       loop.repo(80, "http://127.0.0.1:9/hook");
       loop.commit("one host");
       int port = WebhookEndToEndTest.freePort();
-      Files.writeString(tmp.resolve("github.secret"), Loop.SECRET);
-      Path config = Files.writeString(tmp.resolve("serve.yaml"), """
-          listen: {host: 127.0.0.1, port: %d}
-          repository: %s
-          work_dir: %s
-          github_secret_file: github.secret
-          poll_interval: 1h
-          """.formatted(port, tmp.resolve("repo"), tmp.resolve("work")));
-      WebhookServer service = new WebhookServer(ServiceConfig.load(config));
-      service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      try {
-        loop.awaitStatus(port, s -> !s.path("live_commit").isNull(), 60, "first deploy");
-        var response = loop.get(port, "/metrics");
-        assertEquals(200, response.statusCode());
-        String metrics = response.body();
+      loop.serveInProcess(loop.serveConfig(port, tmp.resolve("repo").toString(), "poll_interval: 1h"));
+      loop.awaitStatus(port, s -> !s.path("live_commit").isNull(), 60, "first deploy");
+      var response = loop.get(port, "/metrics");
+      assertEquals(200, response.statusCode());
+      String metrics = response.body();
 
-        Set<String> used = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<!name: )\\b(anvil_serve_[a-z_]+)").matcher(
-            Files.readString(WebhookEndToEndTest.ROOT.resolve("rules/pipeline.yaml")));
-        while (m.find()) used.add(m.group(1));
-        assertTrue(used.size() >= 5, "the rules use the service's metrics: " + used);
-        for (String name : used) {
-          assertTrue(metrics.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")),
-              name + " is used by rules/pipeline.yaml but not exposed:\n" + metrics);
-        }
-        for (String family : new String[] {"anvil_serve_build_duration_seconds_bucket{le=\"0.5\"}",
-            "anvil_serve_builds_total{outcome=\"deployed\"} 1.0", "anvil_serve_branch_head_live 1.0", "jvm_memory_used_bytes",
-            "jvm_threads_current", "process_cpu_seconds_total", "process_resident_memory_bytes"}) {
-          assertTrue(metrics.contains(family), family + " missing:\n" + metrics);
-        }
-      } finally {
-        service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Set<String> used = new TreeSet<>();
+      Matcher m = Pattern.compile("(?<!name: )\\b(anvil_serve_[a-z_]+)").matcher(
+          Files.readString(WebhookEndToEndTest.ROOT.resolve("rules/pipeline.yaml")));
+      while (m.find()) used.add(m.group(1));
+      assertTrue(used.size() >= 5, "the rules use the service's metrics: " + used);
+      for (String name : used) {
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")),
+            name + " is used by rules/pipeline.yaml but not exposed:\n" + metrics);
+      }
+      for (String family : new String[] {"anvil_serve_build_duration_seconds_bucket{le=\"0.5\"}",
+          "anvil_serve_builds_total{outcome=\"deployed\"} 1.0", "anvil_serve_branch_head_live 1.0", "jvm_memory_used_bytes",
+          "jvm_threads_current", "process_cpu_seconds_total", "process_resident_memory_bytes"}) {
+        assertTrue(metrics.contains(family), family + " missing:\n" + metrics);
       }
     }
   }

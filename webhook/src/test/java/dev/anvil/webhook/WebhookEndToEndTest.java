@@ -184,47 +184,8 @@ class WebhookEndToEndTest {
   }
 
   private void writeRepo(Path repo, int threshold, String scrapeTimeout) throws IOException {
-    Files.createDirectories(repo.resolve("rules"));
-    Files.createDirectories(repo.resolve("inventory"));
-    Files.createDirectories(repo.resolve("policies"));
-    for (String f : List.of("exporters.yaml", "system.yaml")) {
-      Files.copy(ROOT.resolve("rules").resolve(f), repo.resolve("rules").resolve(f),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
-        apiVersion: anvil.dev/v1
-        kind: Host
-        name: web-01
-        address: 127.0.0.1
-        primary_group: infrastructure:lab
-        """);
-    Files.writeString(repo.resolve("policies/policy.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Policy
-        group: infrastructure:lab
-        alerts:
-          cpu_high: {threshold: %d}
-        ---
-        apiVersion: anvil.dev/v1
-        kind: Prometheus
-        scrape_interval: 30s
-        scrape_timeout: %s
-        evaluation_interval: 1s
-        alertmanagers: ["127.0.0.1:%d"]
-        ---
-        apiVersion: anvil.dev/v1
-        kind: Alerting
-        receiver: hook
-        ---
-        apiVersion: anvil.dev/v1
-        kind: Receiver
-        name: hook
-        webhook: {url: "http://127.0.0.1:9/alerts"}
-        """.formatted(threshold, scrapeTimeout, amPort));
+    Loop.writeFleet(repo, threshold, "http://127.0.0.1:9/alerts",
+        "scrape_timeout: " + scrapeTimeout + "\nalertmanagers: [\"127.0.0.1:" + amPort + "\"]");
   }
 
   private String commit(String message) throws Exception {

@@ -29,8 +29,8 @@ final class DcgmCounters {
     for (ExporterContract c : fleet.contracts()) {
       if (!c.exporter().equals(EXPORTER)) continue;
       Set<String> used = ContractChecker.familiesUsed(fleet, c);
-      List<String> extra = used.stream().filter(f -> Boolean.FALSE.equals(c.metrics().containsKey(f)
-          ? c.metrics().get(f).defaultCounters() : null)).toList();
+      List<String> extra = used.stream().filter(f -> c.metrics().containsKey(f)
+          && Boolean.FALSE.equals(c.metrics().get(f).defaultCounters())).toList();
       if (extra.isEmpty()) continue;
       List<Map.Entry<String, ExporterContract.Family>> fields = new ArrayList<>();
       for (var e : c.metrics().entrySet()) {

@@ -10,7 +10,6 @@ import dev.anvil.emit.OutputFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,7 @@ class DcgmCountersTest {
 
   @Test
   void aNonDefaultFieldBringsItsCountersFileAndTheArgumentThatLoadsIt() throws Exception {
-    Path repo = copyOfTheExampleFleet();
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("fleet"));
     Compiler.Compilation before = Compiler.compile(repo);
     assertTrue(before.ok());
     assertTrue(before.files().stream().noneMatch(f -> f.path().contains("dcgm-counters")), "defaults suffice today");
@@ -62,20 +61,5 @@ class DcgmCountersTest {
     assertTrue(gpuServer.contains("\"anvil_dcgm_counters\": !unsafe \"dcgm-counters-3.3.9-3.6.1.csv\""), gpuServer);
     String amd = inventory.lines().filter(l -> l.startsWith("    \"amd-mi300x-01\":")).findFirst().orElseThrow();
     assertFalse(amd.contains("dcgm"), "hosts without dcgm-exporter are untouched");
-  }
-
-  private Path copyOfTheExampleFleet() throws Exception {
-    Path root = TestSupport.repoRoot();
-    Path repo = tmp.resolve("fleet");
-    for (String dir : List.of("inventory", "policies", "rules", "dashboards")) {
-      try (Stream<Path> s = Files.walk(root.resolve(dir))) {
-        for (Path p : s.toList()) {
-          Path target = repo.resolve(root.relativize(p).toString());
-          if (Files.isDirectory(p)) Files.createDirectories(target);
-          else Files.copy(p, target);
-        }
-      }
-    }
-    return repo;
   }
 }
