@@ -39,6 +39,13 @@ public final class ContractChecker {
   private static final java.util.regex.Pattern LEGEND_LABEL = java.util.regex.Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
   // Anvil's own template variables ([[selector]], [[job.node_exporter]]) name no metric
   private static final String VARIABLE = "\\[\\[[^\\]]*\\]\\]";
+  private static final java.util.regex.Pattern STRING = java.util.regex.Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+  private static final java.util.regex.Pattern MATCHER_LABEL = java.util.regex.Pattern.compile(
+      "([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
+  private static final java.util.regex.Pattern LABEL_LIST = java.util.regex.Pattern.compile(
+      "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+  /** Labels only alerts carry: series an exporter writes never have them. */
+  private static final Set<String> ALERT_ONLY = Set.of("alertname", "severity");
 
   private final ResolvedFleet resolved;
   private final Diagnostics diagnostics;
@@ -157,7 +164,7 @@ public final class ContractChecker {
    */
   static String exprOf(String template) {
     try {
-      JsonNode rule = YAML.readTree(template.replaceAll(VARIABLE, "x"));
+      JsonNode rule = YAML.readTree(template.replaceAll(VARIABLE, "__anvil_variable"));
       if (rule != null && rule.path("expr").isTextual()) return rule.get("expr").asText();
     } catch (java.io.IOException e) {
       // not YAML after all: every name in it counts
@@ -229,9 +236,36 @@ public final class ContractChecker {
               + contract.commit().substring(0, 12) + ")"));
     }
     if (used.isEmpty() || unknown) return;
+    // a label the exporter writes that the target also has is kept as exported_<label> (honor_labels: false)
+    for (String family : used) {
+      for (String l : contract.labelsOf(family)) if (targetLabels.contains(l)) labels.add("exported_" + l);
+    }
     Set<String> reported = new TreeSet<>();
-    for (String label : shown) {
-      if (labels.contains(label) || label.startsWith("anvil_") || !reported.add(label)) continue;
+    String code = STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
+    // selected on: each selector's labels must be on its own family (or the target)
+    for (dev.anvil.emit.PromQl.Selector s : dev.anvil.emit.PromQl.scan(code).selectors()) {
+      if (!used.contains(s.metric())) continue;
+      Set<String> own = new TreeSet<>(labels);
+      own.removeAll(ALERT_ONLY);
+      java.util.regex.Matcher m = MATCHER_LABEL.matcher(s.matchers());
+      while (m.find()) {
+        String label = m.group(1);
+        if (own.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
+        diagnostics.error(at, what + ": " + s.metric() + " has no label '" + Text.shown(label) + "' ("
+            + contract.exporter() + " " + contract.version() + ": " + String.join(", ", contract.labelsOf(s.metric()))
+            + "), so this matcher " + (m.group(2).startsWith("!") ? "excludes nothing" : "selects nothing")
+            + Suggestions.didYouMean(label, own));
+      }
+    }
+    // grouped and joined on (by, without, on, ignoring), or shown to people (annotations, legends)
+    List<String> named = new ArrayList<>();
+    java.util.regex.Matcher lists = LABEL_LIST.matcher(code);
+    while (lists.find()) {
+      for (String l : lists.group(2).split(",")) if (!l.isBlank()) named.add(l.strip());
+    }
+    named.addAll(shown);
+    for (String label : named) {
+      if (labels.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
       diagnostics.error(at, what + ": label '" + Text.shown(label) + "' is on neither " + String.join(", ", used)
           + " (" + contract.exporter() + " " + contract.version() + ") nor the targets"
           + Suggestions.didYouMean(label, labels));
