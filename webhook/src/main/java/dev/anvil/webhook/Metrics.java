@@ -45,8 +45,13 @@ final class Metrics {
   final Gauge consumerUp = Gauge.builder().name("anvil_serve_consumer_up")
       .help("1 when the consumer answered its last request.").labelNames("consumer", "url").register(registry);
 
+  /** Every reason WebhookServer.reject gives: each counter exists from the start, so increase() sees the first one. */
+  static final java.util.List<String> REJECT_REASONS = java.util.List.of("too_large", "form", "unsigned", "forged",
+      "replay", "not_json");
+
   Metrics() {
     JvmMetrics.builder().register(registry);
+    REJECT_REASONS.forEach(r -> rejected.labelValues(r));
   }
 
   String scrape() {
