@@ -160,7 +160,26 @@ public final class ModelMapper {
     String file = src.file();
     String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
     return new AlertRule(text(n, "name"), base, text(n, "exporter"), List.copyOf(strings(n.get("vendors"))),
-        text(n, "check"), "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"), src);
+        text(n, "check"), "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"),
+        examples(n.get("examples")), src);
+  }
+
+  private static AlertRule.Examples examples(JsonNode n) {
+    if (n == null) return null;
+    return new AlertRule.Examples(exampleSeries(n.get("fires")), exampleSeries(n.get("quiet")),
+        "all".equals(text(n, "hosts")));
+  }
+
+  private static Map<String, AlertRule.Series> exampleSeries(JsonNode n) {
+    Map<String, AlertRule.Series> out = new java.util.LinkedHashMap<>();
+    if (n == null) return out;
+    n.fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      out.put(e.getKey(), v.isObject()
+          ? new AlertRule.Series(v.path("values").asText(), v.has("count") ? v.get("count").asText() : null)
+          : new AlertRule.Series(v.asText(), null));
+    });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** Prometheus's own default: the scrape interval when that is shorter than 10s. */

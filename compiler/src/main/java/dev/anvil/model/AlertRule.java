@@ -14,6 +14,7 @@ import java.util.List;
  * @param fleetWide rendered once for the whole fleet with its defaults (e.g. many nodes down)
  * @param defaults parameter names and their default values
  * @param template Mustache template of one Prometheus rule, with [[ ]] delimiters
+ * @param examples series that make the rule fire and series that keep it quiet, or null (docs/alert-tests.md)
  */
 public record AlertRule(
     String name,
@@ -24,4 +25,19 @@ public record AlertRule(
     boolean fleetWide,
     ObjectNode defaults,
     String template,
-    SourceRef source) {}
+    Examples examples,
+    SourceRef source) {
+
+  /**
+   * What {@code anvil test} feeds promtool to prove the rule: each map goes from a series key (a
+   * family, optionally with labels in braces) to its values; {@code allHosts} puts every host of a
+   * parameter set in one case instead of one host per accelerator vendor.
+   */
+  public record Examples(java.util.Map<String, Series> fires, java.util.Map<String, Series> quiet, boolean allHosts) {}
+
+  /**
+   * One example series: its values (a number, an arithmetic expression of [[ ]] parameters, or
+   * promtool's expanding notation), and how many devices carry it (null: one; "0": none).
+   */
+  public record Series(String values, String count) {}
+}

@@ -112,26 +112,14 @@ public final class Verifier {
 
   private static void run(Checker c, Path tool, Path dir, ResolvedFleet fleet, Diagnostics diagnostics) {
     try {
-      ProcessBuilder pb = new ProcessBuilder(c.command().args(tool, dir)).directory(dir.toFile()).redirectErrorStream(true);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-        try {
-          return p.getInputStream().readAllBytes();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+      ToolRun r = ToolRun.run(c.command().args(tool, dir), dir, TIMEOUT_SECONDS);
+      if (!r.finished()) {
         diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " did not finish within "
             + TIMEOUT_SECONDS + " s");
         return;
       }
-      String text = new String(out.join(), StandardCharsets.UTF_8).replace(dir + File.separator, "out/")
-          .replace(dir.toString(), "out");
-      if (p.exitValue() == 0) return;
+      String text = r.output().replace(dir + File.separator, "out/").replace(dir.toString(), "out");
+      if (r.exit() == 0) return;
       report(c, text, fleet, diagnostics);
     } catch (IOException e) {
       diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: cannot run " + c.tool() + ": " + e.getMessage());
@@ -198,7 +186,8 @@ public final class Verifier {
     return null;
   }
 
-  private static void deleteTree(Path root) {
+  /** Removes a temporary directory Anvil made; what cannot be removed is left to the system's cleanup. */
+  public static void deleteTree(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -62,4 +62,56 @@ class DcgmCountersTest {
     String amd = inventory.lines().filter(l -> l.startsWith("    \"amd-mi300x-01\":")).findFirst().orElseThrow();
     assertFalse(amd.contains("dcgm"), "hosts without dcgm-exporter are untouched");
   }
+
+  /** The playbook, dry-run on localhost as an NVIDIA host, installs the counters file before the unit that reads it. */
+  @Test
+  void aCheckRunInstallsTheCountersFile() throws Exception {
+    String playbook = TestSupport.tool("ansible-playbook", "ansible-core");
+    Path repo = tmp.resolve("local");
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/contracts/dcgm-exporter.yaml");
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:local
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        name: nvidia
+        group: infrastructure:local
+        exporters:
+          dcgm-exporter: {enabled: true}
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: gpu-local
+        address: 127.0.0.1
+        primary_group: infrastructure:local
+        hardware:
+          accelerators:
+            - {vendor: nvidia, model: H100, count: 8, memory_gb: 80}
+        """);
+    TestSupport.writeFile(repo, "rules/nvidia-throttling.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: AlertRule
+        name: gpu_power_throttling
+        exporter: dcgm-exporter
+        defaults: {threshold: 0, for: 15m, severity: warning}
+        rule: |
+          alert: NvidiaGPUPowerThrottling
+          expr: rate(DCGM_FI_DEV_POWER_VIOLATION{[[selector]]}[5m]) > [[threshold]]
+          for: [[for]]
+        """);
+    Path out = tmp.resolve("out");
+    TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
+    assertEquals(0, compile.exit(), compile.err());
+    assertTrue(Files.exists(out.resolve("ansible/files/dcgm-counters-3.3.9-3.6.1.csv")));
+    var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
+        "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "--diff",
+        "-c", "local", "-e", "anvil_agent_dir=" + TestSupport.repoRoot().resolve("agent"));
+    assertEquals(0, r.exit(), r.output());
+    String task = r.output().substring(r.output().indexOf("TASK [dcgm-exporter counters file]"));
+    assertTrue(task.substring(0, task.indexOf("TASK [", 5)).contains("changed: [gpu-local]"), r.output());
+    String unit = task.substring(task.indexOf("TASK [Systemd unit of each exporter]"));
+    assertTrue(unit.contains("-f /opt/anvil/exporters/dcgm-counters-3.3.9-3.6.1.csv"), "the unit loads it: " + r.output());
+  }
 }

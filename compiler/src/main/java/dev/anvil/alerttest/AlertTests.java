@@ -1,0 +1,467 @@
+package dev.anvil.alerttest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.anvil.diag.Position;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.PromQl;
+import dev.anvil.emit.Templates;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.ExporterContract;
+import dev.anvil.model.Exporter;
+import dev.anvil.model.Fleet;
+import dev.anvil.model.PromDuration;
+import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * promtool unit tests generated from the compiled output and the exporter contracts
+ * (docs/alert-tests.md). For every alert rule with examples, for every parameter set it was
+ * rendered with and every accelerator vendor among its hosts, one host's series are written as its
+ * exporter version emits them — the families and labels of the contract, the target labels of the
+ * emitted file_sd file, only the families the contract says that vendor gets — and the rendered rule
+ * must fire on the "fires" series and stay quiet on the "quiet" ones. For every dashboard, each
+ * series selector of its queries must find data among the series the fleet's exporters emit.
+ *
+ * <p>Pure: from the compilation to test files; {@link PromtoolRun} runs them.
+ */
+public final class AlertTests {
+  /**
+   * One promtool test file, or the {@code problem} that kept it from being written; {@code failures}
+   * says what each of its queries failing means.
+   */
+  public record Case(String kind, String name, Position at, String file, String yaml, Map<String, String> failures,
+      String problem) {}
+
+  static final String RULES_DIR = "prometheus/rules/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern KEY = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?", Pattern.DOTALL);
+  private static final Pattern EQUALS = Pattern.compile(
+      "([a-zA-Z_][a-zA-Z0-9_]*)\\s*=(?![=~])\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  /** Labels that number a device: each example device gets its own value. */
+  private static final Set<String> DEVICE_INDEX = Set.of("index", "gpu", "npu", "gpu_index", "npu_index");
+  private static final Set<String> DEVICE_ID = Set.of("uuid", "UUID", "device", "pci_bus_id");
+  /** Series Prometheus itself writes for every target: only target labels. */
+  private static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_samples_scraped", "scrape_duration_seconds",
+      "scrape_series_added", "scrape_samples_post_metric_relabeling");
+  private static final String MINUTE = "1m";
+  /** Past the for duration: every rate window of the shipped rules (up to 1h) is then full of samples. */
+  private static final long SETTLE_MINUTES = 15;
+
+  private final ResolvedFleet resolved;
+  private final Map<String, OutputFile> files = new HashMap<>();
+  private final Map<String, ResolvedHost> hostsByName = new HashMap<>();
+  private final List<Case> cases = new ArrayList<>();
+
+  private AlertTests(ResolvedFleet resolved, List<OutputFile> output) {
+    this.resolved = resolved;
+    output.forEach(f -> files.put(f.path(), f));
+    resolved.hosts().forEach(h -> hostsByName.put(h.name(), h));
+  }
+
+  public static List<Case> generate(ResolvedFleet resolved, List<OutputFile> output) {
+    AlertTests t = new AlertTests(resolved, output);
+    for (AlertRule rule : resolved.fleet().alertRules()) t.alertCases(rule);
+    t.dashboardCases();
+    return t.cases;
+  }
+
+  // ---- alerts
+
+  private void alertCases(AlertRule rule) {
+    Fleet fleet = resolved.fleet();
+    Exporter exporter = fleet.exporters().get(rule.exporter());
+    Position at = rule.source().at(rule.examples() == null ? "/rule" : "/examples");
+    String ruleFile = RULES_DIR + rule.family() + ".yml";
+    if (exporter == null || !files.containsKey(ruleFile)) return;
+    List<Map<String, String>> targets = targets(exporter.job());
+    String classLabel = "anvil_" + rule.name();
+    // parameter set → the hosts rendered with it (fleet-wide rules: one set, every host of the job)
+    Map<String, List<Map<String, String>>> byClass = new TreeMap<>();
+    for (Map<String, String> t : targets) {
+      String cls = rule.fleetWide() ? "" : t.get(classLabel);
+      if (cls != null) byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(t);
+    }
+    if (byClass.isEmpty()) return;  // no host has the rule: nothing was rendered
+    String alert = alertName(rule);
+    if (rule.examples() == null) {
+      cases.add(new Case("alert", alert, at, null, null, Map.of(), "alert rule '" + rule.name() + "' has no examples: nothing proves it"
+          + " fires at its threshold"));
+      return;
+    }
+    for (var cls : byClass.entrySet()) {
+      Map<String, String> params = rule.fleetWide() ? defaults(rule) : parse(cls.getKey());
+      List<List<Map<String, String>>> hostSets = new ArrayList<>();
+      if (rule.examples().allHosts()) {
+        hostSets.add(cls.getValue());
+      } else {
+        Map<String, Map<String, String>> firstByVendor = new TreeMap<>();
+        for (Map<String, String> t : cls.getValue()) firstByVendor.putIfAbsent(t.getOrDefault("accelerators", ""), t);
+        firstByVendor.values().forEach(t -> hostSets.add(List.of(t)));
+      }
+      for (List<Map<String, String>> hosts : hostSets) {
+        String who = hosts.size() == 1 ? hosts.get(0).get("instance") : hosts.size() + " hosts";
+        String vendor = hosts.get(0).getOrDefault("accelerators", "");
+        String what = alert + (cls.getKey().isEmpty() ? "" : " {" + cls.getKey() + "}") + " on " + who
+            + (vendor.isEmpty() || hosts.size() > 1 ? "" : " (" + vendor + ")");
+        String selector = "alertname=" + quote(alert) + (rule.fleetWide() ? "" : "," + classLabel + "=" + quote(cls.getKey()));
+        alertCase(rule, at, ruleFile, what + ": fires", selector, true, rule.examples().fires(), params, hosts);
+        alertCase(rule, at, ruleFile, what + ": quiet", selector, false, rule.examples().quiet(), params, hosts);
+      }
+    }
+  }
+
+  private void alertCase(AlertRule rule, Position at, String ruleFile, String name, String alertSelector,
+      boolean fires, Map<String, AlertRule.Series> example, Map<String, String> params,
+      List<Map<String, String>> hosts) {
+    long forMinutes = Math.max(0, (PromDuration.millis(params.getOrDefault("for", "0s")) + 59_999) / 60_000);
+    long evalMinutes = forMinutes + SETTLE_MINUTES;
+    long samples = evalMinutes + 5;
+    Map<String, Object> scope = new HashMap<>(params);
+    scope.put("samples", String.valueOf(samples));
+    List<Object> input = new ArrayList<>();
+    try {
+      String expr = renderedExpr(ruleFile, rule, alertSelector);
+      for (Map<String, String> target : hosts) {
+        Emitted host = emitted(rule.exporter(), target);
+        if (!example.containsKey("up")) input.add(series("up", host.targetLabels(), "1+0x" + samples));
+        for (var e : example.entrySet()) {
+          input.addAll(exampleSeries(e.getKey(), e.getValue(), host, scope, samples, expr));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      cases.add(new Case("alert", name, at, null, null, Map.of(), e.getMessage()));
+      return;
+    }
+    // firing: the alert is firing; quiet: not even pending
+    String query = fires ? "count(ALERTS{" + alertSelector + ",alertstate=\"firing\"}) > bool 0 or vector(0)"
+        : "count(ALERTS{" + alertSelector + "}) > bool 0 or vector(0)";
+    Map<String, Object> test = new LinkedHashMap<>();
+    test.put("name", name);
+    test.put("interval", MINUTE);
+    test.put("input_series", input);
+    test.put("promql_expr_test", List.of(Map.of("expr", query, "eval_time", evalMinutes + "m",
+        "exp_samples", List.of(Map.of("labels", "{}", "value", fires ? 1 : 0)))));
+    addCase("alert", name, at, List.of(ruleFile), List.of(test), Map.of(query, fires
+        ? "it does not fire " + evalMinutes + "m after these series start (for: " + params.getOrDefault("for", "0s") + ")"
+        : "it is pending or firing " + evalMinutes + "m after these series start"));
+  }
+
+  /** The series of one example key for one host, as its exporter version emits them. */
+  private List<Object> exampleSeries(String key, AlertRule.Series example, Emitted host, Map<String, Object> scope,
+      long samples, String expr) {
+    Matcher k = KEY.matcher(key);
+    if (!k.matches()) throw new IllegalArgumentException("example series '" + key + "' is not a family with labels");
+    String family = k.group(1);
+    Map<String, String> given = equalities(k.group(2) == null ? "" : k.group(2));
+    String values = fill(example.values(), scope);
+    int count = example.count() == null ? 1 : Arithmetic.eval(fill(example.count(), scope)).intValueExact();
+    if (SCRAPE_SERIES.contains(family)) {
+      return List.of(series(family, host.targetLabels(), values(values, "gauge", samples)));
+    }
+    ExporterContract contract = host.contract();
+    if (contract == null) {
+      throw new IllegalArgumentException(host.exporter() + " " + host.version() + " on " + host.name()
+          + " has no contract: what it emits is unknown");
+    }
+    ExporterContract.Family f = contract.metrics().get(family);
+    if (f == null) {
+      throw new IllegalArgumentException("example series '" + family + "' is not emitted by " + contract.exporter()
+          + " " + contract.version() + " (" + contract.source().file() + ")");
+    }
+    if (!emittedFor(f, host.vendors())) return List.of();  // the exporter writes no such series for this host
+    Map<String, String> matched = equalitiesOf(family, expr);
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Map<String, String> labels = new TreeMap<>(host.targetLabels());
+      for (String label : contract.labelsOf(family)) {
+        // a label the target also has is kept as exported_<label> (honor_labels: false)
+        String name = host.targetLabels().containsKey(label) ? "exported_" + label : label;
+        labels.put(name, given.getOrDefault(label, matched.getOrDefault(label, placeholder(label, i, host.name()))));
+      }
+      given.forEach((l, v) -> labels.putIfAbsent(l, v));
+      out.add(series(family, labels, values(values, f.type(), samples)));
+    }
+    return out;
+  }
+
+  private static String placeholder(String label, int device, String host) {
+    if (DEVICE_INDEX.contains(label)) return String.valueOf(device);
+    if (DEVICE_ID.contains(label)) return label.toLowerCase() + "-" + device;
+    if (label.equals("instance")) return host;
+    return "example";
+  }
+
+  /** promtool's values: a number is held (a gauge) or grows by it every minute (a counter). */
+  private static String values(String text, String type, long samples) {
+    if (!Arithmetic.looksLike(text)) return text;
+    BigDecimal v = Arithmetic.eval(text);
+    String n = v.stripTrailingZeros().toPlainString();
+    return type.equals("counter") ? "0+" + n + "x" + samples : n + "+0x" + samples;
+  }
+
+  private static String fill(String text, Map<String, Object> scope) {
+    return Templates.render(Templates.compile("example", text), scope).trim();
+  }
+
+  // ---- dashboards
+
+  private void dashboardCases() {
+    for (OutputFile f : files.values().stream().sorted(java.util.Comparator.comparing(OutputFile::path)).toList()) {
+      if (!f.path().startsWith("grafana/dashboards/") || !f.path().endsWith(".json")) continue;
+      JsonNode board = readJson(f);
+      Set<String> selectors = new TreeSet<>();
+      collectQueries(board.path("panels"), selectors);
+      if (selectors.isEmpty()) continue;
+      String name = board.path("title").asText(f.path());
+      Position at = dashboardSource(f.path());
+      List<Object> input = new ArrayList<>();
+      List<Object> checks = new ArrayList<>();
+      Set<String> families = new TreeSet<>();
+      for (String s : selectors) families.add(s.substring(0, s.indexOf('{')));
+      try {
+        input.addAll(fleetSeries(families, 20));
+      } catch (IllegalArgumentException e) {
+        cases.add(new Case("dashboard", name, at, null, null, Map.of(), e.getMessage()));
+        continue;
+      }
+      Map<String, String> failures = new LinkedHashMap<>();
+      for (String s : selectors) {
+        failures.put("count(" + s + ") > bool 0 or vector(0)", "no series of the fleet's exporters match " + s);
+        checks.add(Map.of("expr", "count(" + s + ") > bool 0 or vector(0)", "eval_time", "10m",
+            "exp_samples", List.of(Map.of("labels", "{}", "value", 1))));
+      }
+      Map<String, Object> test = new LinkedHashMap<>();
+      test.put("name", name);
+      test.put("interval", MINUTE);
+      test.put("input_series", input);
+      test.put("promql_expr_test", checks);
+      addCase("dashboard", name + ": every query finds series", at, List.of(), List.of(test), failures);
+    }
+  }
+
+  /** The dashboard declaration a Grafana file was emitted from (its file is named after it). */
+  private Position dashboardSource(String path) {
+    String base = path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.json$", "");
+    return resolved.fleet().dashboards().stream().filter(d -> d.name().equals(base)).findFirst()
+        .map(d -> d.source().at("")).orElse(Position.ofFile("out/" + path));
+  }
+
+  /** The series selectors of every panel query, with Grafana's variables set to "everything". */
+  private static void collectQueries(JsonNode panels, Set<String> out) {
+    for (JsonNode p : panels) {
+      collectQueries(p.path("panels"), out);
+      for (JsonNode t : p.path("targets")) {
+        String expr = t.path("expr").asText("")
+            .replaceAll("\\$\\{[a-zA-Z_]+:regex}", ".*").replaceAll("\\$__(rate_)?interval|\\$__range", "5m")
+            .replace("$instance", ".*");
+        for (PromQl.Selector s : PromQl.scan(expr).selectors()) {
+          if (!s.metric().isEmpty() && !s.metric().equals("ALERTS")) out.add(s.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Every host's series of {@code families}, as the exporters it runs emit them: one per set of
+   * label values the rules and dashboards select on, since a check agent family holds one series per
+   * check type.
+   */
+  private List<Object> fleetSeries(Set<String> families, long samples) {
+    Fleet fleet = resolved.fleet();
+    Map<String, Set<Map<String, String>>> selected = selectedValues();
+    List<Object> out = new ArrayList<>();
+    for (Exporter exporter : fleet.exporters().values()) {
+      for (Map<String, String> target : targets(exporter.job())) {
+        Emitted host = emitted(exporter.name(), target);
+        if (families.contains("up")) out.add(series("up", host.targetLabels(), "1+0x" + samples));
+        if (host.contract() == null) continue;
+        for (String family : families) {
+          ExporterContract.Family f = host.contract().metrics().get(family);
+          if (f == null || !emittedFor(f, host.vendors())) continue;
+          for (Map<String, String> values : selected.getOrDefault(family, Set.of(Map.of()))) {
+            Map<String, String> labels = new TreeMap<>(host.targetLabels());
+            for (String label : host.contract().labelsOf(family)) {
+              String name = host.targetLabels().containsKey(label) ? "exported_" + label : label;
+              labels.put(name, values.getOrDefault(label, placeholder(label, 0, host.name())));
+            }
+            out.add(series(family, labels, values("1", f.type(), samples)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** family → the sets of label values its selectors in rules and dashboards ask for ("check_type=mount"). */
+  private Map<String, Set<Map<String, String>>> selectedValues() {
+    Map<String, Set<Map<String, String>>> out = new HashMap<>();
+    List<String> exprs = new ArrayList<>();
+    for (OutputFile f : files.values()) {
+      if (f.path().startsWith(RULES_DIR)) {
+        for (JsonNode g : readYaml(f).path("groups")) g.path("rules").forEach(r -> exprs.add(r.path("expr").asText()));
+      }
+    }
+    for (String expr : exprs) {
+      for (PromQl.Selector s : PromQl.scan(expr).selectors()) {
+        Map<String, String> eq = equalities(s.matchers());
+        eq.keySet().removeIf(l -> l.equals("job") || l.startsWith("anvil_"));
+        out.computeIfAbsent(s.metric(), k -> new java.util.LinkedHashSet<>()).add(eq);
+      }
+    }
+    return out;
+  }
+
+  // ---- shared
+
+  /** A host as one exporter sees it: target labels (with job), the version it runs and that version's contract. */
+  private record Emitted(String name, String exporter, String version, ExporterContract contract,
+      Map<String, String> targetLabels, Set<String> vendors) {}
+
+  private Emitted emitted(String exporterName, Map<String, String> target) {
+    Exporter exporter = resolved.fleet().exporters().get(exporterName);
+    Map<String, String> labels = new TreeMap<>(target);
+    labels.put("job", exporter.job());
+    String host = target.get("instance");
+    ResolvedHost h = hostsByName.get(host);
+    String version = h == null ? "" : h.section(Resolver.EXPORTERS).path(exporterName).path("version").asText("");
+    ExporterContract contract = resolved.fleet().contracts().stream()
+        .filter(c -> c.exporter().equals(exporterName) && c.version().equals(version)).findFirst().orElse(null);
+    Set<String> vendors = new TreeSet<>();
+    String acc = target.getOrDefault("accelerators", "");
+    if (!acc.isEmpty()) vendors.addAll(List.of(acc.split(",")));
+    return new Emitted(host, exporterName, version, contract, labels, vendors);
+  }
+
+  private static boolean emittedFor(ExporterContract.Family f, Set<String> vendors) {
+    return f.vendors().isEmpty() || f.vendors().stream().anyMatch(vendors::contains);
+  }
+
+  /** The hosts' label sets in a job's emitted file_sd file (its leading marker group has no targets). */
+  private List<Map<String, String>> targets(String job) {
+    OutputFile f = files.get("prometheus/targets/" + job + ".json");
+    List<Map<String, String>> out = new ArrayList<>();
+    if (f == null) return out;
+    for (JsonNode group : readJson(f)) {
+      if (group.path("targets").isEmpty()) continue;
+      Map<String, String> labels = new TreeMap<>();
+      group.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      out.add(labels);
+    }
+    return out;
+  }
+
+  /** The expression of the rendered rule the alert selector names (its class label picks it among its kind). */
+  private String renderedExpr(String ruleFile, AlertRule rule, String alertSelector) {
+    for (JsonNode g : readYaml(files.get(ruleFile)).path("groups")) {
+      for (JsonNode r : g.path("rules")) {
+        if (!r.path("alert").asText().equals(alertName(rule))) continue;
+        String cls = r.path("labels").path("anvil_" + rule.name()).asText(null);
+        if (rule.fleetWide() || (cls != null && alertSelector.endsWith("=" + quote(cls)))) return r.path("expr").asText();
+      }
+    }
+    return "";
+  }
+
+  /** The equality matchers of every selector of {@code family} in {@code expr}. */
+  private static Map<String, String> equalitiesOf(String family, String expr) {
+    Map<String, String> out = new TreeMap<>();
+    for (PromQl.Selector s : PromQl.scan(expr).selectors()) {
+      if (s.metric().equals(family)) equalities(s.matchers()).forEach(out::putIfAbsent);
+    }
+    return out;
+  }
+
+  private static Map<String, String> equalities(String matchers) {
+    Map<String, String> out = new TreeMap<>();
+    Matcher m = EQUALS.matcher(matchers);
+    while (m.find()) out.put(m.group(1), m.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+    return out;
+  }
+
+  /** The alert name in the rule template (it holds no variables in practice; they would read as their names). */
+  private static String alertName(AlertRule rule) {
+    try {
+      JsonNode r = YAML.readTree(rule.template().replaceAll("\\[\\[[^\\]]*]]", "x"));
+      return r.path("alert").asText(rule.name());
+    } catch (IOException e) {
+      return rule.name();
+    }
+  }
+
+  private static Map<String, String> defaults(AlertRule rule) {
+    Map<String, String> out = new TreeMap<>();
+    rule.defaults().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  /** A class value ("for=5m,severity=warning,threshold=80") back into its parameters. */
+  private static Map<String, String> parse(String classValue) {
+    Map<String, String> out = new TreeMap<>();
+    for (String kv : classValue.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) out.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> series(String family, Map<String, String> labels, String values) {
+    StringBuilder sb = new StringBuilder(family).append('{');
+    labels.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ",").append(k).append('=').append(quote(v)));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("series", sb.append('}').toString());
+    s.put("values", values);
+    return s;
+  }
+
+  private void addCase(String kind, String name, Position at, List<String> ruleFiles, List<Object> tests,
+      Map<String, String> failures) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("rule_files", ruleFiles.stream().map(r -> "../" + r).toList());
+    root.put("evaluation_interval", MINUTE);
+    root.put("tests", tests);
+    String file = String.format("case-%04d.yml", cases.size() + 1);
+    try {
+      cases.add(new Case(kind, name, at, file, YAML.writeValueAsString(root), failures, null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  private static JsonNode readJson(OutputFile f) {
+    try {
+      return JSON.readTree(f.content());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode readYaml(OutputFile f) {
+    try {
+      return YAML.readTree(f.content());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+}

@@ -1,0 +1,172 @@
+package dev.anvil.alerttest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anvil.TestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every shipped alert, run by promtool (Debian package 'prometheus') on series written as the
+ * pinned exporter versions emit them: it fires just past its threshold and stays quiet at it, for
+ * every parameter set and every accelerator vendor of the example fleet; every dashboard query
+ * finds series. Mutations show that the tests see what they claim to.
+ */
+class AlertTestsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ALERT = Pattern.compile("(?m)^  alert: ([A-Za-z0-9_]+)$");
+  private static final Set<String> FLEET_VENDORS = Set.of("nvidia", "amd", "intel-gaudi", "rebellions", "furiosa",
+      "tenstorrent", "google-tpu");
+
+  @TempDir static Path tmp;
+  static String promtool;
+
+  @BeforeAll
+  static void tools() {
+    promtool = TestSupport.tool("promtool", "prometheus");
+  }
+
+  /** anvil test --format json on {@code repo}: its exit status and its tests. */
+  private record Report(int exit, JsonNode doc, String err) {
+    List<JsonNode> tests(String kind, String nameContains) {
+      List<JsonNode> out = new ArrayList<>();
+      doc.path("tests").forEach(t -> {
+        if (t.path("kind").asText().equals(kind) && t.path("name").asText().contains(nameContains)) out.add(t);
+      });
+      return out;
+    }
+  }
+
+  private static Report anvilTest(Path repo, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-C", repo.toString(), "test", "--format", "json", "--promtool", promtool));
+    args.addAll(List.of(more));
+    TestSupport.Run r = TestSupport.anvil(args.toArray(String[]::new));
+    return new Report(r.exit(), JSON.readTree(r.out()), r.err());
+  }
+
+  @Test
+  void everyShippedAlertFiresPastItsThresholdAndStaysQuietAtItForEveryVendor() throws Exception {
+    Report r = anvilTest(TestSupport.repoRoot());
+    assertEquals(0, r.exit(), r.doc().toPrettyString());
+    assertEquals(0, r.doc().path("failed").asInt());
+    assertEquals(0, r.doc().path("not_run").asInt());
+
+    Set<String> shipped = new TreeSet<>();
+    try (var files = Files.list(TestSupport.repoRoot().resolve("rules"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Matcher m = ALERT.matcher(Files.readString(f));
+        while (m.find()) shipped.add(m.group(1));
+      }
+    }
+    assertTrue(shipped.size() >= 35, "the shipped alerts: " + shipped);
+    for (String alert : shipped) {
+      List<JsonNode> cases = r.tests("alert", alert + " ");
+      assertTrue(cases.stream().anyMatch(t -> t.path("name").asText().endsWith(": fires")), alert + " has a firing case");
+      assertTrue(cases.stream().anyMatch(t -> t.path("name").asText().endsWith(": quiet")), alert + " has a quiet case");
+      cases.forEach(t -> assertTrue(t.path("passed").asBoolean(), t.toPrettyString()));
+    }
+    // the vendor-neutral all-smi alerts are proven on a host of every vendor the fleet has
+    for (String vendor : FLEET_VENDORS) {
+      assertTrue(r.tests("alert", "AcceleratorTemperatureHigh").stream()
+          .anyMatch(t -> t.path("name").asText().contains("(" + vendor + ")")), vendor);
+      assertTrue(r.tests("alert", "AcceleratorOffline").stream()
+          .anyMatch(t -> t.path("name").asText().contains("(" + vendor + ")")), vendor);
+    }
+    // one case per emitted dashboard whose queries read exporter series (not "alerts": ALERTS only)
+    assertEquals(10, r.tests("dashboard", "").size(), r.doc().toPrettyString());
+  }
+
+  @Test
+  void aRuleThatNoLongerFiresAtItsThresholdFails() throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("shifted"));
+    Path rules = repo.resolve("rules/accelerators.yaml");
+    String text = Files.readString(rules);
+    String shifted = text.replace("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]]",
+        "all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]] + 5");
+    assertTrue(!shifted.equals(text));
+    Files.writeString(rules, shifted);
+
+    Report r = anvilTest(repo);
+    assertEquals(1, r.exit());
+    List<JsonNode> failed = failed(r);
+    assertEquals(9, failed.size(), "one firing case per parameter set and vendor: " + failed);
+    for (JsonNode t : failed) {
+      assertTrue(t.path("name").asText().startsWith("AcceleratorTemperatureHigh {"), t.toPrettyString());
+      assertTrue(t.path("name").asText().endsWith(": fires"), t.toPrettyString());
+      assertTrue(t.path("detail").asText().startsWith("it does not fire 20m after these series start (for: 5m)"),
+          t.toPrettyString());
+      assertTrue(t.path("at").asText().startsWith("rules/accelerators.yaml:"), t.toPrettyString());
+    }
+  }
+
+  @Test
+  void anAlertOnAFamilyTheExporterDoesNotWriteForAVendorFailsOnThatVendorsHosts() throws Exception {
+    // the contract as if all-smi wrote device temperatures for NVIDIA devices only
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("vendor"));
+    Path contract = repo.resolve("rules/contracts/all-smi.yaml");
+    String text = Files.readString(contract);
+    String nvidiaOnly = text.replace(
+        "{type: gauge, unit: celsius, labels: [gpu, instance, uuid, index], vendors: all, at: src/api/metrics/gpu.rs:67}",
+        "{type: gauge, unit: celsius, labels: [gpu, instance, uuid, index], vendors: [nvidia], at: src/api/metrics/gpu.rs:67}");
+    assertTrue(!nvidiaOnly.equals(text));
+    Files.writeString(contract, nvidiaOnly);
+
+    Report r = anvilTest(repo);
+    assertEquals(1, r.exit());
+    Set<String> failing = new TreeSet<>();
+    for (JsonNode t : failed(r)) failing.add(t.path("name").asText());
+    for (String vendor : List.of("amd", "intel-gaudi", "rebellions", "furiosa", "tenstorrent", "google-tpu")) {
+      assertTrue(failing.stream().anyMatch(n -> n.startsWith("AcceleratorTemperatureHigh") && n.contains("(" + vendor
+          + ")") && n.endsWith(": fires")), vendor + " in " + failing);
+    }
+    assertTrue(failing.stream().noneMatch(n -> n.contains("(nvidia)")), failing.toString());
+    // the vendor dashboards' temperature panels find no series either
+    assertTrue(failing.contains("AMD GPUs: every query finds series"), failing.toString());
+  }
+
+  @Test
+  void aRuleWithoutExamplesAndAMissingPromtoolAreNotPasses() throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("bare"));
+    Path rules = repo.resolve("rules/npu.yaml");
+    String text = Files.readString(rules);
+    String bare = text.replaceFirst(
+        "examples: \\{fires: \\{all_smi_tpu_hlo_queue_size: \"\\[\\[threshold]] \\+ 1\"}, quiet: \\{all_smi_tpu_hlo_queue_size: \"\\[\\[threshold]]\"}}\n",
+        "");
+    assertTrue(!bare.equals(text));
+    Files.writeString(rules, bare);
+    Report r = anvilTest(repo);
+    assertEquals(1, r.exit());
+    List<JsonNode> failed = failed(r);
+    assertEquals(1, failed.size(), failed.toString());
+    assertEquals("alert rule 'tpu_queue_backlog' has no examples: nothing proves it fires at its threshold",
+        failed.get(0).path("detail").asText());
+
+    TestSupport.Run off = TestSupport.anvil("-C", TestSupport.repoRoot().toString(), "test", "--promtool", "off");
+    assertEquals(0, off.exit(), off.err());
+    assertTrue(off.out().matches("(?s).*\\n[0-9]+ passed, 0 failed, [0-9]+ not run\\n"), off.out());
+    TestSupport.Run missing = TestSupport.anvil("-C", TestSupport.repoRoot().toString(), "test", "--promtool",
+        tmp.resolve("no-promtool").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("--promtool") && missing.err().contains("no such executable"), missing.err());
+  }
+
+  private static List<JsonNode> failed(Report r) {
+    List<JsonNode> out = new ArrayList<>();
+    r.doc().path("tests").forEach(t -> {
+      if (!t.path("passed").asBoolean(true)) out.add(t);
+    });
+    return out;
+  }
+}
