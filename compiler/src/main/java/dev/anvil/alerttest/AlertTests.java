@@ -180,10 +180,10 @@ public final class AlertTests {
       throw new IllegalArgumentException(host.exporter() + " " + host.version() + " on " + host.name()
           + " has no contract: what it emits is unknown");
     }
-    ExporterContract.Family f = contract.metrics().get(family);
+    ExporterContract.Family f = contract.familyAt(family, host.version());
     if (f == null) {
       throw new IllegalArgumentException("example series '" + family + "' is not emitted by " + contract.exporter()
-          + " " + contract.version() + " (" + contract.source().file() + ")");
+          + " " + host.version() + " (" + contract.source().file() + ")");
     }
     if (!emittedFor(f, host.vendors())) return List.of();  // the exporter writes no such series for this host
     Map<String, String> matched = equalitiesOf(family, expr);
@@ -293,7 +293,7 @@ public final class AlertTests {
         if (families.contains("up")) out.add(series("up", host.targetLabels(), "1+0x" + samples));
         if (host.contract() == null) continue;
         for (String family : families) {
-          ExporterContract.Family f = host.contract().metrics().get(family);
+          ExporterContract.Family f = host.contract().familyAt(family, host.version());
           if (f == null || !emittedFor(f, host.vendors())) continue;
           for (Map<String, String> values : selected.getOrDefault(family, Set.of(Map.of()))) {
             Map<String, String> labels = new TreeMap<>(host.targetLabels());
@@ -341,8 +341,7 @@ public final class AlertTests {
     String host = target.get("instance");
     ResolvedHost h = hostsByName.get(host);
     String version = h == null ? "" : h.section(Resolver.EXPORTERS).path(exporterName).path("version").asText("");
-    ExporterContract contract = resolved.fleet().contracts().stream()
-        .filter(c -> c.exporter().equals(exporterName) && c.version().equals(version)).findFirst().orElse(null);
+    ExporterContract contract = ExporterContract.of(resolved.fleet().contracts(), exporterName, version);
     Set<String> vendors = new TreeSet<>();
     String acc = target.getOrDefault("accelerators", "");
     if (!acc.isEmpty()) vendors.addAll(List.of(acc.split(",")));

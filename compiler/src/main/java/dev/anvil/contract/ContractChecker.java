@@ -11,6 +11,7 @@ import dev.anvil.model.AlertRule;
 import dev.anvil.model.Dashboard;
 import dev.anvil.model.ExporterContract;
 import dev.anvil.model.Hardware;
+import dev.anvil.model.Versions;
 import dev.anvil.model.Fleet;
 import dev.anvil.resolve.Provenance;
 import dev.anvil.resolve.ResolvedFleet;
@@ -79,8 +80,9 @@ public final class ContractChecker {
       checkVendors(u, byExporter.get(u.exporter()));
       if (u.contract() == null) continue;
       for (AlertRule r : fleet.alertRules()) {
-        if (!r.exporter().equals(u.exporter())) continue;
-        check(u.contract(), exprOf(r.template()), labelsIn(ANNOTATION_LABEL, r.template()), r.source().at("/rule"),
+        // a rule is held to the versions of the hosts it applies to (a TPU rule, not to the NVIDIA hosts' version)
+        if (!r.exporter().equals(u.exporter()) || u.hosts().stream().noneMatch(h -> h.alertApplies(r))) continue;
+        check(u.contract(), u.version(), exprOf(r.template()), labelsIn(ANNOTATION_LABEL, r.template()), r.source().at("/rule"),
             "alert rule '" + r.name() + "'", targetLabels);
       }
       for (Dashboard d : fleet.dashboards()) {
@@ -89,7 +91,7 @@ public final class ContractChecker {
             for (int q = 0; q < p.queries().size(); q++) {
               Dashboard.Query query = p.queries().get(q);
               List<String> shown = query.legend() == null ? List.of() : labelsIn(LEGEND_LABEL, query.legend());
-              check(u.contract(), query.expr(), shown, d.source().at(p.pointer() + "/queries/" + q), "dashboard '" + d.name()
+              check(u.contract(), u.version(), query.expr(), shown, d.source().at(p.pointer() + "/queries/" + q), "dashboard '" + d.name()
                   + "', panel '" + p.title() + "'", targetLabels);
             }
           }
@@ -110,7 +112,7 @@ public final class ContractChecker {
     }
     List<InUse> out = new ArrayList<>();
     byVersion.forEach((version, hosts) -> {
-      ExporterContract contract = contracts.stream().filter(c -> c.version().equals(version)).findFirst().orElse(null);
+      ExporterContract contract = ExporterContract.of(contracts, exporter, version);
       if (contract == null) {
         diagnostics.add(dev.anvil.diag.Diagnostic.warning(setAt.get(version), exporter + " " + Text.shown(version) + " (on " + who(hosts)
             + ") has no contract: its rules and dashboards are not checked against what it emits (contracts read: "
@@ -209,8 +211,8 @@ public final class ContractChecker {
   }
 
   /** The families of {@code contract} that {@code expr} uses, and the labels {@code shown} to people. */
-  private void check(ExporterContract contract, String expr, List<String> shown, Position at, String what,
-      Set<String> targetLabels) {
+  private void check(ExporterContract contract, String version, String expr, List<String> shown, Position at,
+      String what, Set<String> targetLabels) {
     Set<String> used = familiesIn(contract, expr);
     Set<String> labels = new TreeSet<>(targetLabels);
     boolean unknown = false;
@@ -222,18 +224,26 @@ public final class ContractChecker {
             + " not a metric");
         continue;
       }
-      if (f != null) {
+      if (f != null && f.emittedAt(version)) {
         labels.addAll(contract.labelsOf(family));
         continue;
       }
       unknown = true;
+      String read = contract.tag() + " (" + contract.commit().substring(0, 12) + ")";
+      if (f != null) {
+        String when = f.since() != null && Versions.compare(version, f.since()) < 0 ? "added in " + f.since()
+            : "removed in " + f.removed();
+        diagnostics.error(at, what + ": " + contract.exporter() + " " + Text.shown(version) + " does not emit " + Text.shown(family)
+            + " (" + when + (f.note() == null ? "" : ": " + f.note()) + ")",
+            new Note(contract.source().at("/metrics/" + family.replace("~", "~0").replace("/", "~1")), "read at " + read));
+        continue;
+      }
       String why = contract.notEmitted().get(family);
-      diagnostics.error(at, what + ": " + contract.exporter() + " " + contract.version() + " does not emit "
+      diagnostics.error(at, what + ": " + contract.exporter() + " " + Text.shown(version) + " does not emit "
           + Text.shown(family) + (why != null ? " (" + why + ")" : Suggestions.didYouMean(family, contract.metrics().keySet())),
           why != null ? new Note(contract.source().at("/not_emitted/" + family.replace("~", "~0").replace("/", "~1")),
-              "read at " + contract.tag() + " (" + contract.commit().substring(0, 12) + ")")
-              : new Note(contract.source().at("/metrics"), "what it emits, read at " + contract.tag() + " ("
-              + contract.commit().substring(0, 12) + ")"));
+              "read at " + read)
+              : new Note(contract.source().at("/metrics"), "what it emits, read at " + read));
     }
     if (used.isEmpty() || unknown) return;
     // a label the exporter writes that the target also has is kept as exported_<label> (honor_labels: false)
@@ -252,7 +262,7 @@ public final class ContractChecker {
         String label = m.group(1);
         if (own.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
         diagnostics.error(at, what + ": " + s.metric() + " has no label '" + Text.shown(label) + "' ("
-            + contract.exporter() + " " + contract.version() + ": " + String.join(", ", contract.labelsOf(s.metric()))
+            + contract.exporter() + " " + Text.shown(version) + ": " + String.join(", ", contract.labelsOf(s.metric()))
             + "), so this matcher " + (m.group(2).startsWith("!") ? "excludes nothing" : "selects nothing")
             + Suggestions.didYouMean(label, own));
       }
@@ -267,7 +277,7 @@ public final class ContractChecker {
     for (String label : named) {
       if (labels.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
       diagnostics.error(at, what + ": label '" + Text.shown(label) + "' is on neither " + String.join(", ", used)
-          + " (" + contract.exporter() + " " + contract.version() + ") nor the targets"
+          + " (" + contract.exporter() + " " + Text.shown(version) + ") nor the targets"
           + Suggestions.didYouMean(label, labels));
     }
   }
@@ -289,29 +299,5 @@ public final class ContractChecker {
   private static String who(List<ResolvedHost> hosts) {
     String first = hosts.get(0).name();
     return hosts.size() == 1 ? first : first + " and " + (hosts.size() - 1) + " more host" + (hosts.size() == 2 ? "" : "s");
-  }
-
-  /** Dotted numeric versions (0.14.0); anything else is not comparable. */
-  static final class Versions {
-    private Versions() {}
-
-    static boolean isVersion(String v) {
-      return v.matches("[0-9]+(\\.[0-9]+)*");
-    }
-
-    static int compare(String a, String b) {
-      if (!isVersion(a) || !isVersion(b)) return a.compareTo(b);
-      String[] x = a.split("\\.");
-      String[] y = b.split("\\.");
-      for (int i = 0; i < Math.max(x.length, y.length); i++) {
-        int c = number(i < x.length ? x[i] : "0").compareTo(number(i < y.length ? y[i] : "0"));
-        if (c != 0) return c;
-      }
-      return 0;
-    }
-
-    private static java.math.BigInteger number(String digits) {
-      return new java.math.BigInteger(digits);  // any length: the digits are input
-    }
   }
 }

@@ -305,12 +305,13 @@ public final class ModelMapper {
       List<String> familyVendors = f.path("vendors").isArray() ? List.copyOf(strings(f.get("vendors"))) : List.of();
       metrics.put(e.getKey(), new dev.anvil.model.ExporterContract.Family(text(f, "type"),
           List.copyOf(strings(f.path("labels"))), familyVendors,
-          f.has("default_counters") ? f.get("default_counters").asBoolean() : null, text(f, "help"), text(f, "at")));
+          f.has("default_counters") ? f.get("default_counters").asBoolean() : null, text(f, "help"), text(f, "at"),
+          text(f, "since"), text(f, "removed"), text(f, "note")));
     });
     java.util.Map<String, String> notEmitted = new java.util.TreeMap<>();
     n.path("not_emitted").fields().forEachRemaining(e -> notEmitted.put(e.getKey(), e.getValue().asText()));
     return new dev.anvil.model.ExporterContract(text(n, "exporter"), text(n, "families"), text(n, "version"),
-        text(n, "tag"), text(n, "commit"), vendors, List.copyOf(strings(n.path("labels"))), metrics, notEmitted, src);
+        text(n, "oldest"), text(n, "tag"), text(n, "commit"), vendors, List.copyOf(strings(n.path("labels"))), metrics, notEmitted, src);
   }
 
   private static String text(JsonNode n, String field) {
