@@ -114,17 +114,23 @@ public final class Compiler {
     }
   }
 
-  /** One file's valid documents and its diagnostics. */
-  record LoadedFile(List<Document> documents, List<Document> refused, List<dev.anvil.diag.Diagnostic> diagnostics) {
+  /**
+   * One file's declarations and its diagnostics. Each document is validated and mapped to records as
+   * soon as it is parsed: its tree dies then, so a large file never holds all its trees at once.
+   */
+  record LoadedFile(ModelMapper declarations, List<dev.anvil.diag.Diagnostic> diagnostics) {
     static LoadedFile load(SourceFile file, SchemaValidator validator) {
       Diagnostics d = new Diagnostics();
-      List<Document> valid = new ArrayList<>();
-      List<Document> refused = new ArrayList<>();
-      for (Document doc : YamlReader.read(file, d)) {
-        if (validator.validate(doc, d)) valid.add(doc);
-        else refused.add(doc);
-      }
-      return new LoadedFile(List.copyOf(valid), List.copyOf(refused), d.all());
+      Diagnostics perDocument = new Diagnostics();
+      ModelMapper mapper = new ModelMapper();
+      boolean parsed = YamlReader.read(file, d, doc -> {
+        if (validator.validate(doc, perDocument)) mapper.add(doc);
+        else mapper.refused(doc);
+      });
+      // a file that is not YAML as a whole declares nothing, and its documents are not judged one by one
+      if (!parsed) return new LoadedFile(new ModelMapper(), d.all());
+      perDocument.all().forEach(d::add);
+      return new LoadedFile(mapper, d.all());
     }
   }
 
@@ -160,16 +166,15 @@ public final class Compiler {
   }
 
   /**
-   * Parses and validates each file independently (in parallel, results in file order) and maps the
-   * valid documents to records. The document trees die when this returns: only records stay.
+   * Parses, validates and maps each file independently (in parallel, results in file order): only
+   * records stay.
    */
   private static Declarations load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
       LoadCache cache, Diagnostics diagnostics) {
     List<LoadedFile> perFile = sources.parallelStream().map(file -> cache.get(file, validator.join())).toList();
     ModelMapper mapper = new ModelMapper();
     for (LoadedFile f : perFile) {
-      f.documents().forEach(mapper::add);
-      f.refused().forEach(mapper::refused);
+      mapper.addAll(f.declarations());
       f.diagnostics().forEach(diagnostics::add);
     }
     return mapper.result();

@@ -76,6 +76,24 @@ public final class ModelMapper {
     refused.computeIfAbsent(doc.kind(), k -> new java.util.TreeSet<>()).add(name.isTextual() ? name.asText() : "");
   }
 
+  /** Appends what {@code other} (a later file) declared, keeping the order of files. */
+  public void addAll(ModelMapper other) {
+    namespaces.addAll(other.namespaces);
+    groups.addAll(other.groups);
+    hosts.addAll(other.hosts);
+    policies.addAll(other.policies);
+    exporters.addAll(other.exporters);
+    alertRules.addAll(other.alertRules);
+    prometheus.addAll(other.prometheus);
+    receivers.addAll(other.receivers);
+    alerting.addAll(other.alerting);
+    routingTests.addAll(other.routingTests);
+    partitions.addAll(other.partitions);
+    dashboards.addAll(other.dashboards);
+    contracts.addAll(other.contracts);
+    other.refused.forEach((kind, names) -> refused.computeIfAbsent(kind, k -> new java.util.TreeSet<>()).addAll(names));
+  }
+
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
         routingTests, partitions, dashboards, contracts, refused);

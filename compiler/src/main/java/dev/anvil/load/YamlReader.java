@@ -53,21 +53,30 @@ public final class YamlReader {
 
   /** Parses every document of a file; reports problems to {@code diagnostics} and returns what parsed. */
   public static List<Document> read(SourceFile file, Diagnostics diagnostics) {
+    List<Document> docs = new ArrayList<>();
+    return read(file, diagnostics, docs::add) ? docs : List.of();
+  }
+
+  /**
+   * Hands each document of a file to {@code each} as soon as it is parsed, so that its tree can die
+   * before the next is built. Returns false, after reporting why, when the file is not YAML: the
+   * documents handed over so far must then be dropped, as the file as a whole is broken.
+   */
+  public static boolean read(SourceFile file, Diagnostics diagnostics, java.util.function.Consumer<Document> each) {
     YamlError tooLong = longRun(file);
     if (tooLong != null) {
       diagnostics.error(tooLong.position, tooLong.getMessage());
-      return List.of();
+      return false;
     }
-    List<Document> docs = new ArrayList<>();
     try {
       new Builder(file, false).run((index, startLine, root, positions) -> {
-        if (root != null) docs.add(new Document(new SourceRef(file, index, startLine), root));
+        if (root != null) each.accept(new Document(new SourceRef(file, index, startLine), root));
       });
     } catch (YamlError e) {
       diagnostics.error(e.position, e.getMessage());
-      return List.of();
+      return false;
     }
-    return docs;
+    return true;
   }
 
   /**
