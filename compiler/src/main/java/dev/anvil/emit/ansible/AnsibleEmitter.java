@@ -44,16 +44,18 @@ public final class AnsibleEmitter implements Emitter {
     Fleet fleet = resolved.fleet();
     Map<String, OutputFile> counters = DcgmCounters.of(fleet);
     GroupNames names = new GroupNames(fleet, diagnostics);
-    // group name → child groups, and → hosts
+    // group name → child groups, and → hosts (hosts come sorted by name: appending keeps the order)
     Map<String, TreeSet<String>> children = new TreeMap<>();
-    Map<String, TreeSet<String>> hosts = new TreeMap<>();
+    Map<String, List<String>> hosts = new TreeMap<>();
     Map<String, Rollout> rollouts = new TreeMap<>();
-    StringBuilder inventory = new StringBuilder("# ").append(Output.GENERATED).append("\n")
-        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: ").append(EXPORTER_DIR).append("\n")
-        .append("  hosts:\n");
-    for (ResolvedHost h : resolved.hosts()) {
+    List<ResolvedHost> all = resolved.hosts();
+    // each host's line is independent of the others: built in parallel, joined in order
+    String[] lines = new String[all.size()];
+    java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = "    "
+        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters)) + "\n");
+    for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
-        hosts.computeIfAbsent(names.of(g), k -> new TreeSet<>()).add(h.name());
+        append(hosts.computeIfAbsent(names.of(g), k -> new ArrayList<>()), h.name());
         for (GroupName c = g; c != null; c = c.parent()) {
           String parent = c.parent() == null ? c.namespace() : names.of(c.parent());
           children.computeIfAbsent(parent, k -> new TreeSet<>()).add(names.of(c));
@@ -61,11 +63,16 @@ public final class AnsibleEmitter implements Emitter {
       }
       Rollout r = Rollout.of(h.section(Resolver.ROLLOUT).get("exporters"));
       rollouts.putIfAbsent(r.group(), r);
-      hosts.computeIfAbsent(r.group(), k -> new TreeSet<>()).add(h.name());
+      append(hosts.computeIfAbsent(r.group(), k -> new ArrayList<>()), h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
-      inventory.append("    ").append(Output.flow(h.name())).append(": ").append(Unsafe.flow(hostVars(h, fleet, counters)))
-          .append('\n');
     }
+    long size = 256;
+    for (String l : lines) size += l.length();
+    StringBuilder inventory = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, size + size / 8));
+    inventory.append("# ").append(Output.GENERATED).append("\n")
+        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: ").append(EXPORTER_DIR).append("\n")
+        .append("  hosts:\n");
+    for (String l : lines) inventory.append(l);
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
     top.add(ROLLOUT_GROUP);
@@ -88,12 +95,17 @@ public final class AnsibleEmitter implements Emitter {
     return files;
   }
 
+  /** Adds a host to a group's sorted, distinct list (hosts arrive in name order). */
+  private static void append(List<String> group, String host) {
+    if (group.isEmpty() || !group.get(group.size() - 1).equals(host)) group.add(host);
+  }
+
   /**
    * The group tree. Every name is quoted: a host or namespace called yes, on, null or 123 is a
    * string to Anvil, and must stay one to YAML.
    */
   private static void writeGroups(StringBuilder out, Iterable<String> groups, Map<String, TreeSet<String>> children,
-      Map<String, TreeSet<String>> hosts, int indent) {
+      Map<String, List<String>> hosts, int indent) {
     String pad = " ".repeat(indent);
     for (String g : groups) {
       out.append(pad).append(Output.flow(g)).append(":");
