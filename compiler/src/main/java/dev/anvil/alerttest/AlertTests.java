@@ -54,6 +54,7 @@ public final class AlertTests {
   private static final Pattern KEY = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?", Pattern.DOTALL);
   private static final Pattern EQUALS = Pattern.compile(
       "([a-zA-Z_][a-zA-Z0-9_]*)\\s*=(?![=~])\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern RANGE = Pattern.compile("\\[([0-9][0-9a-z]*)(?::[0-9a-z]*)?]");
   /** Labels that number a device: each example device gets its own value. */
   private static final Set<String> DEVICE_INDEX = Set.of("index", "gpu", "npu", "gpu_index", "npu_index");
   private static final Set<String> DEVICE_ID = Set.of("uuid", "UUID", "device", "pci_bus_id");
@@ -61,7 +62,7 @@ public final class AlertTests {
   private static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_samples_scraped", "scrape_duration_seconds",
       "scrape_series_added", "scrape_samples_post_metric_relabeling");
   private static final String MINUTE = "1m";
-  /** Past the for duration: every rate window of the shipped rules (up to 1h) is then full of samples. */
+  /** Past the for duration, at least: short windows fill, and pending alerts settle. */
   private static final long SETTLE_MINUTES = 15;
 
   private final ResolvedFleet resolved;
@@ -130,14 +131,15 @@ public final class AlertTests {
   private void alertCase(AlertRule rule, Position at, String ruleFile, String name, String alertSelector,
       boolean fires, Map<String, AlertRule.Series> example, Map<String, String> params,
       List<Map<String, String>> hosts) {
-    long forMinutes = Math.max(0, (PromDuration.millis(params.getOrDefault("for", "0s")) + 59_999) / 60_000);
-    long evalMinutes = forMinutes + SETTLE_MINUTES;
+    String expr = renderedExpr(ruleFile, rule, alertSelector);
+    long forMinutes = minutes(PromDuration.millis(params.getOrDefault("for", "0s")));
+    // evaluated once the rule's longest range window is full of samples, and its for has passed
+    long evalMinutes = forMinutes + Math.max(SETTLE_MINUTES, longestRangeMinutes(expr) + 5);
     long samples = evalMinutes + 5;
     Map<String, Object> scope = new HashMap<>(params);
     scope.put("samples", String.valueOf(samples));
     List<Object> input = new ArrayList<>();
     try {
-      String expr = renderedExpr(ruleFile, rule, alertSelector);
       for (Map<String, String> target : hosts) {
         Emitted host = emitted(rule.exporter(), target);
         if (!example.containsKey("up")) input.add(series("up", host.targetLabels(), "1+0x" + samples));
@@ -161,6 +163,24 @@ public final class AlertTests {
     addCase("alert", name, at, List.of(ruleFile), List.of(test), Map.of(query, fires
         ? "it does not fire " + evalMinutes + "m after these series start (for: " + params.getOrDefault("for", "0s") + ")"
         : "it is pending or firing " + evalMinutes + "m after these series start"));
+  }
+
+  private static long minutes(long millis) {
+    return Math.max(0, (millis + 59_999) / 60_000);
+  }
+
+  /** The longest range selector ([10m], [1h]) of an expression, in minutes. */
+  static long longestRangeMinutes(String expr) {
+    long longest = 0;
+    Matcher m = RANGE.matcher(expr);
+    while (m.find()) {
+      try {
+        longest = Math.max(longest, minutes(PromDuration.millis(m.group(1))));
+      } catch (IllegalArgumentException e) {
+        // not a duration Anvil reads ($__rate_interval is not in rules): promtool judges it
+      }
+    }
+    return longest;
   }
 
   /** The series of one example key for one host, as its exporter version emits them. */

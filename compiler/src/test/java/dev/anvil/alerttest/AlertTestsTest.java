@@ -93,8 +93,9 @@ class AlertTestsTest {
     Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("shifted"));
     Path rules = repo.resolve("rules/accelerators.yaml");
     String text = Files.readString(rules);
-    String shifted = text.replace("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]]",
-        "all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]] + 5");
+    // the first rule on it is the warning tier, AcceleratorTemperatureHigh
+    String shifted = text.replaceFirst(Pattern.quote("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]]"),
+        Matcher.quoteReplacement("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]] + 5"));
     assertTrue(!shifted.equals(text));
     Files.writeString(rules, shifted);
 
