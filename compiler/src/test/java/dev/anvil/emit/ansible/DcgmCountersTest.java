@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A rule on a DCGM field that dcgm-exporter's default counters file leaves out: Anvil writes the
  * counters file the NVIDIA hosts need and starts dcgm-exporter with it, instead of alerting on a
- * series that never exists. Without such a rule (the example fleet), nothing changes.
+ * series that never exists.
  */
 class DcgmCountersTest {
   @TempDir Path tmp;
@@ -26,32 +26,37 @@ class DcgmCountersTest {
     Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("fleet"));
     Compiler.Compilation before = Compiler.compile(repo);
     assertTrue(before.ok());
-    assertTrue(before.files().stream().noneMatch(f -> f.path().contains("dcgm-counters")), "defaults suffice today");
+    // the shipped ECC, NVLink and throttling alerts already need seven fields beyond the defaults
+    List<String> shipped = fields(before);
+    assertEquals(29, shipped.size(), "21 default metric fields, the driver-version label field, and 7 the rules need");
+    for (String f : List.of("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL",
+        "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "DCGM_FI_DEV_THERMAL_VIOLATION", "DCGM_FI_DEV_POWER_VIOLATION")) {
+      assertTrue(shipped.contains(f), f);
+    }
 
     Files.writeString(repo.resolve("rules/nvidia-throttling.yaml"), """
         apiVersion: anvil.dev/v1
         kind: AlertRule
-        name: gpu_power_throttling
-        description: The GPU spends time throttled by its power limit.
+        name: gpu_sync_boost_throttling
+        description: The GPU spends time throttled to keep a sync-boost group together.
         exporter: dcgm-exporter
         defaults: {threshold: 0, for: 15m, severity: warning}
         rule: |
-          alert: NvidiaGPUPowerThrottling
-          expr: rate(DCGM_FI_DEV_POWER_VIOLATION{[[selector]]}[5m]) > [[threshold]]
+          alert: NvidiaGPUSyncBoostThrottling
+          expr: rate(DCGM_FI_DEV_SYNC_BOOST_VIOLATION{[[selector]]}[5m]) > [[threshold]]
           for: [[for]]
           annotations:
-            summary: "GPU {{ $labels.gpu }} on {{ $labels.instance }} is throttled by its power limit"
+            summary: "GPU {{ $labels.gpu }} on {{ $labels.instance }} is throttled for sync boost"
         """);
     Compiler.Compilation after = Compiler.compile(repo);
     assertTrue(after.ok(), after.diagnostics().all().toString());
-    OutputFile counters = after.files().stream().filter(f -> f.path().equals("ansible/files/dcgm-counters-3.3.9-3.6.1.csv"))
-        .findFirst().orElseThrow();
+    OutputFile counters = counters(after);
     TestSupport.verify(TestSupport.testDir("approved"), "dcgm-counters", counters.content());
-    List<String> fields = counters.content().lines().filter(l -> !l.startsWith("#")).map(l -> l.split(",")[0]).toList();
-    assertTrue(fields.contains("DCGM_FI_DEV_POWER_VIOLATION"));
+    List<String> fields = fields(after);
+    assertTrue(fields.contains("DCGM_FI_DEV_SYNC_BOOST_VIOLATION"));
     assertTrue(fields.contains("DCGM_FI_DEV_XID_ERRORS"), "the default fields stay");
-    assertFalse(fields.contains("DCGM_FI_DEV_THERMAL_VIOLATION"), "other non-default fields stay off");
-    assertEquals(23, fields.size(), "21 default metric fields, the driver-version label field, and the one the rule needs");
+    assertFalse(fields.contains("DCGM_FI_DEV_LOW_UTIL_VIOLATION"), "other non-default fields stay off");
+    assertEquals(shipped.size() + 1, fields.size(), "and the one the new rule needs");
 
     String inventory = after.files().stream().filter(f -> f.path().equals("ansible/inventory.yml")).findFirst()
         .orElseThrow().content();
@@ -61,6 +66,15 @@ class DcgmCountersTest {
     assertTrue(gpuServer.contains("\"anvil_dcgm_counters\": !unsafe \"dcgm-counters-3.3.9-3.6.1.csv\""), gpuServer);
     String amd = inventory.lines().filter(l -> l.startsWith("    \"amd-mi300x-01\":")).findFirst().orElseThrow();
     assertFalse(amd.contains("dcgm"), "hosts without dcgm-exporter are untouched");
+  }
+
+  private static OutputFile counters(Compiler.Compilation c) {
+    return c.files().stream().filter(f -> f.path().equals("ansible/files/dcgm-counters-3.3.9-3.6.1.csv")).findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> fields(Compiler.Compilation c) {
+    return counters(c).content().lines().filter(l -> !l.startsWith("#")).map(l -> l.split(",")[0]).toList();
   }
 
   /** The playbook, dry-run on localhost as an NVIDIA host, installs the counters file before the unit that reads it. */
