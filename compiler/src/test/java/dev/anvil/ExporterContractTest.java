@@ -44,4 +44,29 @@ class ExporterContractTest {
     return Compiler.compile(repo).diagnostics().all().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR)
         .map(d -> d.position() + ": " + d.message()).toList();
   }
+
+  /**
+   * The check agent is an exporter of this repository: its families in the node_exporter contract
+   * are exactly those its source declares (HELP), with the same type and the line that declares them.
+   */
+  @Test
+  void theCheckAgentsFamiliesAreThoseItsSourceDeclares() throws Exception {
+    java.util.Map<String, String> declared = new java.util.TreeMap<>();
+    List<String> lines = Files.readAllLines(TestSupport.repoRoot().resolve("agent/anvil-check-agent"));
+    java.util.regex.Pattern help = java.util.regex.Pattern.compile("^\\s+\"(anvil_[a-z0-9_]+)\": \\(\"([a-z]+)\",");
+    for (int i = 0; i < lines.size(); i++) {
+      var m = help.matcher(lines.get(i));
+      if (m.find()) declared.put(m.group(1), m.group(2) + " at agent/anvil-check-agent:" + (i + 1));
+    }
+    var contract = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(TestSupport.repoRoot().resolve("rules/contracts/node_exporter.yaml").toFile()).path("metrics");
+    java.util.Map<String, String> listed = new java.util.TreeMap<>();
+    contract.fields().forEachRemaining(e -> {
+      if (e.getValue().path("at").asText().startsWith("agent/")) {
+        listed.put(e.getKey(), e.getValue().path("type").asText() + " at " + e.getValue().path("at").asText());
+      }
+    });
+    assertTrue(declared.size() >= 25, declared.toString());
+    assertEquals(declared, listed);
+  }
 }

@@ -15,7 +15,8 @@ public enum CheckType {
   SMART(Set.of("devices"), Set.of("timeout")),
   RAID(Set.of(), Set.of("devices")),
   TCP_PORT(Set.of("target"), Set.of("timeout")),
-  LICENCE_EXPIRY(Set.of("expires"), Set.of("warn_days"));
+  LICENCE_EXPIRY(Set.of("expires"), Set.of("warn_days")),
+  COMMAND(Set.of("command"), Set.of("timeout", "expect_exit", "metrics", "user", "as_root"));
 
   /** Settings every check takes. */
   public static final Set<String> COMMON = Set.of("type", "enabled", "interval", "merge");

@@ -211,7 +211,7 @@ public final class SchemaValidator {
       }
       case "required" -> diagnostics.error(src.keyAt(at), "missing required property '" + m.getProperty() + "'"
           + (field.isEmpty() ? "" : " in '" + field + "'"));
-      case "pattern", "format" -> {
+      case "pattern", "format", "not" -> {
         String description = m.getSchemaNode() == null ? null : siblingDescription(kind, m);
         diagnostics.error(src.at(at), "invalid value " + quote(m.getInstanceNode()) + " for '" + field + "'"
             + (description != null ? ": " + description : " (" + m.getError() + ")"));

@@ -108,6 +108,12 @@ class CheckAgentTest {
           service: {type: tcp_port, target: "127.0.0.1:%2$d", timeout: 2s}
           closed: {type: tcp_port, target: "127.0.0.1:%3$d", timeout: 2s}
           licence: {type: licence_expiry, expires: "%4$s", warn_days: 30}
+          probe-ok: {type: command, command: [/bin/sh, -c, "echo queue_depth 7; echo not a value; echo temp_c 41.5"], metrics: true}
+          probe-fail: {type: command, command: [/bin/sh, -c, "echo broken >&2; exit 3"], expect_exit: [0, 1]}
+          probe-allowed: {type: command, command: [/bin/sh, -c, "exit 1"], expect_exit: [0, 1]}
+          probe-slow: {type: command, command: [/bin/sleep, "30"], timeout: 1s}
+          probe-missing: {type: command, command: [/nonexistent/probe]}
+          probe-uid: {type: command, command: [/bin/sh, -c, "echo uid $(id -u)"], metrics: true}
         """.formatted(notAMount, listening.getLocalPort(), closedPort, expires));
     return repo;
   }
@@ -116,7 +122,7 @@ class CheckAgentTest {
   void theCompiledCheckListCarriesEveryCheckWithItsDefaults() throws Exception {
     JsonNode list = JSON.readTree(out.resolve("checks/node-a.json").toFile());
     assertEquals("node-a", list.get("host").asText());
-    assertEquals(13, list.get("checks").size());
+    assertEquals(19, list.get("checks").size());
     JsonNode first = list.get("checks").get(0);
     assertEquals("closed", first.get("name").asText(), "sorted by name");
     assertEquals("1m", first.get("interval").asText(), "defaults are filled in");
@@ -172,16 +178,37 @@ class CheckAgentTest {
         Map.entry("fabric mlx5_0:1", "1"), Map.entry("fabric mlx5_1:1", "0"),
         Map.entry("raid md0", "1"), Map.entry("raid md1", "0"), Map.entry("disks sda", "1"), Map.entry("disks sdb", "0"),
         Map.entry("service 127.0.0.1:" + listening.getLocalPort(), "1"), Map.entry("closed 127.0.0.1:" + closedPort, "0"),
-        Map.entry("licence licence", "1")));
+        Map.entry("licence licence", "1"), Map.entry("probe-ok /bin/sh", "1"), Map.entry("probe-fail /bin/sh", "0"),
+        Map.entry("probe-allowed /bin/sh", "1"), Map.entry("probe-slow /bin/sleep", "0"), Map.entry("probe-uid /bin/sh", "1")));
     assertEquals(expected, success);
     assertEquals(new TreeMap<>(Map.ofEntries(
         Map.entry("missing " + notAMount, "not_mounted"), Map.entry("proc-as-nfs /proc", "wrong_fstype"),
         Map.entry("slow-fs /dev/shm", "slow"), Map.entry("gone-fs " + notAMount, "not_mounted"),
         Map.entry("nvme nvme1", "state_dead"), Map.entry("fabric mlx5_1:1", "not_active"),
         Map.entry("raid md1", "degraded"), Map.entry("disks sdb", "smart_failed"),
-        Map.entry("closed 127.0.0.1:" + closedPort, "refused"))), reasons);
+        Map.entry("closed 127.0.0.1:" + closedPort, "refused"), Map.entry("probe-fail /bin/sh", "exit_3"),
+        Map.entry("probe-slow /bin/sleep", "timeout"))), reasons);
     assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error") && s.labels.get("item").equals("sdz")),
         "a device smartctl cannot open is an error, not a failed disk");
+    assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error")
+        && s.labels.get("check").equals("probe-missing")), "a program that is not there is an error, not a failure");
+  }
+
+  /** A command check's values, and who it ran as: never root unless the check says as_root. */
+  @Test
+  void aCommandCheckPublishesItsValuesAndNeverRunsAsRoot() throws Exception {
+    Map<String, String> values = new TreeMap<>();
+    for (Sample s : samples()) {
+      if (s.name.equals("anvil_command_value")) values.put(s.labels.get("check") + " " + s.labels.get("name"), s.value);
+    }
+    String uid = TestSupport.exec(tmp, "id", "-u").output().strip();
+    // run as root, the agent runs commands as nobody (65534 on Debian); otherwise as itself
+    String expectedUid = uid.equals("0") ? "65534" : uid;
+    assertEquals(Map.of("probe-ok queue_depth", "7", "probe-ok temp_c", "41.5", "probe-uid uid", expectedUid), values,
+        "lines that are not 'name value' are ignored");
+    double slow = samples().stream().filter(s -> s.name.equals("anvil_check_duration_seconds")
+        && s.labels.get("check").equals("probe-slow")).findFirst().orElseThrow().number();
+    assertTrue(slow >= 1 && slow < 5, "killed at its 1s timeout, not after 30s: " + slow);
   }
 
   @Test
@@ -238,7 +265,14 @@ class CheckAgentTest {
             "Licence licence on node-a expires in " + humanizeDuration(licenceLeft), null)));
     cases.add(alertCase("CheckCannotRun",
         alert(target, "disks", "smart", "sdz", "check_error", "warning",
-            "Check disks cannot run for sdz on node-a", null)));
+            "Check disks cannot run for sdz on node-a", null),
+        alert(target, "probe-missing", "command", "/nonexistent/probe", "check_error", "warning",
+            "Check probe-missing cannot run for /nonexistent/probe on node-a", null)));
+    cases.add(alertCase("CommandCheckFailed",
+        alert(target, "probe-fail", "command", "/bin/sh", "command_failed", "warning",
+            "Check probe-fail (/bin/sh) fails on node-a", "exit_3"),
+        alert(target, "probe-slow", "command", "/bin/sleep", "command_failed", "warning",
+            "Check probe-slow (/bin/sleep) fails on node-a", "timeout")));
     // constant counters: no new NVMe errors; the agent just ran: its results are fresh
     cases.add(alertCase("NVMeErrors"));
     cases.add(alertCase("CheckResultsStale"));
