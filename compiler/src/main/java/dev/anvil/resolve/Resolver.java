@@ -84,20 +84,21 @@ public final class Resolver {
     Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(groups, this::groupContributions);
     Map<String, List<Contribution>> own = byHost.get(host.name());
 
-    Map<String, ResolvedSection> resolved = new LinkedHashMap<>();
-    for (String section : SECTIONS) {
+    ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
+    for (int i = 0; i < SECTIONS.size(); i++) {
+      String section = SECTIONS.get(i);
       List<Contribution> cs = fromGroups.get(section);
       if (own != null && own.containsKey(section)) {
         cs = new ArrayList<>(cs);
         cs.addAll(own.get(section));
         cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
         // a host's own values are its alone: no other host shares the result, so it is not cached
-        resolved.put(section, resolveSection(cs));
+        resolved[i] = resolveSection(cs);
       } else {
-        resolved.put(section, sections.computeIfAbsent(cs, this::resolveSection));
+        resolved[i] = sections.computeIfAbsent(cs, this::resolveSection);
       }
     }
-    return new ResolvedHost(host, groups, Collections.unmodifiableMap(resolved));
+    return new ResolvedHost(host, groups, new SectionMap(resolved));
   }
 
   /** Defaults and the contributions of a membership set's groups and their ancestors, weakest first. */
