@@ -16,7 +16,8 @@ public enum CheckType {
   RAID(Set.of(), Set.of("devices")),
   TCP_PORT(Set.of("target"), Set.of("timeout")),
   LICENCE_EXPIRY(Set.of("expires"), Set.of("warn_days")),
-  COMMAND(Set.of("command"), Set.of("timeout", "expect_exit", "metrics", "user", "as_root"));
+  COMMAND(Set.of("command"), Set.of("timeout", "expect_exit", "metrics", "user", "as_root")),
+  IO_BANDWIDTH(Set.of("paths"), Set.of("size_mib", "min_mbps", "timeout"));
 
   /** Settings every check takes. */
   public static final Set<String> COMMON = Set.of("type", "enabled", "interval", "merge");

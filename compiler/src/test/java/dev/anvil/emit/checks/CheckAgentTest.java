@@ -114,6 +114,9 @@ class CheckAgentTest {
           probe-slow: {type: command, command: [/bin/sleep, "30"], timeout: 1s}
           probe-missing: {type: command, command: [/nonexistent/probe]}
           probe-uid: {type: command, command: [/bin/sh, -c, "echo uid $(id -u)"], metrics: true}
+          io-ok: {type: io_bandwidth, paths: [%1$s], size_mib: 4, min_mbps: 1, timeout: 20s}
+          io-slow: {type: io_bandwidth, paths: [%1$s], size_mib: 2, min_mbps: 1000000, timeout: 20s}
+          io-gone: {type: io_bandwidth, paths: [%1$s/gone], size_mib: 1}
         """.formatted(notAMount, listening.getLocalPort(), closedPort, expires));
     return repo;
   }
@@ -122,7 +125,7 @@ class CheckAgentTest {
   void theCompiledCheckListCarriesEveryCheckWithItsDefaults() throws Exception {
     JsonNode list = JSON.readTree(out.resolve("checks/node-a.json").toFile());
     assertEquals("node-a", list.get("host").asText());
-    assertEquals(19, list.get("checks").size());
+    assertEquals(22, list.get("checks").size());
     JsonNode first = list.get("checks").get(0);
     assertEquals("closed", first.get("name").asText(), "sorted by name");
     assertEquals("1m", first.get("interval").asText(), "defaults are filled in");
@@ -179,7 +182,9 @@ class CheckAgentTest {
         Map.entry("raid md0", "1"), Map.entry("raid md1", "0"), Map.entry("disks sda", "1"), Map.entry("disks sdb", "0"),
         Map.entry("service 127.0.0.1:" + listening.getLocalPort(), "1"), Map.entry("closed 127.0.0.1:" + closedPort, "0"),
         Map.entry("licence licence", "1"), Map.entry("probe-ok /bin/sh", "1"), Map.entry("probe-fail /bin/sh", "0"),
-        Map.entry("probe-allowed /bin/sh", "1"), Map.entry("probe-slow /bin/sleep", "0"), Map.entry("probe-uid /bin/sh", "1")));
+        Map.entry("probe-allowed /bin/sh", "1"), Map.entry("probe-slow /bin/sleep", "0"), Map.entry("probe-uid /bin/sh", "1"),
+        Map.entry("io-ok " + notAMount, "1"), Map.entry("io-slow " + notAMount, "0"),
+        Map.entry("io-gone " + notAMount + "/gone", "0")));
     assertEquals(expected, success);
     assertEquals(new TreeMap<>(Map.ofEntries(
         Map.entry("missing " + notAMount, "not_mounted"), Map.entry("proc-as-nfs /proc", "wrong_fstype"),
@@ -187,7 +192,8 @@ class CheckAgentTest {
         Map.entry("nvme nvme1", "state_dead"), Map.entry("fabric mlx5_1:1", "not_active"),
         Map.entry("raid md1", "degraded"), Map.entry("disks sdb", "smart_failed"),
         Map.entry("closed 127.0.0.1:" + closedPort, "refused"), Map.entry("probe-fail /bin/sh", "exit_3"),
-        Map.entry("probe-slow /bin/sleep", "timeout"))), reasons);
+        Map.entry("probe-slow /bin/sleep", "timeout"), Map.entry("io-slow " + notAMount, "slow"),
+        Map.entry("io-gone " + notAMount + "/gone", "missing"))), reasons);
     assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error") && s.labels.get("item").equals("sdz")),
         "a device smartctl cannot open is an error, not a failed disk");
     assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error")
@@ -209,6 +215,22 @@ class CheckAgentTest {
     double slow = samples().stream().filter(s -> s.name.equals("anvil_check_duration_seconds")
         && s.labels.get("check").equals("probe-slow")).findFirst().orElseThrow().number();
     assertTrue(slow >= 1 && slow < 5, "killed at its 1s timeout, not after 30s: " + slow);
+  }
+
+  /** The I/O probe writes and reads its bounded file, measures both directions, and leaves nothing behind. */
+  @Test
+  void theIoProbeMeasuresBothDirectionsAndCleansUp() throws Exception {
+    Map<String, Double> rates = new TreeMap<>();
+    for (Sample s : samples()) {
+      if (s.name.equals("anvil_io_bandwidth_bytes_per_second") && s.labels.get("check").equals("io-ok")) {
+        rates.put(s.labels.get("direction"), s.number());
+      }
+    }
+    assertEquals(java.util.Set.of("read", "write"), rates.keySet());
+    assertTrue(rates.values().stream().allMatch(r -> r > 1e6), "at least the 1 MB/s it requires: " + rates);
+    try (var left = Files.list(Path.of(notAMount))) {
+      assertEquals(List.of(), left.toList(), "the test files are removed");
+    }
   }
 
   @Test
@@ -268,6 +290,11 @@ class CheckAgentTest {
             "Check disks cannot run for sdz on node-a", null),
         alert(target, "probe-missing", "command", "/nonexistent/probe", "check_error", "warning",
             "Check probe-missing cannot run for /nonexistent/probe on node-a", null)));
+    cases.add(alertCase("IOBandwidthLow",
+        alert(target, "io-gone", "io_bandwidth", notAMount + "/gone", "io_bandwidth_low", "warning",
+            "I/O to " + notAMount + "/gone on node-a is below its bound or fails", "missing"),
+        alert(target, "io-slow", "io_bandwidth", notAMount, "io_bandwidth_low", "warning",
+            "I/O to " + notAMount + " on node-a is below its bound or fails", "slow")));
     cases.add(alertCase("CommandCheckFailed",
         alert(target, "probe-fail", "command", "/bin/sh", "command_failed", "warning",
             "Check probe-fail (/bin/sh) fails on node-a", "exit_3"),
