@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -168,6 +169,37 @@ class AlertTestsTest {
     r.doc().path("tests").forEach(t -> {
       if (!t.path("passed").asBoolean(true)) out.add(t);
     });
+    return out;
+  }
+
+  /** A dashboard case holds one host per exporter release and vendor set: 500 more hosts add nothing to it. */
+  @Test
+  void dashboardCasesDoNotGrowWithTheFleet() throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("grown"));
+    Map<String, Integer> before = dashboardSeries(repo);
+    StringBuilder hosts = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      hosts.append("---\napiVersion: anvil.dev/v1\nkind: Host\nname: extra-").append(i).append("\naddress: 10.9.")
+          .append(i / 250).append('.').append(i % 250 + 1)
+          .append("\nprimary_group: infrastructure:onprem/datacenter-01/rack-a/chassis-1\n");
+    }
+    Files.writeString(repo.resolve("inventory/extra.yaml"), hosts.toString());
+    Map<String, Integer> after = dashboardSeries(repo);
+    assertEquals(before, after);
+    assertTrue(before.get("System") > 0, before.toString());
+  }
+
+  /** Dashboard title → how many input series its generated case holds. */
+  private static Map<String, Integer> dashboardSeries(Path repo) throws Exception {
+    var c = dev.anvil.Compiler.compile(repo);
+    assertTrue(c.ok(), c.diagnostics().all().toString());
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (AlertTests.Case k : AlertTests.generate(c.fleet(), c.files())) {
+      if (!k.kind().equals("dashboard")) continue;
+      int n = 0;
+      for (int i = k.yaml().indexOf("- series:"); i >= 0; i = k.yaml().indexOf("- series:", i + 1)) n++;
+      out.put(k.name().replaceFirst(": every query finds series$", ""), n);
+    }
     return out;
   }
 }
