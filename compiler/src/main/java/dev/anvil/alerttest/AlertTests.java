@@ -69,6 +69,10 @@ public final class AlertTests {
   private final Map<String, OutputFile> files = new HashMap<>();
   private final Map<String, ResolvedHost> hostsByName = new HashMap<>();
   private final List<Case> cases = new ArrayList<>();
+  // each emitted file is parsed once, however many cases read it
+  private final Map<String, JsonNode> parsedRules = new HashMap<>();
+  private final Map<String, List<Map<String, String>>> targetsByJob = new HashMap<>();
+  private Map<String, Set<Map<String, String>>> selected;
 
   private AlertTests(ResolvedFleet resolved, List<OutputFile> output) {
     this.resolved = resolved;
@@ -100,7 +104,8 @@ public final class AlertTests {
       if (cls != null) byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(t);
     }
     if (byClass.isEmpty()) return;  // no host has the rule: nothing was rendered
-    String alert = alertName(rule);
+    String alert = dev.anvil.contract.ContractChecker.templateField(rule.template(), "alert");
+    if (alert == null) alert = rule.name();
     if (rule.examples() == null) {
       cases.add(new Case("alert", alert, at, null, null, Map.of(), "alert rule '" + rule.name() + "' has no examples: nothing proves it"
           + " fires at its threshold"));
@@ -108,6 +113,7 @@ public final class AlertTests {
     }
     for (var cls : byClass.entrySet()) {
       Map<String, String> params = rule.fleetWide() ? defaults(rule) : parse(cls.getKey());
+      String expr = renderedExpr(ruleFile, alert, rule.fleetWide() ? null : classLabel, cls.getKey());
       List<List<Map<String, String>>> hostSets = new ArrayList<>();
       if (rule.examples().allHosts()) {
         hostSets.add(cls.getValue());
@@ -121,17 +127,17 @@ public final class AlertTests {
         String vendor = hosts.get(0).getOrDefault("accelerators", "");
         String what = alert + (cls.getKey().isEmpty() ? "" : " {" + cls.getKey() + "}") + " on " + who
             + (vendor.isEmpty() || hosts.size() > 1 ? "" : " (" + vendor + ")");
-        String selector = "alertname=" + quote(alert) + (rule.fleetWide() ? "" : "," + classLabel + "=" + quote(cls.getKey()));
-        alertCase(rule, at, ruleFile, what + ": fires", selector, true, rule.examples().fires(), params, hosts);
-        alertCase(rule, at, ruleFile, what + ": quiet", selector, false, rule.examples().quiet(), params, hosts);
+        String selector = "alertname=" + PromQl.string(alert)
+            + (rule.fleetWide() ? "" : "," + classLabel + "=" + PromQl.string(cls.getKey()));
+        alertCase(rule, at, ruleFile, expr, what + ": fires", selector, true, rule.examples().fires(), params, hosts);
+        alertCase(rule, at, ruleFile, expr, what + ": quiet", selector, false, rule.examples().quiet(), params, hosts);
       }
     }
   }
 
-  private void alertCase(AlertRule rule, Position at, String ruleFile, String name, String alertSelector,
+  private void alertCase(AlertRule rule, Position at, String ruleFile, String expr, String name, String alertSelector,
       boolean fires, Map<String, AlertRule.Series> example, Map<String, String> params,
       List<Map<String, String>> hosts) {
-    String expr = renderedExpr(ruleFile, rule, alertSelector);
     long forMinutes = minutes(PromDuration.millis(params.getOrDefault("for", "0s")));
     // evaluated once the rule's longest range window is full of samples, and its for has passed
     long evalMinutes = forMinutes + Math.max(SETTLE_MINUTES, longestRangeMinutes(expr) + 5);
@@ -305,7 +311,7 @@ public final class AlertTests {
    */
   private List<Object> fleetSeries(Set<String> families, long samples) {
     Fleet fleet = resolved.fleet();
-    Map<String, Set<Map<String, String>>> selected = selectedValues();
+    if (selected == null) selected = selectedValues();
     List<Object> out = new ArrayList<>();
     for (Exporter exporter : fleet.exporters().values()) {
       // one host per release and vendor set stands for the others: a query selects on nothing finer
@@ -339,7 +345,7 @@ public final class AlertTests {
     List<String> exprs = new ArrayList<>();
     for (OutputFile f : files.values()) {
       if (f.path().startsWith(RULES_DIR)) {
-        for (JsonNode g : readYaml(f).path("groups")) g.path("rules").forEach(r -> exprs.add(r.path("expr").asText()));
+        for (JsonNode g : rules(f.path()).path("groups")) g.path("rules").forEach(r -> exprs.add(r.path("expr").asText()));
       }
     }
     for (String expr : exprs) {
@@ -378,25 +384,35 @@ public final class AlertTests {
 
   /** The hosts' label sets in a job's emitted file_sd file (its leading marker group has no targets). */
   private List<Map<String, String>> targets(String job) {
-    OutputFile f = files.get("prometheus/targets/" + job + ".json");
-    List<Map<String, String>> out = new ArrayList<>();
-    if (f == null) return out;
-    for (JsonNode group : readJson(f)) {
-      if (group.path("targets").isEmpty()) continue;
-      Map<String, String> labels = new TreeMap<>();
-      group.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-      out.add(labels);
-    }
-    return out;
+    return targetsByJob.computeIfAbsent(job, j -> {
+      OutputFile f = files.get("prometheus/targets/" + j + ".json");
+      List<Map<String, String>> out = new ArrayList<>();
+      if (f == null) return out;
+      for (JsonNode group : readJson(f)) {
+        if (group.path("targets").isEmpty()) continue;
+        Map<String, String> labels = new TreeMap<>();
+        group.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        out.add(labels);
+      }
+      return out;
+    });
   }
 
-  /** The expression of the rendered rule the alert selector names (its class label picks it among its kind). */
-  private String renderedExpr(String ruleFile, AlertRule rule, String alertSelector) {
-    for (JsonNode g : readYaml(files.get(ruleFile)).path("groups")) {
+  private JsonNode rules(String ruleFile) {
+    return parsedRules.computeIfAbsent(ruleFile, p -> readYaml(files.get(p)));
+  }
+
+  /**
+   * The expression of the rendered rule {@code alert} whose class label has {@code classValue} (a
+   * fleet-wide rule, {@code classLabel} null, has none).
+   */
+  private String renderedExpr(String ruleFile, String alert, String classLabel, String classValue) {
+    for (JsonNode g : rules(ruleFile).path("groups")) {
       for (JsonNode r : g.path("rules")) {
-        if (!r.path("alert").asText().equals(alertName(rule))) continue;
-        String cls = r.path("labels").path("anvil_" + rule.name()).asText(null);
-        if (rule.fleetWide() || (cls != null && alertSelector.endsWith("=" + quote(cls)))) return r.path("expr").asText();
+        if (!r.path("alert").asText().equals(alert)) continue;
+        if (classLabel == null || classValue.equals(r.path("labels").path(classLabel).asText(null))) {
+          return r.path("expr").asText();
+        }
       }
     }
     return "";
@@ -418,16 +434,6 @@ public final class AlertTests {
     return out;
   }
 
-  /** The alert name in the rule template (it holds no variables in practice; they would read as their names). */
-  private static String alertName(AlertRule rule) {
-    try {
-      JsonNode r = YAML.readTree(rule.template().replaceAll("\\[\\[[^\\]]*]]", "x"));
-      return r.path("alert").asText(rule.name());
-    } catch (IOException e) {
-      return rule.name();
-    }
-  }
-
   private static Map<String, String> defaults(AlertRule rule) {
     Map<String, String> out = new TreeMap<>();
     rule.defaults().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
@@ -446,7 +452,7 @@ public final class AlertTests {
 
   private static Map<String, Object> series(String family, Map<String, String> labels, String values) {
     StringBuilder sb = new StringBuilder(family).append('{');
-    labels.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ",").append(k).append('=').append(quote(v)));
+    labels.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ",").append(k).append('=').append(PromQl.string(v)));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("series", sb.append('}').toString());
     s.put("values", values);
@@ -465,10 +471,6 @@ public final class AlertTests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
   private static JsonNode readJson(OutputFile f) {

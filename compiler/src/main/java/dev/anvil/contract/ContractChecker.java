@@ -162,16 +162,25 @@ public final class ContractChecker {
 
   /**
    * The rule's PromQL expression, where its families are named (the annotations are prose: "node_exporter
-   * on ..."). The template's [[ ]] variables are read as their names, which keeps it YAML.
+   * on ..."); the whole template when it is not YAML, so that every name in it counts.
    */
   static String exprOf(String template) {
+    String expr = templateField(template, "expr");
+    return expr != null ? expr : template;
+  }
+
+  /**
+   * A top-level text field of a rule template ({@code alert}, {@code expr}), or null. The template's
+   * [[ ]] variables are read as a placeholder name, which keeps it YAML.
+   */
+  public static String templateField(String template, String field) {
     try {
       JsonNode rule = YAML.readTree(template.replaceAll(VARIABLE, "__anvil_variable"));
-      if (rule != null && rule.path("expr").isTextual()) return rule.get("expr").asText();
+      if (rule != null && rule.path(field).isTextual()) return rule.get(field).asText();
     } catch (java.io.IOException e) {
-      // not YAML after all: every name in it counts
+      // not YAML after all
     }
-    return template;
+    return null;
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
@@ -252,19 +261,19 @@ public final class ContractChecker {
     }
     Set<String> reported = new TreeSet<>();
     String code = STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
-    // selected on: each selector's labels must be on its own family (or the target)
+    // selected on: a selector's labels must be on the families used or the target
+    Set<String> onSeries = new TreeSet<>(labels);
+    onSeries.removeAll(ALERT_ONLY);
     for (dev.anvil.emit.PromQl.Selector s : dev.anvil.emit.PromQl.scan(code).selectors()) {
       if (!used.contains(s.metric())) continue;
-      Set<String> own = new TreeSet<>(labels);
-      own.removeAll(ALERT_ONLY);
       java.util.regex.Matcher m = MATCHER_LABEL.matcher(s.matchers());
       while (m.find()) {
         String label = m.group(1);
-        if (own.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
+        if (onSeries.contains(label) || label.startsWith("__") || label.startsWith("anvil_") || !reported.add(label)) continue;
         diagnostics.error(at, what + ": " + s.metric() + " has no label '" + Text.shown(label) + "' ("
             + contract.exporter() + " " + Text.shown(version) + ": " + String.join(", ", contract.labelsOf(s.metric()))
             + "), so this matcher " + (m.group(2).startsWith("!") ? "excludes nothing" : "selects nothing")
-            + Suggestions.didYouMean(label, own));
+            + Suggestions.didYouMean(label, onSeries));
       }
     }
     // grouped and joined on (by, without, on, ignoring), or shown to people (annotations, legends)

@@ -31,6 +31,11 @@ public final class PromQl {
 
   private PromQl() {}
 
+  /** A PromQL string literal. */
+  public static String string(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
   /** A vector selector: the metric name (empty for {@code {...}} alone) and the text between its braces. */
   public record Selector(String metric, String matchers) {
     @Override

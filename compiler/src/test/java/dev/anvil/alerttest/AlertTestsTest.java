@@ -91,14 +91,9 @@ class AlertTestsTest {
 
   @Test
   void aRuleThatNoLongerFiresAtItsThresholdFails() throws Exception {
-    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("shifted"));
-    Path rules = repo.resolve("rules/accelerators.yaml");
-    String text = Files.readString(rules);
     // the first rule on it is the warning tier, AcceleratorTemperatureHigh
-    String shifted = text.replaceFirst(Pattern.quote("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]]"),
-        Matcher.quoteReplacement("all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]] + 5"));
-    assertTrue(!shifted.equals(text));
-    Files.writeString(rules, shifted);
+    Path repo = mutated("shifted", "rules/accelerators.yaml", "all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]]",
+        "all_smi_gpu_temperature_celsius{[[selector]]} > [[threshold]] + 5");
 
     Report r = anvilTest(repo);
     assertEquals(1, r.exit());
@@ -116,14 +111,9 @@ class AlertTestsTest {
   @Test
   void anAlertOnAFamilyTheExporterDoesNotWriteForAVendorFailsOnThatVendorsHosts() throws Exception {
     // the contract as if all-smi wrote device temperatures for NVIDIA devices only
-    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("vendor"));
-    Path contract = repo.resolve("rules/contracts/all-smi.yaml");
-    String text = Files.readString(contract);
-    String nvidiaOnly = text.replace(
+    Path repo = mutated("vendor", "rules/contracts/all-smi.yaml",
         "{type: gauge, unit: celsius, labels: [gpu, instance, uuid, index], vendors: all, at: src/api/metrics/gpu.rs:67}",
         "{type: gauge, unit: celsius, labels: [gpu, instance, uuid, index], vendors: [nvidia], at: src/api/metrics/gpu.rs:67}");
-    assertTrue(!nvidiaOnly.equals(text));
-    Files.writeString(contract, nvidiaOnly);
 
     Report r = anvilTest(repo);
     assertEquals(1, r.exit());
@@ -140,14 +130,9 @@ class AlertTestsTest {
 
   @Test
   void aRuleWithoutExamplesAndAMissingPromtoolAreNotPasses() throws Exception {
-    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("bare"));
-    Path rules = repo.resolve("rules/npu.yaml");
-    String text = Files.readString(rules);
-    String bare = text.replaceFirst(
-        "examples: \\{fires: \\{all_smi_tpu_hlo_queue_size: \"\\[\\[threshold]] \\+ 1\"}, quiet: \\{all_smi_tpu_hlo_queue_size: \"\\[\\[threshold]]\"}}\n",
+    Path repo = mutated("bare", "rules/npu.yaml",
+        "examples: {fires: {all_smi_tpu_hlo_queue_size: \"[[threshold]] + 1\"}, quiet: {all_smi_tpu_hlo_queue_size: \"[[threshold]]\"}}\n",
         "");
-    assertTrue(!bare.equals(text));
-    Files.writeString(rules, bare);
     Report r = anvilTest(repo);
     assertEquals(1, r.exit());
     List<JsonNode> failed = failed(r);
@@ -162,6 +147,16 @@ class AlertTestsTest {
         tmp.resolve("no-promtool").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("--promtool") && missing.err().contains("no such executable"), missing.err());
+  }
+
+  /** A copy of the example fleet with the first {@code from} in {@code file} replaced by {@code to}. */
+  private static Path mutated(String name, String file, String from, String to) throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve(name));
+    String text = Files.readString(repo.resolve(file));
+    String changed = text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
+    assertTrue(!changed.equals(text), from + " is in " + file);
+    Files.writeString(repo.resolve(file), changed);
+    return repo;
   }
 
   private static List<JsonNode> failed(Report r) {

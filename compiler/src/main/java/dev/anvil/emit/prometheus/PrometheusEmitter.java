@@ -106,7 +106,7 @@ public final class PrometheusEmitter implements Emitter {
       }
       String job = exporter.job();
       Set<String> by = labelNamesByJob.getOrDefault(job, Set.of("instance", "job"));
-      String selectorJob = "job=" + promString(job);
+      String selectorJob = "job=" + PromQl.string(job);
       if (rule.fleetWide()) {
         boolean anyHost = resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule));
         if (anyHost) {
@@ -116,7 +116,7 @@ public final class PrometheusEmitter implements Emitter {
         continue;
       }
       for (var cls : classes.getOrDefault(rule, new TreeMap<>()).entrySet()) {
-        String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + promString(cls.getKey());
+        String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + PromQl.string(cls.getKey());
         addRule(byFamily, rule, template, cls.getValue(), selector, cls.getKey(), job, by, diagnostics);
       }
     }
@@ -177,11 +177,6 @@ public final class PrometheusEmitter implements Emitter {
       }
     }
     return scan.problems().isEmpty();
-  }
-
-  /** A PromQL string literal. */
-  static String promString(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
   private static OutputFile prometheusYml(Fleet fleet, Set<String> jobs, Set<String> families) {

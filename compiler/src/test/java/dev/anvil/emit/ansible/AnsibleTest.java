@@ -97,7 +97,6 @@ class AnsibleTest {
   /** A dry run on localhost: a rolling rollout of 5 hosts by 2 runs 3 batches, a 20 % canary 2 (1, then 4). */
   @Test
   void aCheckRunOnLocalhostRollsOutInBatches(@TempDir Path tmp) throws Exception {
-    String playbook = TestSupport.tool("ansible-playbook", PACKAGE);
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     StringBuilder fleet = new StringBuilder("""
@@ -132,9 +131,7 @@ class AnsibleTest {
     }
     TestSupport.writeFile(repo, "inventory/fleet.yaml", fleet.toString());
     Path out = compile(repo, tmp);
-    var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
-        "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "-c", "local",
-        "-e", "anvil_agent_dir=" + TestSupport.repoRoot().resolve("agent"));
+    var r = checkRun(out.resolve("ansible"));
     assertEquals(0, r.exit(), r.output());
     assertEquals(3, count(r.output(), "PLAY [Exporters: rolling, 2 hosts at a time"), r.output());
     assertEquals(2, count(r.output(), "PLAY [Exporters: canary 20% first"), r.output());
@@ -144,6 +141,15 @@ class AnsibleTest {
     // the check agent and each host's compiled check list are found and would be installed
     String listTask = r.output().substring(r.output().indexOf("TASK [The host's check list]"));
     assertTrue(listTask.contains("changed: [batch-01]"), r.output());
+  }
+
+  /** The emitted playbook, dry-run on localhost with this checkout's check agent. */
+  static TestSupport.ToolResult checkRun(Path ansibleDir, String... extra) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
+        "ANSIBLE_LOCALHOST_WARNING=False", TestSupport.tool("ansible-playbook", PACKAGE), "-i", "inventory.yml",
+        "exporters.yml", "--check", "-c", "local", "-e", "anvil_agent_dir=" + TestSupport.repoRoot().resolve("agent")));
+    cmd.addAll(List.of(extra));
+    return TestSupport.exec(ansibleDir, cmd.toArray(String[]::new));
   }
 
   /** Hosts of each batch, from the first task of each batch's run. */

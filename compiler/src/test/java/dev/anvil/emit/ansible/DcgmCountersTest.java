@@ -34,20 +34,7 @@ class DcgmCountersTest {
       assertTrue(shipped.contains(f), f);
     }
 
-    Files.writeString(repo.resolve("rules/nvidia-throttling.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: AlertRule
-        name: gpu_sync_boost_throttling
-        description: The GPU spends time throttled to keep a sync-boost group together.
-        exporter: dcgm-exporter
-        defaults: {threshold: 0, for: 15m, severity: warning}
-        rule: |
-          alert: NvidiaGPUSyncBoostThrottling
-          expr: rate(DCGM_FI_DEV_SYNC_BOOST_VIOLATION{[[selector]]}[5m]) > [[threshold]]
-          for: [[for]]
-          annotations:
-            summary: "GPU {{ $labels.gpu }} on {{ $labels.instance }} is throttled for sync boost"
-        """);
+    Files.writeString(repo.resolve("rules/nvidia-throttling.yaml"), ruleOn("DCGM_FI_DEV_SYNC_BOOST_VIOLATION"));
     Compiler.Compilation after = Compiler.compile(repo);
     assertTrue(after.ok(), after.diagnostics().all().toString());
     OutputFile counters = counters(after);
@@ -68,6 +55,21 @@ class DcgmCountersTest {
     assertFalse(amd.contains("dcgm"), "hosts without dcgm-exporter are untouched");
   }
 
+  /** A throttling alert on one DCGM counter: the rule that makes its field needed. */
+  private static String ruleOn(String field) {
+    return """
+        apiVersion: anvil.dev/v1
+        kind: AlertRule
+        name: gpu_throttling
+        exporter: dcgm-exporter
+        defaults: {threshold: 0, for: 15m, severity: warning}
+        rule: |
+          alert: NvidiaGPUThrottling
+          expr: rate(%s{[[selector]]}[5m]) > [[threshold]]
+          for: [[for]]
+        """.formatted(field);
+  }
+
   private static OutputFile counters(Compiler.Compilation c) {
     return c.files().stream().filter(f -> f.path().equals("ansible/files/dcgm-counters-3.3.9-3.6.1.csv")).findFirst()
         .orElseThrow();
@@ -80,7 +82,6 @@ class DcgmCountersTest {
   /** The playbook, dry-run on localhost as an NVIDIA host, installs the counters file before the unit that reads it. */
   @Test
   void aCheckRunInstallsTheCountersFile() throws Exception {
-    String playbook = TestSupport.tool("ansible-playbook", "ansible-core");
     Path repo = tmp.resolve("local");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/contracts/dcgm-exporter.yaml");
     TestSupport.writeFile(repo, "inventory/fleet.yaml", """
@@ -104,24 +105,12 @@ class DcgmCountersTest {
           accelerators:
             - {vendor: nvidia, model: H100, count: 8, memory_gb: 80}
         """);
-    TestSupport.writeFile(repo, "rules/nvidia-throttling.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: AlertRule
-        name: gpu_power_throttling
-        exporter: dcgm-exporter
-        defaults: {threshold: 0, for: 15m, severity: warning}
-        rule: |
-          alert: NvidiaGPUPowerThrottling
-          expr: rate(DCGM_FI_DEV_POWER_VIOLATION{[[selector]]}[5m]) > [[threshold]]
-          for: [[for]]
-        """);
+    TestSupport.writeFile(repo, "rules/nvidia-throttling.yaml", ruleOn("DCGM_FI_DEV_POWER_VIOLATION"));
     Path out = tmp.resolve("out");
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.err());
     assertTrue(Files.exists(out.resolve("ansible/files/dcgm-counters-3.3.9-3.6.1.csv")));
-    var r = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_HOST_KEY_CHECKING=False",
-        "ANSIBLE_LOCALHOST_WARNING=False", playbook, "-i", "inventory.yml", "exporters.yml", "--check", "--diff",
-        "-c", "local", "-e", "anvil_agent_dir=" + TestSupport.repoRoot().resolve("agent"));
+    var r = AnsibleTest.checkRun(out.resolve("ansible"), "--diff");
     assertEquals(0, r.exit(), r.output());
     String task = r.output().substring(r.output().indexOf("TASK [dcgm-exporter counters file]"));
     assertTrue(task.substring(0, task.indexOf("TASK [", 5)).contains("changed: [gpu-local]"), r.output());
