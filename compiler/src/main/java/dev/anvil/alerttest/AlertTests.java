@@ -104,6 +104,10 @@ public final class AlertTests {
       if (cls != null) byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(t);
     }
     if (byClass.isEmpty()) return;  // no host has the rule: nothing was rendered
+    if (rule.recording()) {
+      recordingCases(rule, ruleFile, byClass);
+      return;
+    }
     String alert = dev.anvil.contract.ContractChecker.templateField(rule.template(), "alert");
     if (alert == null) alert = rule.name();
     if (rule.examples() == null) {
@@ -169,6 +173,47 @@ public final class AlertTests {
     addCase("alert", name, at, List.of(ruleFile), List.of(test), Map.of(query, fires
         ? "it does not fire " + evalMinutes + "m after these series start (for: " + params.getOrDefault("for", "0s") + ")"
         : "it is pending or firing " + evalMinutes + "m after these series start"));
+  }
+
+  /**
+   * A recording rule needs no examples: for every parameter set it was rendered with, the series
+   * one host of each vendor set emits must make it record something.
+   */
+  private void recordingCases(AlertRule rule, String ruleFile, Map<String, List<Map<String, String>>> byClass) {
+    String record = dev.anvil.contract.ContractChecker.templateField(rule.template(), "record");
+    if (record == null) return;  // the emitter reported it
+    Position at = rule.source().at("/rule");
+    String classLabel = "anvil_" + rule.name();
+    for (var cls : byClass.entrySet()) {
+      String expr = renderedRule(ruleFile, "record", record, rule.fleetWide() ? null : classLabel, cls.getKey())
+          .path("expr").asText();
+      Set<String> families = new TreeSet<>();
+      for (PromQl.Selector sel : PromQl.scan(expr).selectors()) families.add(sel.metric());
+      long samples = longestRangeMinutes(expr) + SETTLE_MINUTES + 5;
+      List<Object> input = new ArrayList<>();
+      Set<String> represented = new java.util.HashSet<>();
+      try {
+        for (Map<String, String> target : cls.getValue()) {
+          if (represented.add(target.getOrDefault("accelerators", ""))) {
+            input.addAll(hostSeries(emitted(rule.exporter(), target), families, samples));
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        cases.add(new Case("recording", record, at, null, null, Map.of(), e.getMessage()));
+        continue;
+      }
+      String selector = rule.fleetWide() ? "" : classLabel + "=" + PromQl.string(cls.getKey());
+      String query = "count(" + record + "{" + selector + "}) > bool 0 or vector(0)";
+      String name = record + (cls.getKey().isEmpty() ? "" : " {" + cls.getKey() + "}") + ": records series";
+      Map<String, Object> test = new LinkedHashMap<>();
+      test.put("name", name);
+      test.put("interval", MINUTE);
+      test.put("input_series", input);
+      test.put("promql_expr_test", List.of(Map.of("expr", query, "eval_time", (samples - 5) + "m",
+          "exp_samples", List.of(Map.of("labels", "{}", "value", 1)))));
+      addCase("recording", name, at, List.of(ruleFile), List.of(test), Map.of(query,
+          "it records nothing from the series its hosts' exporters emit"));
+    }
   }
 
   private static long minutes(long millis) {
@@ -260,7 +305,8 @@ public final class AlertTests {
       List<Object> input = new ArrayList<>();
       List<Object> checks = new ArrayList<>();
       Set<String> families = new TreeSet<>();
-      for (String s : selectors) families.add(s.substring(0, s.indexOf('{')));
+      Set<String> ruleFiles = new TreeSet<>();
+      for (String s : selectors) addFamily(s.substring(0, s.indexOf('{')), families, ruleFiles);
       try {
         input.addAll(fleetSeries(families, 20));
       } catch (IllegalArgumentException e) {
@@ -278,7 +324,27 @@ public final class AlertTests {
       test.put("interval", MINUTE);
       test.put("input_series", input);
       test.put("promql_expr_test", checks);
-      addCase("dashboard", name + ": every query finds series", at, List.of(), List.of(test), failures);
+      addCase("dashboard", name + ": every query finds series", at, List.copyOf(ruleFiles), List.of(test), failures);
+    }
+  }
+
+  /**
+   * A family a dashboard reads: an exporter's, or a recording rule's, whose rule file the case then
+   * loads and whose own families (recorded ones too) it feeds.
+   */
+  private void addFamily(String family, Set<String> families, Set<String> ruleFiles) {
+    if (!families.add(family)) return;
+    for (AlertRule r : resolved.fleet().alertRules()) {
+      if (!r.recording() || !family.equals(dev.anvil.contract.ContractChecker.templateField(r.template(), "record"))) continue;
+      String ruleFile = RULES_DIR + r.family() + ".yml";
+      if (!files.containsKey(ruleFile)) continue;
+      ruleFiles.add(ruleFile);
+      for (JsonNode g : rules(ruleFile).path("groups")) {
+        for (JsonNode rule : g.path("rules")) {
+          if (!family.equals(rule.path("record").asText())) continue;
+          for (PromQl.Selector s : PromQl.scan(rule.path("expr").asText()).selectors()) addFamily(s.metric(), families, ruleFiles);
+        }
+      }
     }
   }
 
@@ -311,7 +377,6 @@ public final class AlertTests {
    */
   private List<Object> fleetSeries(Set<String> families, long samples) {
     Fleet fleet = resolved.fleet();
-    if (selected == null) selected = selectedValues();
     List<Object> out = new ArrayList<>();
     for (Exporter exporter : fleet.exporters().values()) {
       // one host per release and vendor set stands for the others: a query selects on nothing finer
@@ -320,20 +385,28 @@ public final class AlertTests {
       for (Map<String, String> target : targets(exporter.job())) {
         Emitted host = emitted(exporter.name(), target);
         if (!represented.add(host.version() + "\u0000" + target.getOrDefault("accelerators", ""))) continue;
-        if (families.contains("up")) out.add(series("up", host.targetLabels(), "1+0x" + samples));
-        if (host.contract() == null) continue;
-        for (String family : families) {
-          ExporterContract.Family f = host.contract().familyAt(family, host.version());
-          if (f == null || !emittedFor(f, host.vendors())) continue;
-          for (Map<String, String> values : selected.getOrDefault(family, Set.of(Map.of()))) {
-            Map<String, String> labels = new TreeMap<>(host.targetLabels());
-            for (String label : host.contract().labelsOf(family)) {
-              String name = host.targetLabels().containsKey(label) ? "exported_" + label : label;
-              labels.put(name, values.getOrDefault(label, placeholder(label, 0, host.name())));
-            }
-            out.add(series(family, labels, values("1", f.type(), samples)));
-          }
+        out.addAll(hostSeries(host, families, samples));
+      }
+    }
+    return out;
+  }
+
+  /** The series of {@code families} one host's exporter emits, one per set of label values selected on. */
+  private List<Object> hostSeries(Emitted host, Set<String> families, long samples) {
+    if (selected == null) selected = selectedValues();
+    List<Object> out = new ArrayList<>();
+    if (families.contains("up")) out.add(series("up", host.targetLabels(), "1+0x" + samples));
+    if (host.contract() == null) return out;
+    for (String family : families) {
+      ExporterContract.Family f = host.contract().familyAt(family, host.version());
+      if (f == null || !emittedFor(f, host.vendors())) continue;
+      for (Map<String, String> values : selected.getOrDefault(family, Set.of(Map.of()))) {
+        Map<String, String> labels = new TreeMap<>(host.targetLabels());
+        for (String label : host.contract().labelsOf(family)) {
+          String name = host.targetLabels().containsKey(label) ? "exported_" + label : label;
+          labels.put(name, values.getOrDefault(label, placeholder(label, 0, host.name())));
         }
+        out.add(series(family, labels, values("1", f.type(), samples)));
       }
     }
     return out;
@@ -407,15 +480,18 @@ public final class AlertTests {
    * fleet-wide rule, {@code classLabel} null, has none).
    */
   private String renderedExpr(String ruleFile, String alert, String classLabel, String classValue) {
+    return renderedRule(ruleFile, "alert", alert, classLabel, classValue).path("expr").asText();
+  }
+
+  /** The rendered rule whose {@code head} (alert, record) is {@code name}, of one class; a missing node if none. */
+  private JsonNode renderedRule(String ruleFile, String head, String name, String classLabel, String classValue) {
     for (JsonNode g : rules(ruleFile).path("groups")) {
       for (JsonNode r : g.path("rules")) {
-        if (!r.path("alert").asText().equals(alert)) continue;
-        if (classLabel == null || classValue.equals(r.path("labels").path(classLabel).asText(null))) {
-          return r.path("expr").asText();
-        }
+        if (!r.path(head).asText().equals(name)) continue;
+        if (classLabel == null || classValue.equals(r.path("labels").path(classLabel).asText(null))) return r;
       }
     }
-    return "";
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   /** The equality matchers of every selector of {@code family} in {@code expr}. */

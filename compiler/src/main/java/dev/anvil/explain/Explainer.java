@@ -135,9 +135,9 @@ public final class Explainer {
   }
 
   private AlertRule alertRule(String key) {
-    if (!key.startsWith(Resolver.ALERTS + ".")) return null;
-    String name = key.split("\\.")[1];
-    for (AlertRule r : fleet.fleet().alertRules()) if (r.name().equals(name)) return r;
+    String[] parts = key.split("\\.");
+    if (parts.length < 2) return null;
+    for (AlertRule r : fleet.fleet().alertRules()) if (r.section().equals(parts[0]) && r.name().equals(parts[1])) return r;
     return null;
   }
 

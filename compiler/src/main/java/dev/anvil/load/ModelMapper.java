@@ -30,7 +30,7 @@ import java.util.TreeMap;
 /** Maps schema-valid documents to model records. Assumes the schema held: no type checks here. */
 public final class ModelMapper {
   /** Policy sections, in the order they are resolved and explained. */
-  public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "checks", "routing",
+  public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "recording", "checks", "routing",
       "maintenance", "slurm", "rollout");
 
   private final List<Namespace> namespaces = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class ModelMapper {
       case "Host" -> hosts.add(host(n, src));
       case "Policy" -> policies.add(policy(n, src));
       case "Exporter" -> exporters.add(exporter(n, src));
-      case "AlertRule" -> alertRules.add(alertRule(n, src));
+      case "AlertRule", "RecordingRule" -> alertRules.add(alertRule(n, src));
       case "Prometheus" -> prometheus.add(prometheus(n, src));
       case "Receiver" -> receivers.add(receiver(n, src));
       case "Alerting" -> alerting.add(alerting(n, src));
@@ -178,7 +178,7 @@ public final class ModelMapper {
     String file = src.file();
     String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
     return new AlertRule(text(n, "name"), base, text(n, "exporter"), List.copyOf(strings(n.get("vendors"))),
-        text(n, "check"), "fleet".equals(text(n, "scope")), (ObjectNode) n.get("defaults"), text(n, "rule"),
+        text(n, "check"), "RecordingRule".equals(text(n, "kind")), "fleet".equals(text(n, "scope")), n.has("defaults") ? (ObjectNode) n.get("defaults") : JsonNodeFactory.instance.objectNode(), text(n, "rule"),
         examples(n.get("examples")), src);
   }
 
@@ -261,7 +261,7 @@ public final class ModelMapper {
   private static Dashboard.Requires requires(JsonNode n) {
     if (n == null) return Dashboard.Requires.NONE;
     return new Dashboard.Requires(List.copyOf(strings(n.get("vendors"))), List.copyOf(strings(n.get("exporters"))),
-        n.path("checks").asBoolean(false));
+        n.path("checks").asBoolean(false), List.copyOf(strings(n.get("rules"))));
   }
 
   /** The receiver's type is its one type-named property; the checker reports zero or several. */

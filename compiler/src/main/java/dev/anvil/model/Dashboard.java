@@ -17,8 +17,8 @@ public record Dashboard(String name, String title, String folder, String descrip
    * What the fleet must have for a dashboard, row or panel to be rendered; each list means "any of".
    * An empty requirement always holds.
    */
-  public record Requires(List<String> vendors, List<String> exporters, boolean checks) {
-    public static final Requires NONE = new Requires(List.of(), List.of(), false);
+  public record Requires(List<String> vendors, List<String> exporters, boolean checks, List<String> rules) {
+    public static final Requires NONE = new Requires(List.of(), List.of(), false, List.of());
   }
 
   public record Row(String title, Requires requires, List<Panel> panels) {}

@@ -51,7 +51,7 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
     if (!rule.vendors().isEmpty() && devices(rule.vendors()) == 0) return false;
     if (rule.check() != null && !runsCheck(rule.check())) return false;
     if (rule.fleetWide()) return true;
-    JsonNode a = section(Resolver.ALERTS).get(rule.name());
+    JsonNode a = section(rule.section()).get(rule.name());
     return a != null && a.path("enabled").asBoolean(true);
   }
 

@@ -37,14 +37,15 @@ public final class Resolver {
   public static final String LABELS = "labels";
   public static final String EXPORTERS = "exporters";
   public static final String ALERTS = "alerts";
+  public static final String RECORDING = "recording";
   public static final String CHECKS = "checks";
   public static final String ROUTING = "routing";
   public static final String MAINTENANCE = "maintenance";
   public static final String SLURM = "slurm";
   public static final String ROLLOUT = "rollout";
   /** Resolved sections, in explain order. */
-  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, CHECKS, ROUTING, MAINTENANCE,
-      SLURM, ROLLOUT);
+  public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, RECORDING, CHECKS, ROUTING,
+      MAINTENANCE, SLURM, ROLLOUT);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;
@@ -152,7 +153,7 @@ public final class Resolver {
       if (r.fleetWide()) continue;
       ObjectNode value = r.defaults().deepCopy();
       value.put("enabled", true);
-      addDefault(new Contribution(Source.defaults(r.source().file()), ALERTS, r.name(), value, Strategy.MERGE,
+      addDefault(new Contribution(Source.defaults(r.source().file()), r.section(), r.name(), value, Strategy.MERGE,
           r.source(), "/defaults"));
     }
     for (Group g : fleet.groups().values()) {

@@ -117,19 +117,20 @@ public final class ReferenceChecker {
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
-        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters), contracts(d.contracts(), exporters));
+        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters, rules), contracts(d.contracts(), exporters));
   }
 
-  private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters) {
+  private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters,
+      Map<String, AlertRule> rules) {
     Map<String, Dashboard> out = new TreeMap<>();
     for (Dashboard d : declared) {
       if (!unique(out, d.name(), d, Dashboard::source, "dashboard", "/name")) continue;
-      checkRequires(d, d.requires(), "/requires", exporters);
+      checkRequires(d, d.requires(), "/requires", exporters, rules);
       for (int r = 0; r < d.rows().size(); r++) {
         Dashboard.Row row = d.rows().get(r);
-        checkRequires(d, row.requires(), "/rows/" + r + "/requires", exporters);
+        checkRequires(d, row.requires(), "/rows/" + r + "/requires", exporters, rules);
         for (Dashboard.Panel p : row.panels()) {
-          checkRequires(d, p.requires(), p.pointer() + "/requires", exporters);
+          checkRequires(d, p.requires(), p.pointer() + "/requires", exporters, rules);
           checkTemplateVariables(d, p, exporters);
         }
       }
@@ -153,11 +154,19 @@ public final class ReferenceChecker {
     }
   }
 
-  private void checkRequires(Dashboard d, Dashboard.Requires requires, String pointer, Map<String, Exporter> exporters) {
+  private void checkRequires(Dashboard d, Dashboard.Requires requires, String pointer, Map<String, Exporter> exporters,
+      Map<String, AlertRule> rules) {
     for (int i = 0; i < requires.exporters().size(); i++) {
       String e = requires.exporters().get(i);
       if (!exporters.containsKey(e)) {
         unknown(d.source().at(pointer + "/exporters/" + i), "Exporter", e, Suggestions.didYouMean(e, exporters.keySet()));
+      }
+    }
+    for (int i = 0; i < requires.rules().size(); i++) {
+      String r = requires.rules().get(i);
+      if (!rules.containsKey(r)) {
+        diagnostics.error(d.source().at(pointer + "/rules/" + i), "dashboard '" + d.name() + "' requires rule '" + r
+            + "', which no rules/ file declares" + Suggestions.didYouMean(r, rules.keySet()));
       }
     }
   }
@@ -270,7 +279,15 @@ public final class ReferenceChecker {
     List<AlertRule> sorted = new ArrayList<>(declared);
     sorted.sort(Comparator.comparing(AlertRule::family).thenComparing(AlertRule::name));
     for (AlertRule r : sorted) {
-      unique(out, r.name(), r, AlertRule::source, "alert rule", "/name");
+      // alert and recording rules share one name space: both name the class label anvil_<name>
+      unique(out, r.name(), r, AlertRule::source, r.what(), "/name");
+      r.defaults().fieldNames().forEachRemaining(param -> {
+        if (AlertRule.CONTEXT_VARIABLES.contains(param) || AlertRule.ENTRY_KEYS.contains(param)) {
+          diagnostics.error(r.source().keyAt("/defaults/" + param), r.what() + " '" + r.name() + "': a parameter cannot be"
+              + " called '" + param + "': Anvil sets " + (AlertRule.ENTRY_KEYS.contains(param) ? "that key of policy entries"
+              : "[[" + param + "]] itself") + "; choose another name");
+        }
+      });
       if (!exporters.containsKey(r.exporter())) {
         unknown(r.source().at("/exporter"), "Exporter", r.exporter(), " (known: " + String.join(", ", exporters.keySet()) + ")");
       }
@@ -300,7 +317,7 @@ public final class ReferenceChecker {
                 + String.join(", ", exporters.keySet()) + ")");
           }
         }
-        case "alerts" -> checkAlertEntry(p, e, rules);
+        case "alerts", "recording" -> checkRuleEntry(p, e, rules);
         case "labels" -> checkLabel(e.name(), p.source(), e.pointer(), namespaces);
         case "checks" -> harmless += checkCheckEntry(p, e);
         default -> { }
@@ -309,15 +326,24 @@ public final class ReferenceChecker {
     return diagnostics.errorCount() - harmless == before;
   }
 
-  private void checkAlertEntry(Policy p, Policy.Entry e, Map<String, AlertRule> rules) {
+  /** An {@code alerts:} entry names an alert rule, a {@code recording:} entry a recording rule. */
+  private void checkRuleEntry(Policy p, Policy.Entry e, Map<String, AlertRule> rules) {
     AlertRule rule = rules.get(e.name());
-    if (rule == null) {
-      diagnostics.error(p.source().keyAt(e.pointer()), "unknown alert '" + e.name() + "'"
-          + Suggestions.didYouMean(e.name(), rules.keySet()));
+    boolean recording = e.section().equals("recording");
+    String kind = recording ? "recording rule" : "alert";
+    if (rule == null || rule.recording() != recording) {
+      Set<String> names = new TreeSet<>();
+      rules.values().stream().filter(r -> r.recording() == recording).forEach(r -> names.add(r.name()));
+      String elsewhere = rule == null ? "" : " ('" + e.name() + "' is " + (rule.recording()
+          ? "a recording rule: set it under recording:" : "an alert rule: set it under alerts:") + ")";
+      String hint = Suggestions.didYouMean(e.name(), names);
+      if (hint.isEmpty()) hint = names.isEmpty() ? " (none is declared)" : " (known: " + String.join(", ", names) + ")";
+      diagnostics.error(p.source().keyAt(e.pointer()), "unknown " + kind + " '" + e.name() + "'"
+          + (elsewhere.isEmpty() ? hint : elsewhere));
       return;
     }
     if (rule.fleetWide()) {
-      diagnostics.error(p.source().keyAt(e.pointer()), "alert '" + e.name()
+      diagnostics.error(p.source().keyAt(e.pointer()), kind + " '" + e.name()
           + "' is fleet-wide (scope: fleet); set its parameters in " + rule.source().file());
       return;
     }
@@ -325,7 +351,7 @@ public final class ReferenceChecker {
       if (!rule.defaults().has(param) && !COMMON_ALERT_PARAMS.contains(param)) {
         Set<String> allowed = new TreeSet<>(COMMON_ALERT_PARAMS);
         rule.defaults().fieldNames().forEachRemaining(allowed::add);
-        diagnostics.error(p.source().keyAt(e.pointer() + "/" + param), "alert '" + e.name()
+        diagnostics.error(p.source().keyAt(e.pointer() + "/" + param), kind + " '" + e.name()
             + "' has no parameter '" + param + "' (it has: " + String.join(", ", allowed) + ")");
       }
     });

@@ -86,7 +86,28 @@ class AlertTestsTest {
           .anyMatch(t -> t.path("name").asText().contains("(" + vendor + ")")), vendor);
     }
     // one case per emitted dashboard whose queries read exporter series (not "alerts": ALERTS only)
-    assertEquals(10, r.tests("dashboard", "").size(), r.doc().toPrettyString());
+    assertEquals(11, r.tests("dashboard", "").size(), r.doc().toPrettyString());
+    // every recording rule records something from contract-shaped series, once per price the fleet sets
+    assertEquals(4, r.tests("recording", "team:accelerator_cost_per_hour:sum {price=").size(), r.doc().toPrettyString());
+    for (String record : List.of("team:accelerator_utilization:avg", "logical:accelerator_utilization:avg",
+        "team:accelerator_devices:count", "team:accelerator_busy_devices:sum")) {
+      assertEquals(1, r.tests("recording", record + ":").size(), record);
+    }
+    r.tests("recording", "").forEach(t -> assertTrue(t.path("passed").asBoolean(), t.toPrettyString()));
+  }
+
+  @Test
+  void aRecordingRuleThatRecordsNothingFailsAndSoDoesTheDashboardThatReadsIt() throws Exception {
+    Path repo = mutated("records-nothing", "rules/recording.yaml",
+        "count by (team) (all_smi_gpu_utilization{[[selector]]}) * [[price]]",
+        "count by (team) (all_smi_gpu_utilization{[[selector]]} > 100) * [[price]]");
+
+    Report r = anvilTest(repo);
+    assertEquals(1, r.exit());
+    List<String> failed = failed(r).stream().map(t -> t.path("name").asText()).toList();
+    assertEquals(4, failed.stream().filter(n -> n.startsWith("team:accelerator_cost_per_hour:sum {price=")).count(), failed.toString());
+    assertTrue(failed.stream().anyMatch(n -> n.startsWith("Accelerator usage and cost")), failed.toString());
+    assertEquals(5, failed.size(), failed.toString());
   }
 
   @Test

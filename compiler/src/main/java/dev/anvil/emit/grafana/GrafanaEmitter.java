@@ -62,23 +62,28 @@ public final class GrafanaEmitter implements Emitter {
   }
 
   /** What dashboards may require of the fleet. */
-  record FleetFacts(Set<String> vendors, Set<String> exporters, boolean checks) {
+  record FleetFacts(Set<String> vendors, Set<String> exporters, boolean checks, Set<String> rules) {
     static FleetFacts of(ResolvedFleet resolved) {
       Set<String> vendors = new HashSet<>();
       Set<String> exporters = new HashSet<>();
+      Set<String> rules = new HashSet<>();
       boolean checks = false;
       for (ResolvedHost h : resolved.hosts()) {
         for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
         for (String e : resolved.fleet().exporters().keySet()) if (h.runs(e)) exporters.add(e);
         checks |= h.runsCheck("any");
       }
-      return new FleetFacts(vendors, exporters, checks);
+      for (var rule : resolved.fleet().alertRules()) {
+        if (resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule))) rules.add(rule.name());
+      }
+      return new FleetFacts(vendors, exporters, checks, rules);
     }
 
     boolean meets(Requires r) {
       return (r.vendors().isEmpty() || r.vendors().stream().anyMatch(vendors::contains))
           && (r.exporters().isEmpty() || r.exporters().stream().anyMatch(exporters::contains))
-          && (!r.checks() || checks);
+          && (!r.checks() || checks)
+          && (r.rules().isEmpty() || r.rules().stream().anyMatch(rules::contains));
     }
   }
 

@@ -23,7 +23,7 @@ final class AlertClasses {
   /** The parameters of a rule for a host, sorted by name; {@code devices} only when the template uses it. */
   static SortedMap<String, String> params(AlertRule rule, ResolvedHost host, boolean usesDevices) {
     SortedMap<String, String> out = new TreeMap<>();
-    JsonNode values = rule.fleetWide() ? rule.defaults() : host.section(Resolver.ALERTS).get(rule.name());
+    JsonNode values = rule.fleetWide() ? rule.defaults() : host.section(rule.section()).get(rule.name());
     values.fields().forEachRemaining(e -> {
       if (!e.getKey().equals("enabled")) out.put(e.getKey(), e.getValue().asText());
     });

@@ -47,7 +47,7 @@ final class JobTargets {
       for (AlertRule rule : rules) {
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
-        String value = classValues.computeIfAbsent(host.sections().get(Resolver.ALERTS).entry(rule.name()),
+        String value = classValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
             k -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
               SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
               String v = AlertClasses.classValue(params);

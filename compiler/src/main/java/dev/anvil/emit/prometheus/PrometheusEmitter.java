@@ -34,9 +34,9 @@ import java.util.stream.Collectors;
  */
 public final class PrometheusEmitter implements Emitter {
   static final String DIR = "prometheus/";
-  /** Variables every rule template may use besides its parameters. */
-  static final Set<String> CONTEXT_VARIABLES = Set.of("selector", "job", "by", "devices");
+  static final Set<String> CONTEXT_VARIABLES = AlertRule.CONTEXT_VARIABLES;
 
+  private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final ObjectMapper RULE_PARSER = new ObjectMapper(new YAMLFactory());
 
   @Override
@@ -71,7 +71,7 @@ public final class PrometheusEmitter implements Emitter {
     Set<String> vars = Templates.variables(rule.template());
     for (String v : vars) {
       if (!CONTEXT_VARIABLES.contains(v) && !rule.defaults().has(v)) {
-        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "' uses unknown template"
+        diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "' uses unknown template"
             + " variable '" + v + "' (known: " + String.join(", ", known(rule)) + ")");
       }
     }
@@ -100,7 +100,7 @@ public final class PrometheusEmitter implements Emitter {
       try {
         template = Templates.compile(rule.source().file() + "#" + rule.name(), rule.template());
       } catch (RuntimeException e) {
-        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': invalid template: "
+        diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "': invalid template: "
             + e.getMessage());
         continue;
       }
@@ -134,25 +134,33 @@ public final class PrometheusEmitter implements Emitter {
     Map<String, Object> parsed;
     try {
       JsonNode node = RULE_PARSER.readTree(text);
-      if (node == null || !node.isObject() || !node.has("alert") || !node.has("expr")) {
-        diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name()
-            + "' must render to a mapping with 'alert' and 'expr'");
+      String head = rule.recording() ? "record" : "alert";
+      if (node == null || !node.isObject() || !node.has(head) || !node.has("expr")
+          || node.has(rule.recording() ? "alert" : "record")) {
+        diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name()
+            + "' must render to a mapping with '" + head + "' and 'expr'");
+        return;
+      }
+      if (rule.recording() && !METRIC_NAME.matcher(node.get("record").asText()).matches()) {
+        diagnostics.error(rule.source().at("/rule"), "recording rule '" + rule.name() + "' records '"
+            + dev.anvil.diag.Text.shown(node.get("record").asText()) + "', which is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
         return;
       }
       parsed = RULE_PARSER.convertValue(node, TreeMap.class);
     } catch (Exception e) {
-      diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "' renders invalid YAML: "
+      diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "' renders invalid YAML: "
           + e.getMessage().lines().findFirst().orElse(""));
       return;
     }
     if (!checkExpr(rule, String.valueOf(parsed.get("expr")), classValue == null ? null : selector, diagnostics)) return;
-    // routing relies on the severity label: it always matches the resolved parameter
     @SuppressWarnings("unchecked")
     Map<String, Object> labels = new TreeMap<>((Map<String, Object>) parsed.getOrDefault("labels", Map.of()));
-    labels.put("severity", params.get("severity"));
-    // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied
+    // routing relies on the severity label: it always matches the resolved parameter
+    if (!rule.recording()) labels.put("severity", params.get("severity"));
+    // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied;
+    // on a recording rule it keeps the series of two parameter sets apart where the expression aggregates it away
     if (classValue != null) labels.put(AlertClasses.labelName(rule), classValue);
-    parsed.put("labels", labels);
+    if (!labels.isEmpty()) parsed.put("labels", labels);
     parsed.put("expr", Output.block(String.valueOf(parsed.get("expr"))));
     byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);
   }
@@ -165,12 +173,12 @@ public final class PrometheusEmitter implements Emitter {
   private static boolean checkExpr(AlertRule rule, String expr, String selector, Diagnostics diagnostics) {
     PromQl.Scan scan = PromQl.scan(expr);
     for (String problem : scan.problems()) {
-      diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': PromQL: " + problem);
+      diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "': PromQL: " + problem);
     }
     if (selector != null) {
       for (PromQl.Selector s : scan.selectors()) {
         if (!s.matchers().contains(selector)) {
-          diagnostics.error(rule.source().at("/rule"), "alert rule '" + rule.name() + "': the selector '"
+          diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "': the selector '"
               + dev.anvil.diag.Text.shown(s.toString()) + "' lacks [[selector]], so the rule would read every host's"
               + " series, not only those of the hosts it applies to; write " + s.metric() + "{[[selector]]}");
         }

@@ -87,7 +87,7 @@ class GrafanaTest {
         }
       }
     }
-    assertEquals(11, uids.size(), "every vendor of the example fleet, overview, system, storage, alerts");
+    assertEquals(12, uids.size(), "every vendor of the example fleet, overview, system, storage, alerts, usage");
     JsonNode ds = YAML.readTree(out.resolve("grafana/provisioning/datasources/anvil.yaml").toFile());
     assertEquals(GrafanaEmitter.PROMETHEUS_UID, ds.get("datasources").get(0).get("uid").asText());
   }
@@ -95,7 +95,7 @@ class GrafanaTest {
   @Test
   void onlyVendorsPresentInTheFleetGetDashboards() throws Exception {
     Path repo = tmp.resolve("nvidia-only");
-    TestSupport.copyFromRepo(repo, "dashboards", "rules/exporters.yaml");
+    TestSupport.copyFromRepo(repo, "dashboards", "rules/exporters.yaml", "rules/recording.yaml");
     TestSupport.writeFile(repo, "inventory/fleet.yaml", """
         apiVersion: anvil.dev/v1
         kind: Group
@@ -120,12 +120,30 @@ class GrafanaTest {
     assertEquals(0, r.exit(), r.err());
     Set<String> names = new TreeSet<>();
     for (Path p : dashboards(nvidiaOut)) names.add(p.getFileName().toString());
-    assertEquals(new TreeSet<>(List.of("accelerators.json", "alerts.json", "nvidia.json", "system.json")), names,
+    assertEquals(new TreeSet<>(List.of("accelerators.json", "alerts.json", "nvidia.json", "system.json", "usage.json")), names,
         "no other vendor, and no storage dashboard without checks");
     JsonNode nvidia = JSON.readTree(nvidiaOut.resolve("grafana/dashboards/Accelerators/nvidia.json").toFile());
     for (JsonNode p : nvidia.get("panels")) {
       assertFalse(p.get("title").asText().contains("DCGM"), "no DCGM row when no host runs dcgm-exporter");
     }
+
+    // a panel of recorded series requires its recording rule: with the cost rule off, the cost panels go
+    TestSupport.writeFile(repo, "policies/no-cost.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        group: infrastructure:lab
+        recording:
+          accelerator_cost: {enabled: false}
+        """);
+    Path withoutOut = tmp.resolve("no-cost-out");
+    r = TestSupport.anvil("-C", repo.toString(), "compile", "--out", withoutOut.toString());
+    assertEquals(0, r.exit(), r.err());
+    Set<String> titles = new TreeSet<>();
+    for (JsonNode p : JSON.readTree(withoutOut.resolve("grafana/dashboards/Accelerators/usage.json").toFile()).get("panels")) {
+      titles.add(p.get("title").asText());
+    }
+    assertTrue(titles.contains("Devices by team"), titles.toString());
+    assertFalse(titles.stream().anyMatch(t -> t.startsWith("Cost")), "no cost panel without the cost rule: " + titles);
   }
 
   @Test
