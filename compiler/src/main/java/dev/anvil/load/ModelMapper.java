@@ -283,7 +283,9 @@ public final class ModelMapper {
         n.has("repeat_interval") ? text(n, "repeat_interval") : "4h",
         n.has("time_intervals") ? (ObjectNode) n.get("time_intervals") : f.objectNode(),
         n.has("default_routes") ? (ObjectNode) n.get("default_routes") : f.objectNode(),
-        n.has("inhibit_rules") ? (ObjectNode) n.get("inhibit_rules") : f.objectNode(), src);
+        n.has("inhibit_rules") ? (ObjectNode) n.get("inhibit_rules") : f.objectNode(),
+        n.has("remediation") ? new Alerting.Remediation(text(n.get("remediation"), "url"),
+            text(n.get("remediation"), "credentials_file")) : null, src);
   }
 
   /** Partition options keep Slurm's spelling: max_time → MaxTime. */

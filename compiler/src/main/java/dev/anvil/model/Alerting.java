@@ -19,7 +19,14 @@ public record Alerting(
     ObjectNode timeIntervals,
     ObjectNode defaultRoutes,
     ObjectNode inhibitRules,
+    Remediation remediation,
     SourceRef source) {
+
+  /** Receiver name of anvil serve's drain receiver in the emitted Alertmanager config. */
+  public static final String REMEDIATION_RECEIVER = "anvil-remediation";
+
+  /** anvil serve's drain receiver: its URL and the bearer token file Alertmanager reads. */
+  public record Remediation(String url, String credentialsFile) {}
 
   /** A minor version of Alertmanager 0.x, for feature gates. */
   public record AlertmanagerVersion(int minor) {

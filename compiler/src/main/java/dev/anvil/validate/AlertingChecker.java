@@ -168,14 +168,18 @@ final class AlertingChecker {
 
   private record Window(String name, java.time.Instant start, java.time.Instant end, SourceRef source, String pointer) {}
 
-  void checkTests(List<RoutingTest> tests, Map<String, ?> hosts, Map<String, Receiver> receivers) {
+  void checkTests(List<RoutingTest> tests, Map<String, ?> hosts, Map<String, Receiver> receivers, Alerting alerting) {
+    boolean remediation = alerting != null && alerting.remediation() != null;
     for (RoutingTest t : tests) {
       if (t.host() != null && !hosts.containsKey(t.host())) {
         diagnostics.error(t.source().at("/host"), "unknown host '" + t.host() + "'");
       }
       JsonNode rs = t.expect().get("receivers");
       if (rs != null) {
-        for (int i = 0; i < rs.size(); i++) receiverExists(rs.get(i).asText(), receivers, t.source(), "/expect/receivers/" + i);
+        for (int i = 0; i < rs.size(); i++) {
+          if (remediation && rs.get(i).asText().equals(Alerting.REMEDIATION_RECEIVER)) continue;
+          receiverExists(rs.get(i).asText(), receivers, t.source(), "/expect/receivers/" + i);
+        }
       }
     }
   }

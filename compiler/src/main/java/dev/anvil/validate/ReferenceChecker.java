@@ -58,7 +58,9 @@ public final class ReferenceChecker {
         || name.startsWith("anvil_") || name.startsWith("exported_");
   }
   /** Parameters every alert entry accepts besides its rule's defaults. */
-  static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled");
+  /** Parameters every alert rule has besides its defaults' (remediate: docs/remediation.md). */
+  static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled", "remediate");
+  static final Set<String> COMMON_RECORDING_PARAMS = Set.of("enabled");
 
   private final Diagnostics diagnostics;
   private final Set<String> broken = new HashSet<>();
@@ -96,8 +98,9 @@ public final class ReferenceChecker {
       ok &= alertingChecker.checkPolicy(p, alerting, receivers, intervals);
       if (ok) policies.add(p);
     }
+    checkRemediation(policies, rules, alerting, receivers);
     alertingChecker.checkOverlaps(policies);
-    alertingChecker.checkTests(d.routingTests(), hosts, receivers);
+    alertingChecker.checkTests(d.routingTests(), hosts, receivers, alerting);
     for (Host h : hosts.values()) checkLabels(h.labels(), h.source(), "/labels", namespaces);
     PrometheusSettings prometheus = PrometheusSettings.defaults();
     for (PrometheusSettings s : d.prometheus()) {
@@ -326,6 +329,34 @@ public final class ReferenceChecker {
     return diagnostics.errorCount() - harmless == before;
   }
 
+  /**
+   * An alert marked {@code remediate: drain} needs somewhere to go: Alerting.remediation, whose
+   * receiver name must be free.
+   */
+  private void checkRemediation(List<Policy> policies, Map<String, AlertRule> rules, Alerting alerting,
+      Map<String, Receiver> receivers) {
+    if (alerting != null && alerting.remediation() != null && receivers.containsKey(Alerting.REMEDIATION_RECEIVER)) {
+      diagnostics.error(receivers.get(Alerting.REMEDIATION_RECEIVER).source().at("/name"), "receiver name '"
+          + Alerting.REMEDIATION_RECEIVER + "' is taken by Alerting.remediation's receiver; rename this one");
+    }
+    if (alerting != null && alerting.remediation() != null) return;
+    String why = alerting == null ? "there is no Alerting document" : "the Alerting document has no remediation";
+    for (AlertRule r : rules.values()) {
+      if ("drain".equals(r.defaults().path("remediate").asText())) {
+        diagnostics.error(r.source().keyAt("/defaults/remediate"), "alert rule '" + r.name() + "' drains nodes"
+            + " (remediate: drain), but " + why + " (url of anvil serve's drain receiver): docs/remediation.md");
+      }
+    }
+    for (Policy p : policies) {
+      for (Policy.Entry e : p.entries()) {
+        if (e.section().equals("alerts") && "drain".equals(e.value().path("remediate").asText())) {
+          diagnostics.error(p.source().keyAt(e.pointer() + "/remediate"), "alert '" + e.name() + "' drains nodes"
+              + " (remediate: drain), but " + why + " (url of anvil serve's drain receiver): docs/remediation.md");
+        }
+      }
+    }
+  }
+
   /** An {@code alerts:} entry names an alert rule, a {@code recording:} entry a recording rule. */
   private void checkRuleEntry(Policy p, Policy.Entry e, Map<String, AlertRule> rules) {
     AlertRule rule = rules.get(e.name());
@@ -347,9 +378,10 @@ public final class ReferenceChecker {
           + "' is fleet-wide (scope: fleet); set its parameters in " + rule.source().file());
       return;
     }
+    Set<String> common = recording ? COMMON_RECORDING_PARAMS : COMMON_ALERT_PARAMS;
     e.value().fieldNames().forEachRemaining(param -> {
-      if (!rule.defaults().has(param) && !COMMON_ALERT_PARAMS.contains(param)) {
-        Set<String> allowed = new TreeSet<>(COMMON_ALERT_PARAMS);
+      if (!rule.defaults().has(param) && !common.contains(param)) {
+        Set<String> allowed = new TreeSet<>(common);
         rule.defaults().fieldNames().forEachRemaining(allowed::add);
         diagnostics.error(p.source().keyAt(e.pointer() + "/" + param), kind + " '" + e.name()
             + "' has no parameter '" + param + "' (it has: " + String.join(", ", allowed) + ")");

@@ -179,7 +179,7 @@ class CliTest {
     assertTrue(d.path("message").asText().startsWith("unknown group 'logical:ml-trainig'"));
     TestSupport.Run test = TestSupport.anvil("-C", REPO, "test", "--format", "json", "--amtool", "off", "--promtool", "off");
     assertEquals(0, test.exit(), test.err());
-    assertEquals(21, json.readTree(test.out()).path("passed").asInt(), "the routing tests; the alert tests not run");
+    assertEquals(22, json.readTree(test.out()).path("passed").asInt(), "the routing tests; the alert tests not run");
     assertTrue(json.readTree(test.out()).path("not_run").asInt() > 300, test.out());
     TestSupport.Run explain = TestSupport.anvil("-C", REPO, "explain", "i-1234567890", "alerts.cpu_high.threshold", "--format", "json");
     var value = json.readTree(explain.out()).path("values").get(0);

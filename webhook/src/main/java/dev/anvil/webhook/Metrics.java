@@ -45,6 +45,11 @@ final class Metrics {
   final Gauge consumerUp = Gauge.builder().name("anvil_serve_consumer_up")
       .help("1 when the consumer answered its last request.").labelNames("consumer", "url").register(registry);
 
+  final Counter remediations = Counter.builder().name("anvil_serve_remediations_total")
+      .help("Alerts the drain receiver handled, by outcome: drained, already_drained, not_allowed, not_marked,"
+          + " rate_limited, unknown_node, failed.")
+      .labelNames("outcome").register(registry);
+
   /** Every reason WebhookServer.reject gives: each counter exists from the start, so increase() sees the first one. */
   static final java.util.List<String> REJECT_REASONS = java.util.List.of("too_large", "form", "unsigned", "forged",
       "replay", "not_json");
@@ -52,6 +57,7 @@ final class Metrics {
   Metrics() {
     JvmMetrics.builder().register(registry);
     REJECT_REASONS.forEach(r -> rejected.labelValues(r));
+    DrainReceiver.OUTCOMES.forEach(o -> remediations.labelValues(o));
   }
 
   String scrape() {

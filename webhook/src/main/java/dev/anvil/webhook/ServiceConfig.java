@@ -46,7 +46,8 @@ public record ServiceConfig(
     int keepOutputs,
     Duration pollInterval,
     Timeouts timeouts,
-    Duration retryMax) {
+    Duration retryMax,
+    Remediation remediation) {
 
   /** A reload endpoint: base URL, and optional bearer token file or basic auth user and password file. */
   public record Target(String url, Path bearerTokenFile, String username, Path passwordFile) {}
@@ -59,6 +60,16 @@ public record ServiceConfig(
    * @param requestHeader from connecting to a complete request
    */
   public record Timeouts(Duration git, Duration build, Duration reload, Duration idle, Duration requestHeader) {}
+
+  /**
+   * The drain receiver (docs/remediation.md), or null when not configured.
+   *
+   * @param tokenFile the bearer token Alertmanager sends (its http_config credentials_file)
+   * @param allow alert names that may drain a node; a marked alert not listed here drains nothing
+   * @param slurmConf SLURM_CONF for scontrol, or null for the cluster's default
+   */
+  public record Remediation(Path tokenFile, List<String> allow, String scontrol, Path slurmConf, int maxNodesPerHour,
+      int maxPartitionPercent, Duration timeout, Path auditLog) {}
 
   public Path live() {
     return workDir.resolve("live");
@@ -89,8 +100,16 @@ public record ServiceConfig(
     public Integer port;
   }
 
+  static final class FileRemediation {
+    public String tokenFile, scontrol, slurmConf, auditLog;
+    public List<String> allow;
+    public Integer maxNodesPerHour, maxPartitionPercent;
+    public Duration timeout;
+  }
+
   static final class File {
     public FileListen listen = new FileListen();
+    public FileRemediation remediation;
     public String repository, branch, workDir;
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) public List<FileTarget> prometheus;
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) public List<FileTarget> alertmanager;
@@ -161,7 +180,8 @@ public record ServiceConfig(
         new Timeouts(or(t.git, Duration.ofSeconds(60)), or(t.build, Duration.ofMinutes(10)),
             or(t.reload, Duration.ofSeconds(30)), or(t.idle, Duration.ofSeconds(60)),
             or(t.requestHeader, Duration.ofSeconds(10))),
-        or(f.retryMax, Duration.ofMinutes(5)));
+        or(f.retryMax, Duration.ofMinutes(5)),
+        remediation(f.remediation, base, name, errors));
     if (c.listenPort() < 0 || c.listenPort() > 65535) errors.add(name + ": error: listen.port " + c.listenPort() + " is not a port");
     if (c.keepOutputs() < 1) errors.add(name + ": error: keep_outputs must be at least 1 (the live output)");
     if (c.maxConnections() < 1) errors.add(name + ": error: max_connections must be at least 1");
@@ -180,6 +200,7 @@ public record ServiceConfig(
     secret("gitlab_token_file", gitlabTokenFile, problems);
     secret("gitea_secret_file", giteaSecretFile, problems);
     secret("reload_token_file", reloadTokenFile, problems);
+    if (remediation != null) secret("remediation.token_file", remediation.tokenFile(), problems);
     for (Target t : all()) {
       secret("bearer_token_file", t.bearerTokenFile(), problems);
       secret("password_file", t.passwordFile(), problems);
@@ -201,6 +222,22 @@ public record ServiceConfig(
     } catch (IOException e) {
       problems.add(key + " " + file + " is not readable (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  private static Remediation remediation(FileRemediation r, Path base, String name, List<String> errors) {
+    if (r == null) return null;
+    if (r.tokenFile == null) errors.add(name + ": error: remediation.token_file is required: Alertmanager must authenticate");
+    if (r.allow == null || r.allow.isEmpty()) {
+      errors.add(name + ": error: remediation.allow must list the alerts that may drain a node");
+    }
+    Remediation out = new Remediation(path(r.tokenFile, base), r.allow == null ? List.of() : List.copyOf(r.allow),
+        or(r.scontrol, "scontrol"), path(r.slurmConf, base), or(r.maxNodesPerHour, 2), or(r.maxPartitionPercent, 10),
+        or(r.timeout, Duration.ofSeconds(10)), base.resolve(or(r.auditLog, "/var/lib/anvil/remediation-audit.jsonl")));
+    if (out.maxNodesPerHour() < 1) errors.add(name + ": error: remediation.max_nodes_per_hour must be at least 1");
+    if (out.maxPartitionPercent() < 1 || out.maxPartitionPercent() > 100) {
+      errors.add(name + ": error: remediation.max_partition_percent must be 1 to 100");
+    }
+    return out;
   }
 
   private static List<Target> targets(List<FileTarget> in, Path base, String name, String key, List<String> errors) {

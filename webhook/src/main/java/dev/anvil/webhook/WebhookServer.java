@@ -39,6 +39,7 @@ public final class WebhookServer {
   private final Deployer deployer;
   private final BuildQueue queue;
   private final ReplayGuard replays;
+  private final DrainReceiver drains;
   private final AtomicInteger connections = new AtomicInteger();
   private final Set<HttpConnection> answered = ConcurrentHashMap.newKeySet();
   private volatile Duration backoff = Duration.ZERO;
@@ -52,6 +53,9 @@ public final class WebhookServer {
     this.deployer = new Deployer(config, state, new Consumers(config, metrics));
     this.queue = new BuildQueue(deployer::build, config.timeouts().build(), this::finished);
     this.replays = new ReplayGuard(config.workDir().resolve("deliveries"));
+    ServiceConfig.Remediation r = config.remediation();
+    this.drains = r == null ? null : new DrainReceiver(r, new Scontrol(r.scontrol(), r.slurmConf(), r.timeout()), metrics,
+        java.time.Clock.systemUTC());
   }
 
   public Future<HttpServer> start() {
@@ -69,6 +73,8 @@ public final class WebhookServer {
     router.post("/hooks/*").handler(this::refuseForms);
     router.post("/hooks/git").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes())).handler(this::handleGit);
     router.post("/hooks/reload").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::handleReload);
+    router.post("/hooks/alertmanager").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(this::handleAlerts);
     router.errorHandler(413, ctx -> reject(ctx, 413, "too_large", "body larger than max_body_bytes"));
     router.get("/status").handler(ctx -> json(ctx, 200, state.status(queue.runningSince() != null)));
     router.get("/healthz").handler(this::health);
@@ -206,27 +212,64 @@ public final class WebhookServer {
   }
 
   private void handleReload(RoutingContext ctx) {
+    if (config.reloadTokenFile() == null) {
+      json(ctx, 404, Map.of("error", "manual reload is not configured (reload_token_file)"));
+      return;
+    }
+    if (!bearer(ctx, config.reloadTokenFile(), "reload token")) return;
+    queue.request(true);
+    json(ctx, 202, Map.of("status", "accepted"));
+  }
+
+  /**
+   * Alertmanager's webhook (docs/remediation.md): drains nodes for allowed alerts. Answers 200 with
+   * the decisions even when a limit refused a drain, since a retry would not change that.
+   */
+  private void handleAlerts(RoutingContext ctx) {
+    if (drains == null) {
+      json(ctx, 404, Map.of("error", "remediation is not configured"));
+      return;
+    }
+    if (!bearer(ctx, config.remediation().tokenFile(), "remediation token")) return;
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(body);
+    } catch (IOException e) {
+      payload = null;
+    }
+    if (payload == null || !payload.path("alerts").isArray()) {
+      reject(ctx, 400, "not_json", "body is not an Alertmanager webhook payload");
+      return;
+    }
+    JsonNode alerts = payload;
+    // scontrol blocks: off the event loop, one payload at a time (the receiver serialises)
+    vertx.<java.util.List<DrainReceiver.Decision>>executeBlocking(() -> drains.handle(alerts), true)
+        .onSuccess(decisions -> json(ctx, 200, Map.of("decisions", decisions)))
+        .onFailure(e -> {
+          Log.warn("remediation failed", Map.of("error", e.getClass().getSimpleName()));
+          json(ctx, 500, Map.of("error", "cannot record the remediation audit log"));
+        });
+  }
+
+  /** True when the request carries the token of {@code file}; otherwise answers 401/403/500 and returns false. */
+  private boolean bearer(RoutingContext ctx, Path file, String what) {
     String auth = ctx.request().getHeader("Authorization");
     try {
-      if (config.reloadTokenFile() == null) {
-        json(ctx, 404, Map.of("error", "manual reload is not configured (reload_token_file)"));
-        return;
-      }
-      byte[] token = Signatures.readSecret(config.reloadTokenFile());
+      byte[] token = Signatures.readSecret(file);
       if (auth == null || !auth.startsWith("Bearer ")) {
         reject(ctx, 401, "unsigned", "bearer token required");
-        return;
+        return false;
       }
       if (token.length == 0 || !MessageDigest.isEqual(auth.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
         reject(ctx, 403, "forged", "wrong token");
-        return;
+        return false;
       }
+      return true;
     } catch (IOException e) {
-      json(ctx, 500, Map.of("error", "reload token unreadable"));
-      return;
+      json(ctx, 500, Map.of("error", what + " unreadable"));
+      return false;
     }
-    queue.request(true);
-    json(ctx, 202, Map.of("status", "accepted"));
   }
 
   private void reject(RoutingContext ctx, int status, String reason, String message) {

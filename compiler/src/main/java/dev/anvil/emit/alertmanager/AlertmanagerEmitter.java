@@ -49,6 +49,7 @@ public final class AlertmanagerEmitter implements Emitter {
     route.put("group_interval", alerting.groupInterval());
     route.put("repeat_interval", alerting.repeatInterval());
     List<Object> routes = new ArrayList<>();
+    if (alerting.remediation() != null) routes.add(remediationRoute());
     Map<String, JsonNode> windows = new TreeMap<>();
     classes.forEach((cls, host) -> {
       List<String> mute = new ArrayList<>();
@@ -79,11 +80,28 @@ public final class AlertmanagerEmitter implements Emitter {
     List<Object> intervals = TimeIntervals.emit(alerting.timeIntervals(), windows, MAINTENANCE_PREFIX);
     if (!intervals.isEmpty()) config.put("time_intervals", intervals);
     List<Object> receivers = new ArrayList<>();
+    if (alerting.remediation() != null) receivers.add(Receivers.remediation(alerting.remediation()));
     for (Receiver r : fleet.receivers().values()) receivers.add(Receivers.emit(r, alerting.secretsDir()));
     config.put("receivers", receivers);
     config.put("templates", List.of("templates/*.tmpl"));
     return List.of(Output.yaml(DIR + "alertmanager.yml", config),
         new OutputFile(DIR + "templates/anvil.tmpl", Output.resource(AlertmanagerEmitter.class, "anvil.tmpl")));
+  }
+
+  /**
+   * First, and continuing: a marked alert still reaches its people. Grouped per alert and node, sent
+   * at once; repeated hourly, when the receiver's hourly limits may have room again.
+   */
+  private static Map<String, Object> remediationRoute() {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("receiver", Alerting.REMEDIATION_RECEIVER);
+    r.put("matchers", List.of("remediate=\"drain\""));
+    r.put("group_by", List.of("alertname", "instance"));
+    r.put("group_wait", "0s");
+    r.put("group_interval", "1m");
+    r.put("repeat_interval", "1h");
+    r.put("continue", true);
+    return r;
   }
 
   /**

@@ -26,6 +26,18 @@ final class Receivers {
 
   private Receivers() {}
 
+  /** anvil serve's drain receiver: firing alerts only (resolving never resumes a node), with its bearer token. */
+  static Map<String, Object> remediation(dev.anvil.model.Alerting.Remediation r) {
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("url", r.url());
+    cfg.put("send_resolved", false);
+    cfg.put("http_config", Map.of("authorization", Map.of("type", "Bearer", "credentials_file", r.credentialsFile())));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", dev.anvil.model.Alerting.REMEDIATION_RECEIVER);
+    out.put("webhook_configs", List.of(cfg));
+    return out;
+  }
+
   static Map<String, Object> emit(Receiver r, String secretsDir) {
     Map<String, Object> cfg = new LinkedHashMap<>();
     Map<String, String> fields = FIELDS.get(r.type());

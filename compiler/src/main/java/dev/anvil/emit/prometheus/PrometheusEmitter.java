@@ -157,6 +157,8 @@ public final class PrometheusEmitter implements Emitter {
     Map<String, Object> labels = new TreeMap<>((Map<String, Object>) parsed.getOrDefault("labels", Map.of()));
     // routing relies on the severity label: it always matches the resolved parameter
     if (!rule.recording()) labels.put("severity", params.get("severity"));
+    // Alertmanager routes it to anvil serve's drain receiver as well (docs/remediation.md)
+    if ("drain".equals(params.get("remediate"))) labels.put("remediate", "drain");
     // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied;
     // on a recording rule it keeps the series of two parameter sets apart where the expression aggregates it away
     if (classValue != null) labels.put(AlertClasses.labelName(rule), classValue);
