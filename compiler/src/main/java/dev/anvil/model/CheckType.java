@@ -13,7 +13,7 @@ public enum CheckType {
   INFINIBAND(Set.of(), Set.of("ports", "min_rate_gbps")),
   PARALLEL_FS(Set.of("paths", "max_latency"), Set.of("timeout")),
   SMART(Set.of("devices"), Set.of("timeout")),
-  RAID(Set.of(), Set.of("devices")),
+  RAID(Set.of(), Set.of("devices", "controller", "tool", "timeout")),
   TCP_PORT(Set.of("target"), Set.of("timeout")),
   LICENCE_EXPIRY(Set.of("expires"), Set.of("warn_days")),
   COMMAND(Set.of("command"), Set.of("timeout", "expect_exit", "metrics", "user", "as_root")),

@@ -104,6 +104,7 @@ class CheckAgentTest {
           nvme: {type: nvme, interval: 1s}
           fabric: {type: infiniband, min_rate_gbps: 100}
           raid: {type: raid}
+          hwraid: {type: raid, controller: storcli, tool: "%5$s"}
           disks: {type: smart, devices: [sda, sdb, sdz], interval: 1h}
           service: {type: tcp_port, target: "127.0.0.1:%2$d", timeout: 2s}
           closed: {type: tcp_port, target: "127.0.0.1:%3$d", timeout: 2s}
@@ -117,7 +118,8 @@ class CheckAgentTest {
           io-ok: {type: io_bandwidth, paths: [%1$s], size_mib: 4, min_mbps: 1, timeout: 20s}
           io-slow: {type: io_bandwidth, paths: [%1$s], size_mib: 2, min_mbps: 1000000, timeout: 20s}
           io-gone: {type: io_bandwidth, paths: [%1$s/gone], size_mib: 1}
-        """.formatted(notAMount, listening.getLocalPort(), closedPort, expires));
+        """.formatted(notAMount, listening.getLocalPort(), closedPort, expires,
+        TestSupport.testDir("agent/bin/storcli64")));
     return repo;
   }
 
@@ -125,7 +127,7 @@ class CheckAgentTest {
   void theCompiledCheckListCarriesEveryCheckWithItsDefaults() throws Exception {
     JsonNode list = JSON.readTree(out.resolve("checks/node-a.json").toFile());
     assertEquals("node-a", list.get("host").asText());
-    assertEquals(22, list.get("checks").size());
+    assertEquals(23, list.get("checks").size());
     JsonNode first = list.get("checks").get(0);
     assertEquals("closed", first.get("name").asText(), "sorted by name");
     assertEquals("1m", first.get("interval").asText(), "defaults are filled in");
@@ -180,6 +182,7 @@ class CheckAgentTest {
         Map.entry("nvme nvme0", "1"), Map.entry("nvme nvme1", "0"),
         Map.entry("fabric mlx5_0:1", "1"), Map.entry("fabric mlx5_1:1", "0"),
         Map.entry("raid md0", "1"), Map.entry("raid md1", "0"), Map.entry("disks sda", "1"), Map.entry("disks sdb", "0"),
+        Map.entry("hwraid c0", "0"), Map.entry("hwraid c0/v0", "1"), Map.entry("hwraid c0/v1", "0"),
         Map.entry("service 127.0.0.1:" + listening.getLocalPort(), "1"), Map.entry("closed 127.0.0.1:" + closedPort, "0"),
         Map.entry("licence licence", "1"), Map.entry("probe-ok /bin/sh", "1"), Map.entry("probe-fail /bin/sh", "0"),
         Map.entry("probe-allowed /bin/sh", "1"), Map.entry("probe-slow /bin/sleep", "0"), Map.entry("probe-uid /bin/sh", "1"),
@@ -191,9 +194,13 @@ class CheckAgentTest {
         Map.entry("slow-fs /dev/shm", "slow"), Map.entry("gone-fs " + notAMount, "not_mounted"),
         Map.entry("nvme nvme1", "state_dead"), Map.entry("fabric mlx5_1:1", "not_active"),
         Map.entry("raid md1", "degraded"), Map.entry("disks sdb", "smart_failed"),
+        Map.entry("hwraid c0", "needs_attention"), Map.entry("hwraid c0/v1", "degraded"),
         Map.entry("closed 127.0.0.1:" + closedPort, "refused"), Map.entry("probe-fail /bin/sh", "exit_3"),
         Map.entry("probe-slow /bin/sleep", "timeout"), Map.entry("io-slow " + notAMount, "slow"),
         Map.entry("io-gone " + notAMount + "/gone", "missing"))), reasons);
+    // a hardware RAID volume rebuilding one of its two drives: one member online
+    assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_raid_disks_active") && s.labels.get("item").equals("c0/v1")
+        && s.value.equals("1")), "c0/v1 has one drive online");
     assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error") && s.labels.get("item").equals("sdz")),
         "a device smartctl cannot open is an error, not a failed disk");
     assertTrue(samples().stream().anyMatch(s -> s.name.equals("anvil_check_error")
@@ -275,6 +282,8 @@ class CheckAgentTest {
         alert(target, "fabric", "infiniband", "mlx5_1:1", "infiniband_link_down", "critical",
             "Fabric port mlx5_1:1 on node-a is down or degraded", null)));
     cases.add(alertCase("RaidDegraded",
+        alert(target, "hwraid", "raid", "c0", "raid_degraded", "critical", "RAID c0 on node-a is degraded or inactive", null),
+        alert(target, "hwraid", "raid", "c0/v1", "raid_degraded", "critical", "RAID c0/v1 on node-a is degraded or inactive", null),
         alert(target, "raid", "raid", "md1", "raid_degraded", "critical", "RAID md1 on node-a is degraded or inactive", null)));
     cases.add(alertCase("SmartHealthFailing",
         alert(target, "disks", "smart", "sdb", "smart_failing", "warning",
