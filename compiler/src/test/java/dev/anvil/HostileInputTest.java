@@ -144,7 +144,7 @@ class HostileInputTest {
     assertTrue(all.ok(), "each was accepted alone; together:\n" + print(all));
     Diagnostics verdict = new Diagnostics();
     Verifier.Report report = Verifier.verify(all.files(), all.fleet(), Verifier.Mode.REQUIRED, verdict);
-    assertEquals(3, report.ran().size(), "promtool, amtool and scontrol all ran: " + report);
+    assertEquals(4, report.ran().size(), "promtool, amtool, scontrol and snmp_exporter all ran: " + report);
     assertTrue(all.files().stream().anyMatch(f -> f.path().startsWith("slurm/")), "the Slurm output is judged too");
     assertTrue(verdict.all().isEmpty(), "the consumers refuse what anvil accepted:\n" + verdict.all());
     Path out = tmp.resolve("out");

@@ -294,7 +294,7 @@ public final class ContractChecker {
   /** Every label a target can carry, plus those Prometheus and the alert rules add. */
   private Set<String> targetLabels(Fleet fleet) {
     Set<String> labels = new TreeSet<>(Set.of("job", "instance", "alertname", "severity", "provider",
-        TargetLabels.ACCELERATORS, TargetLabels.ROUTING));
+        TargetLabels.ACCELERATORS, TargetLabels.ROUTING, TargetLabels.DEVICE_TYPE));
     labels.addAll(fleet.namespaces().keySet());
     // hosts with the same resolved labels share one map: each distinct one is read once
     Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

@@ -21,7 +21,19 @@ public final class TargetLabels {
   /** The host's accelerator vendors, comma-separated: lets dashboards and rules pick a vendor's hosts. */
   public static final String ACCELERATORS = "accelerators";
 
+  /** A facility device's type (pdu, ups) on its targets. */
+  public static final String DEVICE_TYPE = "device_type";
+
   private TargetLabels() {}
+
+  /** A facility device's labels: instance, its type, and its group's path under the group's namespace. */
+  public static Map<String, String> of(dev.anvil.model.FacilityDevice device) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("instance", device.name());
+    labels.put(DEVICE_TYPE, device.type());
+    labels.put(device.group().namespace(), device.group().path());
+    return labels;
+  }
 
   /** instance, one label per namespace, provider, accelerator vendors, policy labels, and the routing class if any. */
   public static Map<String, String> of(ResolvedHost host, Fleet fleet) {

@@ -33,6 +33,7 @@ public record Declarations(
     List<Partition> partitions,
     List<Dashboard> dashboards,
     List<dev.anvil.model.ExporterContract> contracts,
+    List<dev.anvil.model.FacilityDevice> devices,
     java.util.Map<String, java.util.Set<String>> refused) {
 
   /** Whether a document of {@code kind} named {@code name} (any name, if null) was declared but refused. */

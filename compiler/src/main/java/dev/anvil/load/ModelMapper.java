@@ -46,6 +46,7 @@ public final class ModelMapper {
   private final List<Partition> partitions = new ArrayList<>();
   private final List<Dashboard> dashboards = new ArrayList<>();
   private final List<dev.anvil.model.ExporterContract> contracts = new ArrayList<>();
+  private final List<dev.anvil.model.FacilityDevice> devices = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -64,6 +65,7 @@ public final class ModelMapper {
       case "Partition" -> partitions.add(partition(n, src));
       case "Dashboard" -> dashboards.add(dashboard(n, src));
       case "ExporterContract" -> contracts.add(contract(n, src));
+      case "FacilityDevice" -> devices.add(device(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
@@ -91,12 +93,13 @@ public final class ModelMapper {
     partitions.addAll(other.partitions);
     dashboards.addAll(other.dashboards);
     contracts.addAll(other.contracts);
+    devices.addAll(other.devices);
     other.refused.forEach((kind, names) -> refused.computeIfAbsent(kind, k -> new java.util.TreeSet<>()).addAll(names));
   }
 
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests, partitions, dashboards, contracts, refused);
+        routingTests, partitions, dashboards, contracts, devices, refused);
   }
 
   private static Group group(JsonNode n, SourceRef src) {
@@ -171,14 +174,24 @@ public final class ModelMapper {
     if (n.has("version")) defaults.put("version", n.get("version").asText());
     String path = text(n, "metrics_path");
     boolean managed = !n.has("managed") || n.get("managed").asBoolean();
-    return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, managed, defaults, src);
+    return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, managed,
+        List.copyOf(strings(n.get("probes"))), defaults, src);
+  }
+
+  /** A PDU reads through apc_rpdu2 and a UPS through the standard UPS-MIB unless the document says otherwise. */
+  private static dev.anvil.model.FacilityDevice device(JsonNode n, SourceRef src) {
+    String type = text(n, "type");
+    String module = n.has("module") ? text(n, "module") : type.equals("ups") ? "ups_mib" : "apc_rpdu2";
+    return new dev.anvil.model.FacilityDevice(text(n, "name"), type, text(n, "address"),
+        n.has("port") ? n.get("port").asInt() : 161, GroupName.parse(text(n, "group")),
+        module, text(n, "via"), n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);
   }
 
   private static AlertRule alertRule(JsonNode n, SourceRef src) {
     String file = src.file();
     String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.ya?ml$", "");
     return new AlertRule(text(n, "name"), base, text(n, "exporter"), List.copyOf(strings(n.get("vendors"))),
-        text(n, "check"), "RecordingRule".equals(text(n, "kind")), "fleet".equals(text(n, "scope")), n.has("defaults") ? (ObjectNode) n.get("defaults") : JsonNodeFactory.instance.objectNode(), text(n, "rule"),
+        text(n, "check"), List.copyOf(strings(n.get("device_types"))), "RecordingRule".equals(text(n, "kind")), "fleet".equals(text(n, "scope")), n.has("defaults") ? (ObjectNode) n.get("defaults") : JsonNodeFactory.instance.objectNode(), text(n, "rule"),
         examples(n.get("examples")), src);
   }
 

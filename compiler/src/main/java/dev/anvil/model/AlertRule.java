@@ -13,6 +13,7 @@ import java.util.List;
  * @param family rule file the alert is emitted into (the template file's base name)
  * @param vendors accelerator vendors a host must have for the rule to apply; empty means any host
  * @param check custom check type a host must run for the rule to apply ("any": at least one check), or null
+ * @param deviceTypes facility device types the rule reads (its exporter probes them); empty: all it probes
  * @param recording a recording rule: renders to {@code record} and {@code expr}, has no severity and no examples
  * @param fleetWide rendered once for the whole fleet with its defaults (e.g. many nodes down)
  * @param defaults parameter names and their default values
@@ -25,6 +26,7 @@ public record AlertRule(
     String exporter,
     List<String> vendors,
     String check,
+    List<String> deviceTypes,
     boolean recording,
     boolean fleetWide,
     ObjectNode defaults,

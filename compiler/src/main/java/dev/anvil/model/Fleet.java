@@ -18,7 +18,8 @@ public record Fleet(
     List<RoutingTest> routingTests,
     List<Partition> partitions,
     List<Dashboard> dashboards,
-    List<ExporterContract> contracts) {
+    List<ExporterContract> contracts,
+    List<FacilityDevice> devices) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

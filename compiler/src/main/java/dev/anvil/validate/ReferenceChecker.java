@@ -120,7 +120,8 @@ public final class ReferenceChecker {
     List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
-        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters, rules), contracts(d.contracts(), exporters));
+        partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters, rules), contracts(d.contracts(), exporters),
+        devices(d.devices(), known, hosts, exporters, rules));
   }
 
   private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters,
@@ -355,6 +356,63 @@ public final class ReferenceChecker {
         }
       }
     }
+  }
+
+  /**
+   * Facility devices: a name that no host or other device has (it becomes the instance label), a
+   * known group, a module of its type, an exporter that reads its type, and alert parameters the
+   * rules of that exporter take.
+   */
+  private List<dev.anvil.model.FacilityDevice> devices(List<dev.anvil.model.FacilityDevice> declared, Set<GroupName> known,
+      Map<String, Host> hosts, Map<String, Exporter> exporters, Map<String, AlertRule> rules) {
+    Map<String, dev.anvil.model.FacilityDevice> out = new TreeMap<>();
+    for (dev.anvil.model.FacilityDevice device : declared) {
+      if (!unique(out, device.name(), device, dev.anvil.model.FacilityDevice::source, "facility device", "/name")) continue;
+      if (hosts.containsKey(device.name())) {
+        diagnostics.error(device.source().at("/name"), "facility device '" + device.name() + "' has the name of a host: both"
+            + " would be instance=\"" + device.name() + "\"", new Note(hosts.get(device.name()).source().at("/name"), "host declared here"));
+      }
+      String addressProblem = dev.anvil.model.Address.problem(device.address());
+      if (addressProblem != null) {
+        diagnostics.error(device.source().at("/address"), addressProblem.replace("(each exporter's port is added to it)",
+            "(and its SNMP port as port:)"));
+      }
+      if (!known.contains(device.group())) {
+        unknown(device.source().at("/group"), "Group", device.group().toString(), Suggestions.didYouMean(device.group(), known));
+      }
+      if (device.via() != null && !hosts.containsKey(device.via())) {
+        diagnostics.error(device.source().at("/via"), "unknown host '" + device.via() + "'" + Suggestions.didYouMean(device.via(), hosts.keySet()));
+      }
+      String expected = device.type().equals("ups") ? "ups_mib" : "apc_rpdu2";
+      if (!device.module().equals(expected)) {
+        diagnostics.error(device.source().at("/module"), "module " + device.module() + " does not read a " + device.type()
+            + " (use " + expected + ")");
+      }
+      List<String> readers = exporters.values().stream().filter(e -> e.probes().contains(device.type())).map(Exporter::name).toList();
+      if (readers.isEmpty()) {
+        diagnostics.error(device.source().at("/type"), "no exporter reads " + device.type() + " devices (an Exporter with probes: ["
+            + device.type() + "], like snmp_exporter in the example fleet's rules/exporters.yaml)");
+      }
+      device.alerts().fields().forEachRemaining(e -> {
+        AlertRule rule = rules.get(e.getKey());
+        String at = "/alerts/" + e.getKey().replace("~", "~0").replace("/", "~1");
+        if (rule == null || rule.recording()) {
+          diagnostics.error(device.source().keyAt(at), "unknown alert '" + e.getKey() + "'"
+              + Suggestions.didYouMean(e.getKey(), rules.keySet()));
+          return;
+        }
+        if (!readers.contains(rule.exporter()) || !rule.deviceTypes().isEmpty() && !rule.deviceTypes().contains(device.type())) {
+          diagnostics.error(device.source().keyAt(at), "alert '" + e.getKey() + "' does not read " + device.type() + " devices");
+          return;
+        }
+        e.getValue().fieldNames().forEachRemaining(param -> {
+          if (!rule.defaults().has(param) && !param.equals("enabled")) {
+            diagnostics.error(device.source().keyAt(at + "/" + param), "alert '" + e.getKey() + "' has no parameter '" + param + "'");
+          }
+        });
+      });
+    }
+    return List.copyOf(out.values());
   }
 
   /** An {@code alerts:} entry names an alert rule, a {@code recording:} entry a recording rule. */

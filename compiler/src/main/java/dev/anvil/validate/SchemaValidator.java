@@ -42,7 +42,8 @@ public final class SchemaValidator {
       Map.entry("RoutingTest", "routing-test"),
       Map.entry("Partition", "partition"),
       Map.entry("Dashboard", "dashboard"),
-      Map.entry("ExporterContract", "exporter-contract"));
+      Map.entry("ExporterContract", "exporter-contract"),
+      Map.entry("FacilityDevice", "facility-device"));
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();

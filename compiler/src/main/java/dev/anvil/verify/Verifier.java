@@ -60,7 +60,9 @@ public final class Verifier {
           (tool, dir) -> List.of(tool.toString(), "check", "config", "prometheus/prometheus.yml")),
       new Checker("amtool", "prometheus-alertmanager", "alertmanager/alertmanager.yml",
           (tool, dir) -> List.of(tool.toString(), "check-config", "alertmanager/alertmanager.yml")),
-      new Checker("scontrol", "slurm-client", "slurm/nodes.conf", Verifier::slurmParse));
+      new Checker("scontrol", "slurm-client", "slurm/nodes.conf", Verifier::slurmParse),
+      new Checker("prometheus-snmp-exporter", "prometheus-snmp-exporter", "snmp/snmp.yml",
+          (tool, dir) -> List.of(tool.toString(), "--dry-run", "--config.file=snmp/snmp.yml")));
 
   private Verifier() {}
 

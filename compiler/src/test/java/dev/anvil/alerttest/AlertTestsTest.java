@@ -86,7 +86,7 @@ class AlertTestsTest {
           .anyMatch(t -> t.path("name").asText().contains("(" + vendor + ")")), vendor);
     }
     // one case per emitted dashboard whose queries read exporter series (not "alerts": ALERTS only)
-    assertEquals(11, r.tests("dashboard", "").size(), r.doc().toPrettyString());
+    assertEquals(12, r.tests("dashboard", "").size(), r.doc().toPrettyString());
     // every recording rule records something from contract-shaped series, once per price the fleet sets
     assertEquals(4, r.tests("recording", "team:accelerator_cost_per_hour:sum {price=").size(), r.doc().toPrettyString());
     for (String record : List.of("team:accelerator_utilization:avg", "logical:accelerator_utilization:avg",

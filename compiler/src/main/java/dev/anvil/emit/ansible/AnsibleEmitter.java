@@ -30,14 +30,16 @@ public final class AnsibleEmitter implements Emitter {
   static final String DIR = "ansible/";
   static final String ROLLOUT_GROUP = "anvil_rollout";
 
+  /** Where the playbook installs exporters (the inventory's anvil_exporter_dir). */
+  static final String EXPORTER_DIR = "/opt/anvil/exporters";
+
   /** Listen arguments of the exporters Anvil knows; others get node_exporter's convention. */
   private static final Map<String, String> LISTEN = Map.of(
       "node_exporter", "--web.listen-address=:{port} --collector.textfile.directory=/var/lib/node_exporter/textfile_collector",
       "dcgm-exporter", "--address=:{port}",
-      "all-smi", "api --port {port}");
+      "all-smi", "api --port {port}",
+      "snmp_exporter", "--web.listen-address=:{port} --config.file=" + EXPORTER_DIR + "/snmp.yml");
 
-  /** Where the playbook installs exporters (the inventory's anvil_exporter_dir). */
-  static final String EXPORTER_DIR = "/opt/anvil/exporters";
 
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {

@@ -31,6 +31,22 @@ final class AlertClasses {
     return out;
   }
 
+  /**
+   * The parameters of a rule for a facility device: its defaults and the device's own settings; null
+   * when the rule is for other device types or the device disables it.
+   */
+  static SortedMap<String, String> params(AlertRule rule, dev.anvil.model.FacilityDevice device) {
+    if (!rule.deviceTypes().isEmpty() && !rule.deviceTypes().contains(device.type())) return null;
+    JsonNode own = device.alerts().path(rule.name());
+    if (!own.path("enabled").asBoolean(true)) return null;
+    SortedMap<String, String> out = new TreeMap<>();
+    rule.defaults().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    own.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("enabled")) out.put(e.getKey(), e.getValue().asText());
+    });
+    return out;
+  }
+
   /** "for=5m,severity=warning,threshold=80": readable in alerts, stable while the parameters stay. */
   static String classValue(Map<String, String> params) {
     StringBuilder sb = new StringBuilder();

@@ -3,7 +3,9 @@ package dev.anvil.emit.prometheus;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.model.AlertRule;
+import dev.anvil.emit.TargetLabels;
 import dev.anvil.model.Exporter;
+import dev.anvil.model.FacilityDevice;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
@@ -65,6 +67,49 @@ final class JobTargets {
     }
     this.targets = n;
     this.file = out.finish();
+  }
+
+  /**
+   * A multi-target exporter's job: one target per facility device it reads, at the device's
+   * address; the exporter that reads it rides in {@code __anvil_exporter} and the module in
+   * {@code __param_module} (the scrape config's relabelling turns them into the request).
+   */
+  private JobTargets(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
+      List<AlertRule> rules) {
+    this.exporter = exporter;
+    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + exporter.job() + ".json");
+    out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
+    for (AlertRule r : rules) classes.put(r, new TreeMap<>());
+    int n = 0;
+    for (FacilityDevice device : devices) {
+      if (!exporter.probes().contains(device.type()) || !via.containsKey(device)) continue;
+      Map<String, String> labels = new TreeMap<>(TargetLabels.of(device));
+      for (AlertRule rule : rules) {
+        SortedMap<String, String> params = AlertClasses.params(rule, device);
+        if (params == null) continue;
+        String value = AlertClasses.classValue(params);
+        classes.get(rule).putIfAbsent(value, params);
+        labels.put(AlertClasses.labelName(rule), value);
+      }
+      labelNames.addAll(labels.keySet());
+      labels.put("__param_module", device.module());
+      labels.put(EXPORTER_LABEL, via.get(device));
+      Map<String, Object> group = new TreeMap<>();
+      group.put("labels", labels);
+      group.put("targets", List.of(device.target()));
+      out.add(group);
+      n++;
+    }
+    this.targets = n;
+    this.file = out.finish();
+  }
+
+  /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */
+  static final String EXPORTER_LABEL = "__anvil_exporter";
+
+  static JobTargets devices(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
+      List<AlertRule> rules) {
+    return new JobTargets(exporter, devices, via, rules);
   }
 
   /** @param hostLabels the target labels of each host, in the order of the resolved hosts */

@@ -13,6 +13,7 @@ import dev.anvil.emit.TargetLabels;
 import dev.anvil.emit.Templates;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
+import dev.anvil.model.FacilityDevice;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
@@ -51,8 +52,14 @@ public final class PrometheusEmitter implements Emitter {
     }
     // the labels of a host are the same in every job: computed once, in parallel
     List<Map<String, String>> hostLabels = resolved.hosts().parallelStream().map(h -> TargetLabels.of(h, fleet)).toList();
+    Map<String, Map<FacilityDevice, String>> via = new HashMap<>();
+    for (Exporter e : fleet.exporters().values()) {
+      if (!e.probes().isEmpty()) via.put(e.name(), readers(e, resolved, diagnostics));
+    }
     List<JobTargets> jobs = fleet.exporters().values().parallelStream()
-        .map(e -> JobTargets.build(e, resolved, hostLabels, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices))
+        .map(e -> e.probes().isEmpty()
+            ? JobTargets.build(e, resolved, hostLabels, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices)
+            : JobTargets.devices(e, fleet.devices(), via.get(e.name()), rulesByExporter.getOrDefault(e.name(), List.of())))
         .filter(j -> j.targets > 0)
         .toList();
 
@@ -64,6 +71,31 @@ public final class PrometheusEmitter implements Emitter {
     files.add(prometheusYml(fleet, jobs.stream().map(j -> j.exporter.job()).collect(Collectors.toSet()),
         rulesByFamily.keySet()));
     return files;
+  }
+
+  /**
+   * For each facility device {@code exporter} reads: the address of the exporter that reads it, on
+   * its {@code via} host or on the one host that runs it.
+   */
+  private static Map<FacilityDevice, String> readers(Exporter exporter, ResolvedFleet resolved, Diagnostics diagnostics) {
+    Map<String, dev.anvil.resolve.ResolvedHost> running = new TreeMap<>();
+    for (var h : resolved.hosts()) if (h.runs(exporter.name())) running.put(h.name(), h);
+    Map<FacilityDevice, String> out = new HashMap<>();
+    for (FacilityDevice d : resolved.fleet().devices()) {
+      if (!exporter.probes().contains(d.type())) continue;
+      dev.anvil.resolve.ResolvedHost host = d.via() != null ? running.get(d.via())
+          : running.size() == 1 ? running.values().iterator().next() : null;
+      if (host == null) {
+        String why = d.via() != null ? "host " + d.via() + " does not run " + exporter.name()
+            : running.isEmpty() ? "no host runs " + exporter.name()
+            : "several hosts run " + exporter.name() + " (" + String.join(", ", running.keySet()) + "): say which with via";
+        diagnostics.error(d.source().at(d.via() != null ? "/via" : "/name"), "nothing reads facility device '" + d.name()
+            + "': " + why);
+        continue;
+      }
+      out.put(d, JobTargets.address(host.host().address(), host.port(exporter.name())));
+    }
+    return out;
   }
 
   /** Reports unknown template variables; returns whether the template uses the devices fact. */
@@ -203,6 +235,12 @@ public final class PrometheusEmitter implements Emitter {
       job.put("job_name", e.job());
       if (!e.metricsPath().equals("/metrics")) job.put("metrics_path", e.metricsPath());
       job.put("file_sd_configs", List.of(Map.of("files", List.of("targets/" + e.job() + ".json"))));
+      if (!e.probes().isEmpty()) {
+        // the multi-target pattern: ask the device's exporter about the device (?target=ADDRESS&module=…)
+        job.put("relabel_configs", List.of(
+            Map.of("source_labels", List.of("__address__"), "target_label", "__param_target"),
+            Map.of("source_labels", List.of(JobTargets.EXPORTER_LABEL), "target_label", "__address__")));
+      }
       scrapeConfigs.add(job);
     }
     Map<String, Object> root = new TreeMap<>();

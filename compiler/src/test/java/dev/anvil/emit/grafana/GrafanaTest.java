@@ -87,7 +87,7 @@ class GrafanaTest {
         }
       }
     }
-    assertEquals(12, uids.size(), "every vendor of the example fleet, overview, system, storage, alerts, usage");
+    assertEquals(13, uids.size(), "every vendor of the example fleet, overview, system, storage, alerts, usage, facility");
     JsonNode ds = YAML.readTree(out.resolve("grafana/provisioning/datasources/anvil.yaml").toFile());
     assertEquals(GrafanaEmitter.PROMETHEUS_UID, ds.get("datasources").get(0).get("uid").asText());
   }

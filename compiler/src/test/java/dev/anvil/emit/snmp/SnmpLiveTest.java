@@ -1,0 +1,200 @@
+package dev.anvil.emit.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anvil.Live;
+import dev.anvil.TestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live, on 127.0.0.1: two real snmpd agents (Debian snmpd) answer as a rack's UPS and PDUs would
+ * (UPS-MIB and APC rPDU2 OIDs, served through snmpd's pass_persist protocol by test/facility/snmp-pass); the
+ * real snmp_exporter (prometheus-snmp-exporter) reads them with the modules Anvil emits, scraped
+ * through it by a real Prometheus with the emitted multi-target job; the facility alerts fire for
+ * the devices past their thresholds and for no other.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class SnmpLiveTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+  private Live live;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (live != null) live.close();
+  }
+
+  @Test
+  void theEmittedModulesReadRealSnmpAgentsAndTheFacilityAlertsFireForTheRightDevices() throws Exception {
+    String snmpd = TestSupport.tool("snmpd", "snmpd");
+    String exporter = TestSupport.tool("prometheus-snmp-exporter", "prometheus-snmp-exporter");
+    String prometheus = TestSupport.tool("prometheus", "prometheus");
+    live = new Live(tmp);
+    int hotAgent = Live.freePort();
+    int coolAgent = Live.freePort();
+    int exporterPort = Live.freePort();
+    int promPort = Live.freePort();
+
+    // agent 1: a UPS on battery with 9 minutes left, and a PDU at 28.0 A with a 29.5 °C inlet
+    agent(snmpd, "hot", hotAgent, oids(
+        "1.3.6.1.2.1.33.1.2.1.0", 2, "1.3.6.1.2.1.33.1.2.2.0", 120, "1.3.6.1.2.1.33.1.2.3.0", 9,
+        "1.3.6.1.2.1.33.1.2.4.0", 60, "1.3.6.1.2.1.33.1.4.1.0", 5, "1.3.6.1.2.1.33.1.6.1.0", 1,
+        "1.3.6.1.2.1.33.1.4.4.1.5.1", 40,
+        "1.3.6.1.4.1.318.1.1.26.4.3.1.4.1", 3, "1.3.6.1.4.1.318.1.1.26.4.3.1.5.1", 612,
+        "1.3.6.1.4.1.318.1.1.26.6.3.1.4.1", 3, "1.3.6.1.4.1.318.1.1.26.6.3.1.5.1", 280,
+        "1.3.6.1.4.1.318.1.1.26.10.2.2.1.8.1", 295));
+    // agent 2: a PDU well within its limits (10.0 A, 22.0 °C)
+    agent(snmpd, "cool", coolAgent, oids(
+        "1.3.6.1.4.1.318.1.1.26.4.3.1.4.1", 2, "1.3.6.1.4.1.318.1.1.26.4.3.1.5.1", 230,
+        "1.3.6.1.4.1.318.1.1.26.6.3.1.4.1", 2, "1.3.6.1.4.1.318.1.1.26.6.3.1.5.1", 100,
+        "1.3.6.1.4.1.318.1.1.26.10.2.2.1.8.1", 220));
+
+    Path repo = tmp.resolve("repo");
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/facility.yaml");
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab/rack-1
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab/rack-2
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: mon-01
+        address: 127.0.0.1
+        primary_group: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: FacilityDevice
+        name: ups-1
+        type: ups
+        address: 127.0.0.1
+        port: %1$d
+        group: infrastructure:lab
+        alerts:
+          ups_on_battery: {for: 0s}
+          ups_runtime_low: {for: 0s}
+        ---
+        apiVersion: anvil.dev/v1
+        kind: FacilityDevice
+        name: pdu-hot
+        type: pdu
+        address: 127.0.0.1
+        port: %1$d
+        group: infrastructure:lab/rack-1
+        alerts:
+          pdu_load_high: {rated_current_amps: 32, for: 0s}
+          rack_inlet_temperature_high: {for: 0s}
+        ---
+        apiVersion: anvil.dev/v1
+        kind: FacilityDevice
+        name: pdu-cool
+        type: pdu
+        address: 127.0.0.1
+        port: %2$d
+        group: infrastructure:lab/rack-2
+        alerts:
+          pdu_load_high: {rated_current_amps: 32, for: 0s}
+          rack_inlet_temperature_high: {for: 0s}
+        """.formatted(hotAgent, coolAgent));
+    TestSupport.writeFile(repo, "policies/policies.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Prometheus
+        scrape_interval: 5s
+        scrape_timeout: 5s
+        evaluation_interval: 1s
+        alertmanagers: ["127.0.0.1:9"]
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        host: mon-01
+        exporters:
+          node_exporter: {enabled: false}
+          snmp_exporter: {enabled: true, port: %d}
+        """.formatted(exporterPort));
+    Path out = tmp.resolve("out");
+    TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
+    assertEquals(0, compile.exit(), compile.err());
+
+    live.start("snmp_exporter", exporter, "--config.file=" + out.resolve("snmp/snmp.yml"),
+        "--web.listen-address=127.0.0.1:" + exporterPort);
+    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
+        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+    live.awaitReady(exporterPort, "/");
+    live.awaitReady(promPort, "/-/ready");
+
+    Set<String> expected = new TreeSet<>(Set.of("PduLoadHigh pdu-hot", "RackInletTemperatureHigh pdu-hot",
+        "UpsOnBattery ups-1", "UpsRuntimeLow ups-1"));
+    Set<String> firing = Set.of();
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline) {
+      firing = new TreeSet<>();
+      for (JsonNode r : live.query(promPort, "ALERTS{alertstate=\"firing\"}").path("data").path("result")) {
+        firing.add(r.path("metric").path("alertname").asText() + " " + r.path("metric").path("instance").asText());
+      }
+      if (firing.containsAll(expected)) break;
+      Thread.sleep(500);
+    }
+    if (!firing.equals(expected)) {
+      var targets = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + promPort + "/api/v1/targets")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      fail("exactly the breaches fire: the UPS's battery state and run time, the hot PDU's load and inlet; not the cool"
+          + " PDU, not UpsBatteryBad (battery normal); firing " + firing + "; targets: " + targets);
+    }
+
+    // the device's labels are its group's, and the values arrive as the agent reports them
+    JsonNode power = live.query(promPort, "rPDU2DeviceStatusPower{instance=\"pdu-hot\"}").path("data").path("result");
+    assertEquals(1, power.size(), power.toString());
+    assertEquals("612", power.get(0).path("value").path(1).asText());
+    Map<String, String> labels = new TreeMap<>();
+    power.get(0).path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    assertEquals("lab/rack-1", labels.get("infrastructure"), labels.toString());
+    assertEquals("pdu", labels.get("device_type"), labels.toString());
+    assertEquals("snmp", labels.get("job"), labels.toString());
+    assertTrue(!labels.containsKey("__param_module") && !labels.containsKey("__anvil_exporter"), labels.toString());
+  }
+
+  /** OID, value, OID, value, … as a map. */
+  private static Map<String, Integer> oids(Object... pairs) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (int i = 0; i < pairs.length; i += 2) out.put((String) pairs[i], (Integer) pairs[i + 1]);
+    return out;
+  }
+
+  /** snmpd on 127.0.0.1:{@code port}, community public, answering the UPS-MIB and PowerNet subtrees from {@code values}. */
+  private void agent(String snmpd, String name, int port, Map<String, Integer> values) throws Exception {
+    Map<String, Object> table = new TreeMap<>();
+    values.forEach((oid, v) -> table.put(oid, new Object[] {"integer", v}));
+    Path json = tmp.resolve(name + ".json");
+    Files.writeString(json, JSON.writeValueAsString(table));
+    String pass = TestSupport.testDir("facility/snmp-pass") + " " + json;
+    Path conf = Files.writeString(tmp.resolve(name + "-snmpd.conf"), String.join("\n",
+        "rocommunity public 127.0.0.1",
+        "pass_persist .1.3.6.1.2.1.33 " + pass,
+        "pass_persist .1.3.6.1.4.1.318 " + pass, ""));
+    live.start("snmpd-" + name, snmpd, "-f", "-Lo", "-C", "-c", conf.toString(), "-p", tmp.resolve(name + ".pid").toString(),
+        "udp:127.0.0.1:" + port);
+  }
+}
