@@ -192,10 +192,28 @@ public final class ContractChecker {
   static Set<String> familiesIn(ExporterContract contract, String expr) {
     // RE2: the pattern is input, so its matching must stay linear; compiled once per pattern
     Pattern families = FAMILIES.computeIfAbsent(contract.families(), f -> Pattern.compile("\\b(?:" + f + ")"));
-    Matcher m = families.matcher(expr.replaceAll(VARIABLE, " "));
+    Matcher m = families.matcher(withoutLabelNames(expr));
     Set<String> used = new TreeSet<>();
     while (m.find()) used.add(m.group());
     return used;
+  }
+
+  private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*}");
+
+  /**
+   * The expression without what only names labels — strings, the label names of matchers, grouping
+   * and joining lists — so that a label named like a family ({@code rPDU2PhaseStatusIndex}) is not
+   * read as one.
+   */
+  static String withoutLabelNames(String expr) {
+    String code = STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
+    java.util.regex.Matcher m = BRACES.matcher(code);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(MATCHER_LABEL.matcher(m.group()).replaceAll("$2")));
+    }
+    m.appendTail(sb);
+    return LABEL_LIST.matcher(sb.toString()).replaceAll("$1 ()");
   }
 
   /** The families of {@code contract} that the fleet's alert rules (for its exporter) and dashboards use. */
