@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Compiler {
   /** Every emitter, in output order. */
   static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter(), new SlurmEmitter(),
-      new AnsibleEmitter(), new ChecksEmitter(), new GrafanaEmitter(), new dev.anvil.emit.snmp.SnmpEmitter());
+      new AnsibleEmitter(), new ChecksEmitter(), new GrafanaEmitter(), new dev.anvil.emit.snmp.SnmpEmitter(),
+      new dev.anvil.emit.ipmi.IpmiEmitter());
 
   private static SchemaValidator schemaValidator;
 

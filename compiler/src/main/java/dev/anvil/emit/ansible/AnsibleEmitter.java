@@ -38,7 +38,8 @@ public final class AnsibleEmitter implements Emitter {
       "node_exporter", "--web.listen-address=:{port} --collector.textfile.directory=/var/lib/node_exporter/textfile_collector",
       "dcgm-exporter", "--address=:{port}",
       "all-smi", "api --port {port}",
-      "snmp_exporter", "--web.listen-address=:{port} --config.file=" + EXPORTER_DIR + "/snmp.yml");
+      "snmp_exporter", "--web.listen-address=:{port} --config.file=" + EXPORTER_DIR + "/snmp.yml",
+      "ipmi_exporter", "--web.listen-address=:{port} --config.file=" + EXPORTER_DIR + "/ipmi.yml");
 
 
   @Override
