@@ -184,7 +184,7 @@ public final class ModelMapper {
     String module = n.has("module") ? text(n, "module") : type.equals("ups") ? "ups_mib" : "apc_rpdu2";
     return new dev.anvil.model.FacilityDevice(text(n, "name"), type, text(n, "address"),
         n.has("port") ? n.get("port").asInt() : 161, GroupName.parse(text(n, "group")),
-        module, text(n, "via"), n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);
+        module, n.has("community") ? text(n.get("community"), "file") : null, text(n, "via"), n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);
   }
 
   private static AlertRule alertRule(JsonNode n, SourceRef src) {

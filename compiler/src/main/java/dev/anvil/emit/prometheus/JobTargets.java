@@ -92,7 +92,7 @@ final class JobTargets {
         labels.put(AlertClasses.labelName(rule), value);
       }
       labelNames.addAll(labels.keySet());
-      labels.put("__param_module", device.module());
+      labels.put("__param_module", device.moduleName());
       labels.put(EXPORTER_LABEL, via.get(device));
       Map<String, Object> group = new TreeMap<>();
       group.put("labels", labels);

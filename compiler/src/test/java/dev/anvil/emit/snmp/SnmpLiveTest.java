@@ -23,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Live, on 127.0.0.1: two real snmpd agents (Debian snmpd) answer as a rack's UPS and PDUs would
  * (UPS-MIB and APC rPDU2 OIDs, served through snmpd's pass_persist protocol by test/facility/snmp-pass); the
- * real snmp_exporter (prometheus-snmp-exporter) reads them with the modules Anvil emits, scraped
- * through it by a real Prometheus with the emitted multi-target job; the facility alerts fire for
- * the devices past their thresholds and for no other.
+ * real snmp_exporter (prometheus-snmp-exporter) reads them with the modules Anvil emits — one agent
+ * with a community kept in a file, which the emitted playbook (ansible-core, run for its
+ * exporter-config tasks) puts into the exporter's configuration — scraped through it by a real
+ * Prometheus with the emitted multi-target job; the facility alerts fire for the devices past their
+ * thresholds and for no other, and the community is nowhere in out/.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class SnmpLiveTest {
@@ -51,15 +53,17 @@ class SnmpLiveTest {
     int promPort = Live.freePort();
 
     // agent 1: a UPS on battery with 9 minutes left, and a PDU at 28.0 A with a 29.5 °C inlet
-    agent(snmpd, "hot", hotAgent, oids(
+    agent(snmpd, "hot", hotAgent, "public", oids(
         "1.3.6.1.2.1.33.1.2.1.0", 2, "1.3.6.1.2.1.33.1.2.2.0", 120, "1.3.6.1.2.1.33.1.2.3.0", 9,
         "1.3.6.1.2.1.33.1.2.4.0", 60, "1.3.6.1.2.1.33.1.4.1.0", 5, "1.3.6.1.2.1.33.1.6.1.0", 1,
         "1.3.6.1.2.1.33.1.4.4.1.5.1", 40,
         "1.3.6.1.4.1.318.1.1.26.4.3.1.4.1", 3, "1.3.6.1.4.1.318.1.1.26.4.3.1.5.1", 612,
         "1.3.6.1.4.1.318.1.1.26.6.3.1.4.1", 3, "1.3.6.1.4.1.318.1.1.26.6.3.1.5.1", 280,
         "1.3.6.1.4.1.318.1.1.26.10.2.2.1.8.1", 295));
-    // agent 2: a PDU well within its limits (10.0 A, 22.0 °C)
-    agent(snmpd, "cool", coolAgent, oids(
+    // agent 2: a PDU well within its limits (10.0 A, 22.0 °C), answering only to its own community
+    String community = "dc2-s3cret.c0mm";
+    Path communityFile = Files.writeString(tmp.resolve("dc2.community"), community + "\n");
+    agent(snmpd, "cool", coolAgent, community, oids(
         "1.3.6.1.4.1.318.1.1.26.4.3.1.4.1", 2, "1.3.6.1.4.1.318.1.1.26.4.3.1.5.1", 230,
         "1.3.6.1.4.1.318.1.1.26.6.3.1.4.1", 2, "1.3.6.1.4.1.318.1.1.26.6.3.1.5.1", 100,
         "1.3.6.1.4.1.318.1.1.26.10.2.2.1.8.1", 220));
@@ -114,10 +118,11 @@ class SnmpLiveTest {
         address: 127.0.0.1
         port: %2$d
         group: infrastructure:lab/rack-2
+        community: {file: %3$s}
         alerts:
           pdu_load_high: {rated_current_amps: 32, for: 0s}
           rack_inlet_temperature_high: {for: 0s}
-        """.formatted(hotAgent, coolAgent));
+        """.formatted(hotAgent, coolAgent, communityFile));
     TestSupport.writeFile(repo, "policies/policies.yaml", """
         apiVersion: anvil.dev/v1
         kind: Prometheus
@@ -137,7 +142,20 @@ class SnmpLiveTest {
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.err());
 
-    live.start("snmp_exporter", exporter, "--config.file=" + out.resolve("snmp/snmp.yml"),
+    // the playbook's configuration tasks, run for real on this host, into a private exporter directory
+    Path exporters = tmp.resolve("exporters");
+    var play = TestSupport.exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=False",
+        TestSupport.tool("ansible-playbook", "ansible-core"), "-i", "inventory.yml", "exporters.yml", "-c", "local",
+        "--limit", "mon-01", "--tags", "exporter-config", "-e", "anvil_exporter_dir=" + exporters);
+    assertEquals(0, play.exit(), play.output());
+    assertTrue(!play.output().contains(community), "the community is not logged: " + play.output());
+    String config = Files.readString(exporters.resolve("snmp.yml"));
+    assertTrue(config.contains("community: \"" + community + "\"") && !config.contains("anvil_secret_"), config);
+    for (var f : TestSupport.snapshot(out).entrySet()) {
+      assertTrue(!f.getValue().contains(community), "the community is in out/" + f.getKey());
+    }
+
+    live.start("snmp_exporter", exporter, "--config.file=" + exporters.resolve("snmp.yml"),
         "--web.listen-address=127.0.0.1:" + exporterPort);
     live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
         "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
@@ -174,6 +192,14 @@ class SnmpLiveTest {
     assertEquals("pdu", labels.get("device_type"), labels.toString());
     assertEquals("snmp", labels.get("job"), labels.toString());
     assertTrue(!labels.containsKey("__param_module") && !labels.containsKey("__anvil_exporter"), labels.toString());
+    // the PDU behind its own community was read: the playbook's configuration carried the community
+    JsonNode cool = live.query(promPort, "rPDU2DeviceStatusPower{instance=\"pdu-cool\"}").path("data").path("result");
+    for (long until = System.currentTimeMillis() + 30_000; cool.isEmpty() && System.currentTimeMillis() < until; ) {
+      Thread.sleep(500);
+      cool = live.query(promPort, "rPDU2DeviceStatusPower{instance=\"pdu-cool\"}").path("data").path("result");
+    }
+    assertEquals(1, cool.size(), cool.toString());
+    assertEquals("230", cool.get(0).path("value").path(1).asText());
   }
 
   /** OID, value, OID, value, … as a map. */
@@ -183,15 +209,15 @@ class SnmpLiveTest {
     return out;
   }
 
-  /** snmpd on 127.0.0.1:{@code port}, community public, answering the UPS-MIB and PowerNet subtrees from {@code values}. */
-  private void agent(String snmpd, String name, int port, Map<String, Integer> values) throws Exception {
+  /** snmpd on 127.0.0.1:{@code port}, answering to {@code community} only, with the UPS-MIB and PowerNet subtrees from {@code values}. */
+  private void agent(String snmpd, String name, int port, String community, Map<String, Integer> values) throws Exception {
     Map<String, Object> table = new TreeMap<>();
     values.forEach((oid, v) -> table.put(oid, new Object[] {"integer", v}));
     Path json = tmp.resolve(name + ".json");
     Files.writeString(json, JSON.writeValueAsString(table));
     String pass = TestSupport.testDir("facility/snmp-pass") + " " + json;
     Path conf = Files.writeString(tmp.resolve(name + "-snmpd.conf"), String.join("\n",
-        "rocommunity public 127.0.0.1",
+        "rocommunity " + community + " 127.0.0.1",
         "pass_persist .1.3.6.1.2.1.33 " + pass,
         "pass_persist .1.3.6.1.4.1.318 " + pass, ""));
     live.start("snmpd-" + name, snmpd, "-f", "-Lo", "-C", "-c", conf.toString(), "-p", tmp.resolve(name + ".pid").toString(),
