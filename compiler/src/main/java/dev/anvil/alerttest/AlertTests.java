@@ -96,7 +96,7 @@ public final class AlertTests {
     String ruleFile = RULES_DIR + rule.family() + ".yml";
     if (exporter == null || !files.containsKey(ruleFile)) return;
     List<Map<String, String>> targets = targets(exporter.job());
-    String classLabel = "anvil_" + rule.name();
+    String classLabel = rule.classLabel();
     // parameter set → the hosts rendered with it (fleet-wide rules: one set, every host of the job)
     Map<String, List<Map<String, String>>> byClass = new TreeMap<>();
     for (Map<String, String> t : targets) {
@@ -183,7 +183,7 @@ public final class AlertTests {
     String record = dev.anvil.contract.ContractChecker.templateField(rule.template(), "record");
     if (record == null) return;  // the emitter reported it
     Position at = rule.source().at("/rule");
-    String classLabel = "anvil_" + rule.name();
+    String classLabel = rule.classLabel();
     for (var cls : byClass.entrySet()) {
       String expr = renderedRule(ruleFile, "record", record, rule.fleetWide() ? null : classLabel, cls.getKey())
           .path("expr").asText();
@@ -334,18 +334,20 @@ public final class AlertTests {
    */
   private void addFamily(String family, Set<String> families, Set<String> ruleFiles) {
     if (!families.add(family)) return;
-    for (AlertRule r : resolved.fleet().alertRules()) {
-      if (!r.recording() || !family.equals(dev.anvil.contract.ContractChecker.templateField(r.template(), "record"))) continue;
-      String ruleFile = RULES_DIR + r.family() + ".yml";
-      if (!files.containsKey(ruleFile)) continue;
-      ruleFiles.add(ruleFile);
+    for (String ruleFile : ruleFiles()) {
       for (JsonNode g : rules(ruleFile).path("groups")) {
         for (JsonNode rule : g.path("rules")) {
           if (!family.equals(rule.path("record").asText())) continue;
+          ruleFiles.add(ruleFile);
           for (PromQl.Selector s : PromQl.scan(rule.path("expr").asText()).selectors()) addFamily(s.metric(), families, ruleFiles);
         }
       }
     }
+  }
+
+  /** The emitted rule files, by path. */
+  private List<String> ruleFiles() {
+    return files.keySet().stream().filter(p -> p.startsWith(RULES_DIR)).sorted().toList();
   }
 
   /** The dashboard declaration a Grafana file was emitted from (its file is named after it). */
@@ -416,10 +418,8 @@ public final class AlertTests {
   private Map<String, Set<Map<String, String>>> selectedValues() {
     Map<String, Set<Map<String, String>>> out = new HashMap<>();
     List<String> exprs = new ArrayList<>();
-    for (OutputFile f : files.values()) {
-      if (f.path().startsWith(RULES_DIR)) {
-        for (JsonNode g : rules(f.path()).path("groups")) g.path("rules").forEach(r -> exprs.add(r.path("expr").asText()));
-      }
+    for (String ruleFile : ruleFiles()) {
+      for (JsonNode g : rules(ruleFile).path("groups")) g.path("rules").forEach(r -> exprs.add(r.path("expr").asText()));
     }
     for (String expr : exprs) {
       for (PromQl.Selector s : PromQl.scan(expr).selectors()) {

@@ -198,6 +198,11 @@ public final class ContractChecker {
     return used;
   }
 
+  /** The expression as PromQL code: Anvil's [[ ]] variables and the contents of string literals blanked. */
+  private static String code(String expr) {
+    return STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
+  }
+
   private static final java.util.regex.Pattern BRACES = java.util.regex.Pattern.compile("\\{[^{}]*}");
 
   /**
@@ -206,8 +211,7 @@ public final class ContractChecker {
    * read as one.
    */
   static String withoutLabelNames(String expr) {
-    String code = STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
-    java.util.regex.Matcher m = BRACES.matcher(code);
+    java.util.regex.Matcher m = BRACES.matcher(code(expr));
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(MATCHER_LABEL.matcher(m.group()).replaceAll("$2")));
@@ -278,7 +282,7 @@ public final class ContractChecker {
       for (String l : contract.labelsOf(family)) if (targetLabels.contains(l)) labels.add("exported_" + l);
     }
     Set<String> reported = new TreeSet<>();
-    String code = STRING.matcher(expr.replaceAll(VARIABLE, " ")).replaceAll("\"\"");
+    String code = code(expr);
     // selected on: a selector's labels must be on the families used or the target
     Set<String> onSeries = new TreeSet<>(labels);
     onSeries.removeAll(ALERT_ONLY);

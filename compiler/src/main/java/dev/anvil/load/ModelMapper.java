@@ -181,7 +181,7 @@ public final class ModelMapper {
   /** A PDU reads through apc_rpdu2 and a UPS through the standard UPS-MIB unless the document says otherwise. */
   private static dev.anvil.model.FacilityDevice device(JsonNode n, SourceRef src) {
     String type = text(n, "type");
-    String module = n.has("module") ? text(n, "module") : type.equals("ups") ? "ups_mib" : "apc_rpdu2";
+    String module = n.has("module") ? text(n, "module") : dev.anvil.model.FacilityDevice.moduleOf(type);
     return new dev.anvil.model.FacilityDevice(text(n, "name"), type, text(n, "address"),
         n.has("port") ? n.get("port").asInt() : 161, GroupName.parse(text(n, "group")),
         module, n.has("community") ? text(n.get("community"), "file") : null, text(n, "via"), n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);

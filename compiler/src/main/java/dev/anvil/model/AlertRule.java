@@ -45,6 +45,14 @@ public record AlertRule(
    * family, optionally with labels in braces) to its values; {@code allHosts} puts every host of a
    * parameter set in one case instead of one host per accelerator vendor.
    */
+  /**
+   * The target label that names the parameter set a host or device resolves this rule to (one
+   * rendered rule per value); also on what the rendered rule yields.
+   */
+  public String classLabel() {
+    return "anvil_" + name;
+  }
+
   /** The policy section that sets this rule's parameters. */
   public String section() {
     return recording ? "recording" : "alerts";

@@ -18,6 +18,11 @@ import dev.anvil.load.SourceRef;
 public record FacilityDevice(String name, String type, String address, int port, GroupName group, String module,
     String communityFile, String via, ObjectNode alerts, SourceRef source) {
 
+  /** The module that reads a device of {@code type}: APC's rPDU2 tables for a PDU, the standard UPS-MIB for a UPS. */
+  public static String moduleOf(String type) {
+    return type.equals("ups") ? "ups_mib" : "apc_rpdu2";
+  }
+
   /**
    * The name of the exporter module that reads it: its module, or with a community from a file, a
    * copy of that module per file, named after the file's path (the path is no secret; its content is).

@@ -57,7 +57,6 @@ public final class ReferenceChecker {
     return RESERVED_LABELS.contains(name) || PROMETHEUS_LABELS.contains(name) || name.startsWith("__")
         || name.startsWith("anvil_") || name.startsWith("exported_");
   }
-  /** Parameters every alert entry accepts besides its rule's defaults. */
   /** Parameters every alert rule has besides its defaults' (remediate: docs/remediation.md). */
   static final Set<String> COMMON_ALERT_PARAMS = Set.of("enabled", "remediate");
   static final Set<String> COMMON_RECORDING_PARAMS = Set.of("enabled");
@@ -341,21 +340,22 @@ public final class ReferenceChecker {
           + Alerting.REMEDIATION_RECEIVER + "' is taken by Alerting.remediation's receiver; rename this one");
     }
     if (alerting != null && alerting.remediation() != null) return;
-    String why = alerting == null ? "there is no Alerting document" : "the Alerting document has no remediation";
+    String why = " drains nodes (remediate: drain), but " + (alerting == null ? "there is no Alerting document"
+        : "the Alerting document has no remediation") + " (url of anvil serve's drain receiver): docs/remediation.md";
     for (AlertRule r : rules.values()) {
-      if ("drain".equals(r.defaults().path("remediate").asText())) {
-        diagnostics.error(r.source().keyAt("/defaults/remediate"), "alert rule '" + r.name() + "' drains nodes"
-            + " (remediate: drain), but " + why + " (url of anvil serve's drain receiver): docs/remediation.md");
-      }
+      if (drains(r.defaults())) diagnostics.error(r.source().keyAt("/defaults/remediate"), "alert rule '" + r.name() + "'" + why);
     }
     for (Policy p : policies) {
       for (Policy.Entry e : p.entries()) {
-        if (e.section().equals("alerts") && "drain".equals(e.value().path("remediate").asText())) {
-          diagnostics.error(p.source().keyAt(e.pointer() + "/remediate"), "alert '" + e.name() + "' drains nodes"
-              + " (remediate: drain), but " + why + " (url of anvil serve's drain receiver): docs/remediation.md");
+        if (e.section().equals("alerts") && drains(e.value())) {
+          diagnostics.error(p.source().keyAt(e.pointer() + "/remediate"), "alert '" + e.name() + "'" + why);
         }
       }
     }
+  }
+
+  private static boolean drains(JsonNode params) {
+    return "drain".equals(params.path("remediate").asText());
   }
 
   /**
@@ -383,7 +383,7 @@ public final class ReferenceChecker {
       if (device.via() != null && !hosts.containsKey(device.via())) {
         diagnostics.error(device.source().at("/via"), "unknown host '" + device.via() + "'" + Suggestions.didYouMean(device.via(), hosts.keySet()));
       }
-      String expected = device.type().equals("ups") ? "ups_mib" : "apc_rpdu2";
+      String expected = dev.anvil.model.FacilityDevice.moduleOf(device.type());
       if (!device.module().equals(expected)) {
         diagnostics.error(device.source().at("/module"), "module " + device.module() + " does not read a " + device.type()
             + " (use " + expected + ")");

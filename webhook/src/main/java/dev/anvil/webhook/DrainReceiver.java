@@ -127,7 +127,7 @@ final class DrainReceiver {
   }
 
   /** Why another drain now would pass a limit, or null. */
-  private String overLimit(List<String> partitions) throws IOException {
+  private String overLimit(List<String> partitions) {
     Instant since = clock.instant().minus(WINDOW);
     recent.removeIf(d -> d.at().isBefore(since));
     if (recent.size() >= config.maxNodesPerHour()) {

@@ -73,8 +73,19 @@ public final class GrafanaEmitter implements Emitter {
         for (String e : resolved.fleet().exporters().keySet()) if (h.runs(e)) exporters.add(e);
         checks |= h.runsCheck("any");
       }
+      // only the rules some dashboard requires: each may take a pass over the hosts
+      Set<String> required = new HashSet<>();
+      for (var d : resolved.fleet().dashboards()) {
+        required.addAll(d.requires().rules());
+        for (var row : d.rows()) {
+          required.addAll(row.requires().rules());
+          row.panels().forEach(p -> required.addAll(p.requires().rules()));
+        }
+      }
       for (var rule : resolved.fleet().alertRules()) {
-        if (resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule))) rules.add(rule.name());
+        if (required.contains(rule.name()) && resolved.hosts().stream().anyMatch(h -> h.alertApplies(rule))) {
+          rules.add(rule.name());
+        }
       }
       return new FleetFacts(vendors, exporters, checks, rules);
     }

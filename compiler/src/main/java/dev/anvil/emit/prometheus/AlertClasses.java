@@ -16,17 +16,10 @@ import java.util.TreeMap;
 final class AlertClasses {
   private AlertClasses() {}
 
-  static String labelName(AlertRule rule) {
-    return "anvil_" + rule.name();
-  }
-
   /** The parameters of a rule for a host, sorted by name; {@code devices} only when the template uses it. */
   static SortedMap<String, String> params(AlertRule rule, ResolvedHost host, boolean usesDevices) {
     SortedMap<String, String> out = new TreeMap<>();
-    JsonNode values = rule.fleetWide() ? rule.defaults() : host.section(rule.section()).get(rule.name());
-    values.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("enabled")) out.put(e.getKey(), e.getValue().asText());
-    });
+    addParams(rule.fleetWide() ? rule.defaults() : host.section(rule.section()).get(rule.name()), out);
     if (usesDevices) out.put("devices", String.valueOf(host.devices(rule.vendors())));
     return out;
   }
@@ -40,11 +33,16 @@ final class AlertClasses {
     JsonNode own = device.alerts().path(rule.name());
     if (!own.path("enabled").asBoolean(true)) return null;
     SortedMap<String, String> out = new TreeMap<>();
-    rule.defaults().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    own.fields().forEachRemaining(e -> {
+    addParams(rule.defaults(), out);
+    addParams(own, out);
+    return out;
+  }
+
+  /** The parameters of a rule entry (a policy's, a device's, the defaults), over those already in {@code out}. */
+  private static void addParams(JsonNode values, SortedMap<String, String> out) {
+    values.fields().forEachRemaining(e -> {
       if (!e.getKey().equals("enabled")) out.put(e.getKey(), e.getValue().asText());
     });
-    return out;
   }
 
   /** "for=5m,severity=warning,threshold=80": readable in alerts, stable while the parameters stay. */

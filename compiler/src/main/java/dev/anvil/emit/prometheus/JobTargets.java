@@ -56,7 +56,7 @@ final class JobTargets {
               classes.get(rule).putIfAbsent(v, params);
               return v;
             });
-        labels.put(AlertClasses.labelName(rule), value);
+        labels.put(rule.classLabel(), value);
       }
       labelNames.addAll(labels.keySet());
       Map<String, Object> group = new TreeMap<>();
@@ -82,14 +82,14 @@ final class JobTargets {
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
     int n = 0;
     for (FacilityDevice device : devices) {
-      if (!exporter.probes().contains(device.type()) || !via.containsKey(device)) continue;
+      if (!via.containsKey(device)) continue;  // read by another exporter, or by none (reported)
       Map<String, String> labels = new TreeMap<>(TargetLabels.of(device));
       for (AlertRule rule : rules) {
         SortedMap<String, String> params = AlertClasses.params(rule, device);
         if (params == null) continue;
         String value = AlertClasses.classValue(params);
         classes.get(rule).putIfAbsent(value, params);
-        labels.put(AlertClasses.labelName(rule), value);
+        labels.put(rule.classLabel(), value);
       }
       labelNames.addAll(labels.keySet());
       labels.put("__param_module", device.moduleName());

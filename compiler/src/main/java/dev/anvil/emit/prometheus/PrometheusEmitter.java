@@ -35,7 +35,6 @@ import java.util.stream.Collectors;
  */
 public final class PrometheusEmitter implements Emitter {
   static final String DIR = "prometheus/";
-  static final Set<String> CONTEXT_VARIABLES = AlertRule.CONTEXT_VARIABLES;
 
   private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final ObjectMapper RULE_PARSER = new ObjectMapper(new YAMLFactory());
@@ -102,7 +101,7 @@ public final class PrometheusEmitter implements Emitter {
   private static boolean checkTemplateVariables(AlertRule rule, Diagnostics diagnostics) {
     Set<String> vars = Templates.variables(rule.template());
     for (String v : vars) {
-      if (!CONTEXT_VARIABLES.contains(v) && !rule.defaults().has(v)) {
+      if (!AlertRule.CONTEXT_VARIABLES.contains(v) && !rule.defaults().has(v)) {
         diagnostics.error(rule.source().at("/rule"), rule.what() + " '" + rule.name() + "' uses unknown template"
             + " variable '" + v + "' (known: " + String.join(", ", known(rule)) + ")");
       }
@@ -111,7 +110,7 @@ public final class PrometheusEmitter implements Emitter {
   }
 
   private static Set<String> known(AlertRule rule) {
-    Set<String> k = new TreeSet<>(CONTEXT_VARIABLES);
+    Set<String> k = new TreeSet<>(AlertRule.CONTEXT_VARIABLES);
     rule.defaults().fieldNames().forEachRemaining(k::add);
     return k;
   }
@@ -148,7 +147,7 @@ public final class PrometheusEmitter implements Emitter {
         continue;
       }
       for (var cls : classes.getOrDefault(rule, new TreeMap<>()).entrySet()) {
-        String selector = selectorJob + "," + AlertClasses.labelName(rule) + "=" + PromQl.string(cls.getKey());
+        String selector = selectorJob + "," + rule.classLabel() + "=" + PromQl.string(cls.getKey());
         addRule(byFamily, rule, template, cls.getValue(), selector, cls.getKey(), job, by, diagnostics);
       }
     }
@@ -193,7 +192,7 @@ public final class PrometheusEmitter implements Emitter {
     if ("drain".equals(params.get("remediate"))) labels.put("remediate", "drain");
     // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied;
     // on a recording rule it keeps the series of two parameter sets apart where the expression aggregates it away
-    if (classValue != null) labels.put(AlertClasses.labelName(rule), classValue);
+    if (classValue != null) labels.put(rule.classLabel(), classValue);
     if (!labels.isEmpty()) parsed.put("labels", labels);
     parsed.put("expr", Output.block(String.valueOf(parsed.get("expr"))));
     byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);
