@@ -95,7 +95,7 @@ public final class AlertTests {
     Position at = rule.source().at(rule.examples() == null ? "/rule" : "/examples");
     String ruleFile = RULES_DIR + rule.family() + ".yml";
     if (exporter == null || !files.containsKey(ruleFile)) return;
-    List<Map<String, String>> targets = targets(exporter.job());
+    List<Map<String, String>> targets = targets(exporter);
     String classLabel = rule.classLabel();
     // parameter set → the hosts rendered with it (fleet-wide rules: one set, every host of the job)
     Map<String, List<Map<String, String>>> byClass = new TreeMap<>();
@@ -384,7 +384,7 @@ public final class AlertTests {
       // one host per release and vendor set stands for the others: a query selects on nothing finer
       // (its namespace and instance variables are "all"), and the case stays small for any fleet size
       Set<String> represented = new java.util.HashSet<>();
-      for (Map<String, String> target : targets(exporter.job())) {
+      for (Map<String, String> target : targets(exporter)) {
         Emitted host = emitted(exporter.name(), target);
         if (!represented.add(host.version() + "\u0000" + target.getOrDefault("accelerators", ""))) continue;
         out.addAll(hostSeries(host, families, samples));
@@ -457,23 +457,33 @@ public final class AlertTests {
     return f.vendors().isEmpty() || f.vendors().stream().anyMatch(vendors::contains);
   }
 
-  /** The hosts' label sets in a job's emitted file_sd file (its leading marker group has no targets). */
-  private List<Map<String, String>> targets(String job) {
-    return targetsByJob.computeIfAbsent(job, j -> {
-      OutputFile f = files.get("prometheus/targets/" + j + ".json");
+  /**
+   * The label sets of an exporter's targets — its hosts' and the devices' it reads — in its jobs'
+   * emitted file_sd files (a file's leading marker group has no targets).
+   */
+  private List<Map<String, String>> targets(Exporter exporter) {
+    return targetsByJob.computeIfAbsent(exporter.job(), j -> {
       List<Map<String, String>> out = new ArrayList<>();
-      if (f == null) return out;
-      for (JsonNode group : readJson(f)) {
-        if (group.path("targets").isEmpty()) continue;
-        Map<String, String> labels = new TreeMap<>();
-        // labels of the scrape request (__param_module, __anvil_exporter) are gone once Prometheus relabelled
-        group.path("labels").fields().forEachRemaining(e -> {
-          if (!e.getKey().startsWith("__")) labels.put(e.getKey(), e.getValue().asText());
-        });
-        out.add(labels);
+      for (String name : exporter.scrapeJobs()) {
+        OutputFile f = files.get("prometheus/targets/" + name + ".json");
+        if (f != null) out.addAll(targetLabels(f));
       }
       return out;
     });
+  }
+
+  private List<Map<String, String>> targetLabels(OutputFile f) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (JsonNode group : readJson(f)) {
+      if (group.path("targets").isEmpty()) continue;
+      Map<String, String> labels = new TreeMap<>();
+      // labels of the scrape request (__param_module, __anvil_exporter) are gone once Prometheus relabelled
+      group.path("labels").fields().forEachRemaining(e -> {
+        if (!e.getKey().startsWith("__")) labels.put(e.getKey(), e.getValue().asText());
+      });
+      out.add(labels);
+    }
+    return out;
   }
 
   private JsonNode rules(String ruleFile) {

@@ -21,17 +21,29 @@ public final class TargetLabels {
   /** The host's accelerator vendors, comma-separated: lets dashboards and rules pick a vendor's hosts. */
   public static final String ACCELERATORS = "accelerators";
 
-  /** A facility device's type (pdu, ups) on its targets. */
+  /** A facility device's type (pdu, ups, bmc) on its targets. */
   public static final String DEVICE_TYPE = "device_type";
+  /** On a BMC's targets: the host it belongs to. */
+  public static final String HOST = "host";
 
   private TargetLabels() {}
 
-  /** A facility device's labels: instance, its type, and its group's path under the group's namespace. */
-  public static Map<String, String> of(dev.anvil.model.FacilityDevice device) {
+  /**
+   * A facility device's labels: instance and its type; a PDU's or UPS's group path under the group's
+   * namespace; a BMC its host's labels (so its alerts route like the host's) and the host's name.
+   *
+   * @param hostLabels the target labels of the BMC's host; null for other devices
+   */
+  public static Map<String, String> of(dev.anvil.model.FacilityDevice device, Map<String, String> hostLabels) {
     Map<String, String> labels = new TreeMap<>();
+    if (device.host() != null) {
+      labels.putAll(hostLabels);
+      labels.put(HOST, device.host());
+    } else {
+      labels.put(device.group().namespace(), device.group().path());
+    }
     labels.put("instance", device.name());
     labels.put(DEVICE_TYPE, device.type());
-    labels.put(device.group().namespace(), device.group().path());
     return labels;
   }
 

@@ -175,16 +175,26 @@ public final class ModelMapper {
     String path = text(n, "metrics_path");
     boolean managed = !n.has("managed") || n.get("managed").asBoolean();
     return new Exporter(text(n, "name"), text(n, "job"), path == null ? "/metrics" : path, managed,
-        List.copyOf(strings(n.get("probes"))), defaults, src);
+        List.copyOf(strings(n.get("probes"))), text(n, "probe_path"), defaults, src);
   }
 
-  /** A PDU reads through apc_rpdu2 and a UPS through the standard UPS-MIB unless the document says otherwise. */
+  /**
+   * A PDU reads through apc_rpdu2 and a UPS through the standard UPS-MIB unless the document says
+   * otherwise; a BMC logs in over IPMI 2.0 (LAN_2_0) at user privilege unless it says otherwise.
+   */
   private static dev.anvil.model.FacilityDevice device(JsonNode n, SourceRef src) {
     String type = text(n, "type");
     String module = n.has("module") ? text(n, "module") : dev.anvil.model.FacilityDevice.moduleOf(type);
+    String group = text(n, "group");
+    JsonNode secret = n.has("community") ? n.get("community") : n.get("password");
+    dev.anvil.model.FacilityDevice.Login login = !dev.anvil.model.FacilityDevice.BMC.equals(type) ? null
+        : new dev.anvil.model.FacilityDevice.Login(text(n, "user"), n.has("driver") ? text(n, "driver") : "LAN_2_0",
+            n.has("privilege") ? text(n, "privilege") : "user");
     return new dev.anvil.model.FacilityDevice(text(n, "name"), type, text(n, "address"),
-        n.has("port") ? n.get("port").asInt() : 161, GroupName.parse(text(n, "group")),
-        module, n.has("community") ? text(n.get("community"), "file") : null, text(n, "via"), n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);
+        n.has("port") ? n.get("port").asInt() : dev.anvil.model.FacilityDevice.defaultPort(type),
+        group == null ? null : GroupName.parse(group), text(n, "host"), module,
+        secret == null ? null : text(secret, "file"), login, text(n, "via"),
+        n.has("alerts") ? (ObjectNode) n.get("alerts") : JsonNodeFactory.instance.objectNode(), src);
   }
 
   private static AlertRule alertRule(JsonNode n, SourceRef src) {

@@ -375,13 +375,20 @@ public final class ReferenceChecker {
       String addressProblem = dev.anvil.model.Address.problem(device.address());
       if (addressProblem != null) {
         diagnostics.error(device.source().at("/address"), addressProblem.replace("(each exporter's port is added to it)",
-            "(and its SNMP port as port:)"));
+            "(and its port as port:)"));
       }
-      if (!known.contains(device.group())) {
+      if (device.group() != null && !known.contains(device.group())) {
         unknown(device.source().at("/group"), "Group", device.group().toString(), Suggestions.didYouMean(device.group(), known));
+      }
+      if (device.host() != null && !hosts.containsKey(device.host())) {
+        diagnostics.error(device.source().at("/host"), "unknown host '" + device.host() + "'" + Suggestions.didYouMean(device.host(), hosts.keySet()));
       }
       if (device.via() != null && !hosts.containsKey(device.via())) {
         diagnostics.error(device.source().at("/via"), "unknown host '" + device.via() + "'" + Suggestions.didYouMean(device.via(), hosts.keySet()));
+      }
+      if (device.host() != null && device.host().equals(device.via())) {
+        diagnostics.error(device.source().at("/via"), "the BMC of " + device.host() + " is read through " + device.host()
+            + " itself: it would go dark with the host it is there to watch (read it from a management host)");
       }
       String expected = dev.anvil.model.FacilityDevice.moduleOf(device.type());
       if (!device.module().equals(expected)) {
@@ -391,7 +398,7 @@ public final class ReferenceChecker {
       List<String> readers = exporters.values().stream().filter(e -> e.probes().contains(device.type())).map(Exporter::name).toList();
       if (readers.isEmpty()) {
         diagnostics.error(device.source().at("/type"), "no exporter reads " + device.type() + " devices (an Exporter with probes: ["
-            + device.type() + "], like snmp_exporter in the example fleet's rules/exporters.yaml)");
+            + device.type() + "], like snmp_exporter and ipmi_exporter in the example fleet's rules/exporters.yaml)");
       }
       device.alerts().fields().forEachRemaining(e -> {
         AlertRule rule = rules.get(e.getKey());

@@ -220,6 +220,11 @@ public final class SchemaValidator {
       }
       case "enum", "const" -> diagnostics.error(src.at(at), "invalid value " + quote(m.getInstanceNode())
           + " for '" + field + "': " + m.getError());
+      case "false" -> {
+        // a property a conditional schema rules out ({"properties": {"group": false}}): its description says why
+        String why = conditionalDescription(kind, m);
+        diagnostics.error(src.keyAt(at), "'" + field + "' does not belong here" + (why != null ? ": " + why : ""));
+      }
       default -> diagnostics.error(src.at(at), (field.isEmpty() ? "" : "'" + field + "': ") + m.getError());
     }
   }
@@ -237,6 +242,17 @@ public final class SchemaValidator {
   private String siblingDescription(String kind, ValidationMessage m) {
     JsonNode parent = parentSchemaNode(kind, m);
     JsonNode d = parent == null ? null : parent.get("description");
+    return d == null ? null : d.asText();
+  }
+
+  /** The description of the schema whose properties rule the failing one out ({@code …/then/properties/NAME/false}). */
+  private String conditionalDescription(String kind, ValidationMessage m) {
+    String fragment = m.getSchemaLocation().getFragment().toString();
+    String[] parts = fragment.split("/");
+    if (parts.length < 4) return null;
+    String pointer = String.join("/", java.util.Arrays.copyOf(parts, parts.length - 3));
+    if (pointer.startsWith("#")) pointer = pointer.substring(1);
+    JsonNode d = schemaTrees.get(kind).at(pointer).get("description");
     return d == null ? null : d.asText();
   }
 

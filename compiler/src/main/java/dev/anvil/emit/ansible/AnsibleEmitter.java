@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.diag.Diagnostic.Note;
 import dev.anvil.diag.Diagnostics;
 import dev.anvil.emit.CheckList;
+import dev.anvil.emit.DeviceReaders;
 import dev.anvil.emit.Emitter;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
@@ -46,6 +47,7 @@ public final class AnsibleEmitter implements Emitter {
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     Fleet fleet = resolved.fleet();
     Map<String, OutputFile> counters = DcgmCounters.of(fleet);
+    Map<String, Map<String, String>> secrets = secretsByReader(resolved);
     GroupNames names = new GroupNames(fleet, diagnostics);
     // group name → child groups, and → hosts (hosts come sorted by name: appending keeps the order)
     Map<String, TreeSet<String>> children = new TreeMap<>();
@@ -55,7 +57,7 @@ public final class AnsibleEmitter implements Emitter {
     // each host's line is independent of the others: built in parallel, joined in order
     String[] lines = new String[all.size()];
     java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = "    "
-        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters)) + "\n");
+        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters, secrets)) + "\n");
     for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
         append(hosts.computeIfAbsent(names.of(g), k -> new ArrayList<>()), h.name());
@@ -128,7 +130,26 @@ public final class AnsibleEmitter implements Emitter {
     }
   }
 
-  private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet, Map<String, OutputFile> counters) {
+  /**
+   * For each host that reads facility devices with secrets in files: placeholder → file. The
+   * playbook reads those files there and puts their content where the placeholders stand in the
+   * exporters' configurations (snmp.yml, ipmi.yml).
+   */
+  private static Map<String, Map<String, String>> secretsByReader(ResolvedFleet resolved) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (var exporter : resolved.fleet().exporters().values()) {
+      if (exporter.probes().isEmpty()) continue;
+      DeviceReaders.of(exporter, resolved, null).forEach((device, host) -> {
+        if (device.secretFile() != null) {
+          out.computeIfAbsent(host.name(), k -> new TreeMap<>()).put(DeviceReaders.placeholder(device), device.secretFile());
+        }
+      });
+    }
+    return out;
+  }
+
+  private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet, Map<String, OutputFile> counters,
+      Map<String, Map<String, String>> secrets) {
     Map<String, Object> vars = new TreeMap<>();
     vars.put("ansible_host", h.host().address());
     List<Object> accelerators = new ArrayList<>();
@@ -159,6 +180,7 @@ public final class AnsibleEmitter implements Emitter {
       exporters.put(name, ex);
     }
     vars.put("anvil_exporters", exporters);
+    if (secrets.containsKey(h.name())) vars.put("anvil_secrets", secrets.get(h.name()));
     vars.put("anvil_checks", CheckList.of(h));
     vars.put("anvil_labels", h.labels());
     vars.put("anvil_provider", h.section(Resolver.PROVIDER));

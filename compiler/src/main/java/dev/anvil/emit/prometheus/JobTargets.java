@@ -25,6 +25,8 @@ import java.util.TreeSet;
  */
 final class JobTargets {
   final Exporter exporter;
+  /** The scrape job's name, which is also its target file's. */
+  final String name;
   /** Every label name on this job's targets, plus job: the [[by]] of its rule templates. */
   final Set<String> labelNames = new TreeSet<>(Set.of("job"));
   /** rule → class value → parameters, for the rules of this job's exporter. */
@@ -35,7 +37,8 @@ final class JobTargets {
   private JobTargets(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
       List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     this.exporter = exporter;
-    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + exporter.job() + ".json");
+    this.name = exporter.job();
+    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + name + ".json");
     // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
@@ -75,15 +78,16 @@ final class JobTargets {
    * {@code __param_module} (the scrape config's relabelling turns them into the request).
    */
   private JobTargets(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
-      List<AlertRule> rules) {
+      List<AlertRule> rules, Map<String, Map<String, String>> labelsByHost) {
     this.exporter = exporter;
-    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + exporter.job() + ".json");
+    this.name = exporter.deviceJob();
+    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + name + ".json");
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
     int n = 0;
     for (FacilityDevice device : devices) {
       if (!via.containsKey(device)) continue;  // read by another exporter, or by none (reported)
-      Map<String, String> labels = new TreeMap<>(TargetLabels.of(device));
+      Map<String, String> labels = new TreeMap<>(TargetLabels.of(device, labelsByHost.get(device.host())));
       for (AlertRule rule : rules) {
         SortedMap<String, String> params = AlertClasses.params(rule, device);
         if (params == null) continue;
@@ -107,9 +111,10 @@ final class JobTargets {
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */
   static final String EXPORTER_LABEL = "__anvil_exporter";
 
+  /** @param labelsByHost the target labels of each host by name: a BMC's are its host's */
   static JobTargets devices(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
-      List<AlertRule> rules) {
-    return new JobTargets(exporter, devices, via, rules);
+      List<AlertRule> rules, Map<String, Map<String, String>> labelsByHost) {
+    return new JobTargets(exporter, devices, via, rules, labelsByHost);
   }
 
   /** @param hostLabels the target labels of each host, in the order of the resolved hosts */

@@ -55,10 +55,18 @@ public final class PrometheusEmitter implements Emitter {
     for (Exporter e : fleet.exporters().values()) {
       if (!e.probes().isEmpty()) via.put(e.name(), readers(e, resolved, diagnostics));
     }
+    Map<String, Map<String, String>> labelsByHost = new HashMap<>();
+    if (fleet.devices().stream().anyMatch(d -> d.host() != null)) {
+      for (int i = 0; i < hostLabels.size(); i++) labelsByHost.put(resolved.hosts().get(i).name(), hostLabels.get(i));
+    }
     List<JobTargets> jobs = fleet.exporters().values().parallelStream()
-        .map(e -> e.probes().isEmpty()
-            ? JobTargets.build(e, resolved, hostLabels, rulesByExporter.getOrDefault(e.name(), List.of()), usesDevices)
-            : JobTargets.devices(e, fleet.devices(), via.get(e.name()), rulesByExporter.getOrDefault(e.name(), List.of())))
+        .flatMap(e -> {
+          List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
+          java.util.stream.Stream.Builder<JobTargets> b = java.util.stream.Stream.builder();
+          if (e.readsHosts()) b.add(JobTargets.build(e, resolved, hostLabels, rules, usesDevices));
+          if (e.hasDeviceJob()) b.add(JobTargets.devices(e, fleet.devices(), via.get(e.name()), rules, labelsByHost));
+          return b.build();
+        })
         .filter(j -> j.targets > 0)
         .toList();
 
@@ -67,33 +75,15 @@ public final class PrometheusEmitter implements Emitter {
     Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, jobs, diagnostics);
     rulesByFamily.forEach((family, rules) -> files.add(Output.yaml(DIR + "rules/" + family + ".yml",
         Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
-    files.add(prometheusYml(fleet, jobs.stream().map(j -> j.exporter.job()).collect(Collectors.toSet()),
-        rulesByFamily.keySet()));
+    files.add(prometheusYml(fleet, jobs.stream().map(j -> j.name).collect(Collectors.toSet()), rulesByFamily.keySet()));
     return files;
   }
 
-  /**
-   * For each facility device {@code exporter} reads: the address of the exporter that reads it, on
-   * its {@code via} host or on the one host that runs it.
-   */
+  /** For each facility device {@code exporter} reads: the address of the exporter on the host that reads it. */
   private static Map<FacilityDevice, String> readers(Exporter exporter, ResolvedFleet resolved, Diagnostics diagnostics) {
-    Map<String, dev.anvil.resolve.ResolvedHost> running = new TreeMap<>();
-    for (var h : resolved.hosts()) if (h.runs(exporter.name())) running.put(h.name(), h);
     Map<FacilityDevice, String> out = new HashMap<>();
-    for (FacilityDevice d : resolved.fleet().devices()) {
-      if (!exporter.probes().contains(d.type())) continue;
-      dev.anvil.resolve.ResolvedHost host = d.via() != null ? running.get(d.via())
-          : running.size() == 1 ? running.values().iterator().next() : null;
-      if (host == null) {
-        String why = d.via() != null ? "host " + d.via() + " does not run " + exporter.name()
-            : running.isEmpty() ? "no host runs " + exporter.name()
-            : "several hosts run " + exporter.name() + " (" + String.join(", ", running.keySet()) + "): say which with via";
-        diagnostics.error(d.source().at(d.via() != null ? "/via" : "/name"), "nothing reads facility device '" + d.name()
-            + "': " + why);
-        continue;
-      }
-      out.put(d, JobTargets.address(host.host().address(), host.port(exporter.name())));
-    }
+    dev.anvil.emit.DeviceReaders.of(exporter, resolved, diagnostics).forEach((d, host) ->
+        out.put(d, JobTargets.address(host.host().address(), host.port(exporter.name()))));
     return out;
   }
 
@@ -119,9 +109,10 @@ public final class PrometheusEmitter implements Emitter {
       Diagnostics diagnostics) {
     Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
     Map<String, Set<String>> labelNamesByJob = new HashMap<>();
+    // an exporter's host and device jobs share its job label, hence its rules: their facts merge
     for (JobTargets j : jobs) {
-      classes.putAll(j.classes);
-      labelNamesByJob.put(j.exporter.job(), j.labelNames);
+      j.classes.forEach((rule, values) -> classes.computeIfAbsent(rule, k -> new TreeMap<>()).putAll(values));
+      labelNamesByJob.computeIfAbsent(j.exporter.job(), k -> new TreeSet<>()).addAll(j.labelNames);
     }
     Map<String, List<Map<String, Object>>> byFamily = new TreeMap<>();
     for (AlertRule rule : fleet.alertRules()) {
@@ -229,18 +220,25 @@ public final class PrometheusEmitter implements Emitter {
     if (!s.externalLabels().isEmpty()) global.put("external_labels", s.externalLabels());
     List<Object> scrapeConfigs = new ArrayList<>();
     for (Exporter e : fleet.exporters().values()) {
-      if (!jobs.contains(e.job())) continue;
-      Map<String, Object> job = new TreeMap<>();
-      job.put("job_name", e.job());
-      if (!e.metricsPath().equals("/metrics")) job.put("metrics_path", e.metricsPath());
-      job.put("file_sd_configs", List.of(Map.of("files", List.of("targets/" + e.job() + ".json"))));
-      if (!e.probes().isEmpty()) {
-        // the multi-target pattern: ask the device's exporter about the device (?target=ADDRESS&module=…)
-        job.put("relabel_configs", List.of(
-            Map.of("source_labels", List.of("__address__"), "target_label", "__param_target"),
-            Map.of("source_labels", List.of(JobTargets.EXPORTER_LABEL), "target_label", "__address__")));
+      for (String name : e.scrapeJobs()) {
+        if (!jobs.contains(name)) continue;
+        boolean devices = e.hasDeviceJob() && name.equals(e.deviceJob());
+        String path = devices && e.probePath() != null ? e.probePath() : e.metricsPath();
+        Map<String, Object> job = new TreeMap<>();
+        job.put("job_name", name);
+        if (!path.equals("/metrics")) job.put("metrics_path", path);
+        job.put("file_sd_configs", List.of(Map.of("files", List.of("targets/" + name + ".json"))));
+        if (devices) {
+          // the multi-target pattern: ask the device's exporter about the device (?target=ADDRESS&module=…)
+          List<Map<String, Object>> relabel = new ArrayList<>(List.of(
+              Map.of("source_labels", List.of("__address__"), "target_label", "__param_target"),
+              Map.of("source_labels", List.of(JobTargets.EXPORTER_LABEL), "target_label", "__address__")));
+          // beside its hosts' job, the devices' series keep the exporter's job label: its rules read both
+          if (!name.equals(e.job())) relabel.add(Map.of("target_label", "job", "replacement", e.job()));
+          job.put("relabel_configs", relabel);
+        }
+        scrapeConfigs.add(job);
       }
-      scrapeConfigs.add(job);
     }
     Map<String, Object> root = new TreeMap<>();
     root.put("global", global);
