@@ -38,7 +38,8 @@ final class DiffCommand implements Callable<Integer> {
   boolean exitCode;
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (coloured on a terminal), markdown (a pull-request comment) or json.")
+      description = "text (coloured on a terminal), markdown (a pull-request comment), json, or html (one"
+          + " self-contained page, a CI artifact).")
   DiffPrinter.Format format;
 
   @Override

@@ -7,9 +7,12 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
-/** Prints a {@link FleetDiff.Report}: text (coloured on a terminal), Markdown for a PR comment, or JSON. */
+/**
+ * Prints a {@link FleetDiff.Report}: text (coloured on a terminal), Markdown for a PR comment, JSON,
+ * or a self-contained HTML page (a CI artifact, the view of {@code anvil preview}).
+ */
 public final class DiffPrinter {
-  public enum Format { TEXT, MARKDOWN, JSON }
+  public enum Format { TEXT, MARKDOWN, JSON, HTML }
 
   /** A PR comment stays readable (and under GitHub's 65 536-character limit) on huge diffs. */
   static final int MARKDOWN_DIFF_BUDGET = 40_000;
@@ -23,6 +26,7 @@ public final class DiffPrinter {
     switch (format) {
       case JSON -> json(r, out);
       case MARKDOWN -> markdown(r, out);
+      case HTML -> out.print(DiffHtml.page(r, "anvil diff"));
       default -> text(r, color, out);
     }
     out.flush();
@@ -51,6 +55,8 @@ public final class DiffPrinter {
           throw new IllegalStateException(e);
         }
       }
+      case HTML -> out.print(dev.anvil.html.Html.page("anvil diff", "<h1>anvil diff</h1>\n<p>The " + which
+          + " revision does not compile:</p>\n<pre>" + dev.anvil.html.Html.escape(diagnostics) + "</pre>\n"));
       default -> out.print("anvil diff: the " + which + " revision does not compile:\n" + diagnostics);
     }
     out.flush();
@@ -103,30 +109,41 @@ public final class DiffPrinter {
     }
   }
 
-  /** The semantic part, shared by text and Markdown. */
+  /** The semantic part, as text lines. */
   private static void summary(FleetDiff.Report r, PrintWriter out, String bullet, String code) {
-    if (!r.hostsAdded().isEmpty()) out.println(bullet + "hosts added: " + join(r.hostsAdded(), code));
-    if (!r.hostsRemoved().isEmpty()) out.println(bullet + "hosts removed: " + join(r.hostsRemoved(), code));
-    r.hostsMoved().forEach((h, g) -> out.println(bullet + "host " + code + h + code + " groups: " + String.join(", ", g)));
-    for (FleetDiff.ValueChange v : r.values()) {
-      out.println(bullet + code + v.key() + code + ": " + v.before() + " → " + v.after() + " on " + v.hosts()
-          + (v.hosts() == 1 ? " host" : " hosts") + " (" + String.join(", ", v.examples()) + (v.hosts() > 3 ? ", …" : "") + ")");
-    }
-    r.groupsAdded().forEach(x -> out.println(bullet + "group added: " + code + x + code));
-    r.groupsRemoved().forEach(x -> out.println(bullet + "group removed: " + code + x + code));
-    r.rulesAdded().forEach(x -> out.println(bullet + "alert rule added: " + code + x + code));
-    r.rulesChanged().forEach(x -> out.println(bullet + "alert rule changed: " + code + x + code));
-    r.rulesRemoved().forEach(x -> out.println(bullet + "alert rule removed: " + code + x + code));
-    r.receiversChanged().forEach(x -> out.println(bullet + "receiver " + (x.startsWith("+") ? "added" : x.startsWith("-")
-        ? "removed" : "changed") + ": " + code + x.substring(1) + code));
-    r.routesAdded().forEach(x -> out.println(bullet + "route added: " + code + x + code));
-    r.routesRemoved().forEach(x -> out.println(bullet + "route removed: " + code + x + code));
-    r.partitions().forEach((p, c) -> out.println(bullet + "partition " + code + p + code + ": " + String.join(", ", c)));
-    out.println(bullet + r.files().size() + (r.files().size() == 1 ? " output file" : " output files") + " changed");
+    for (String line : summary(r, x -> code + x + code, x -> x)) out.println(bullet + line);
   }
 
-  private static String join(List<String> xs, String code) {
-    return String.join(", ", xs.stream().map(x -> code + x + code).toList());
+  /**
+   * The semantic changes, one line each, shared by every format: {@code name} writes a name (a host,
+   * a key, a rule), {@code data} any other text that comes from the configuration (values).
+   */
+  static List<String> summary(FleetDiff.Report r, java.util.function.UnaryOperator<String> name,
+      java.util.function.UnaryOperator<String> data) {
+    List<String> out = new java.util.ArrayList<>();
+    if (!r.hostsAdded().isEmpty()) out.add("hosts added: " + join(r.hostsAdded(), name));
+    if (!r.hostsRemoved().isEmpty()) out.add("hosts removed: " + join(r.hostsRemoved(), name));
+    r.hostsMoved().forEach((h, g) -> out.add("host " + name.apply(h) + " groups: " + data.apply(String.join(", ", g))));
+    for (FleetDiff.ValueChange v : r.values()) {
+      out.add(name.apply(v.key()) + ": " + data.apply(v.before()) + " → " + data.apply(v.after()) + " on " + v.hosts()
+          + (v.hosts() == 1 ? " host" : " hosts") + " (" + join(v.examples(), name) + (v.hosts() > 3 ? ", …" : "") + ")");
+    }
+    r.groupsAdded().forEach(x -> out.add("group added: " + name.apply(x)));
+    r.groupsRemoved().forEach(x -> out.add("group removed: " + name.apply(x)));
+    r.rulesAdded().forEach(x -> out.add("alert rule added: " + name.apply(x)));
+    r.rulesChanged().forEach(x -> out.add("alert rule changed: " + name.apply(x)));
+    r.rulesRemoved().forEach(x -> out.add("alert rule removed: " + name.apply(x)));
+    r.receiversChanged().forEach(x -> out.add("receiver " + (x.startsWith("+") ? "added" : x.startsWith("-")
+        ? "removed" : "changed") + ": " + name.apply(x.substring(1))));
+    r.routesAdded().forEach(x -> out.add("route added: " + name.apply(x)));
+    r.routesRemoved().forEach(x -> out.add("route removed: " + name.apply(x)));
+    r.partitions().forEach((p, c) -> out.add("partition " + name.apply(p) + ": " + data.apply(String.join(", ", c))));
+    out.add(r.files().size() + (r.files().size() == 1 ? " output file" : " output files") + " changed");
+    return out;
+  }
+
+  private static String join(List<String> xs, java.util.function.UnaryOperator<String> name) {
+    return String.join(", ", xs.stream().map(name).toList());
   }
 
   private static void json(FleetDiff.Report r, PrintWriter out) {

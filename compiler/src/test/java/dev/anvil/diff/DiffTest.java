@@ -70,10 +70,16 @@ class DiffTest {
     change.accept(this);
     String head = commit();
     StringBuilder all = new StringBuilder();
-    for (String format : new String[] {"text", "markdown", "json"}) {
+    for (String format : new String[] {"text", "markdown", "json", "html"}) {
       TestSupport.Run r = TestSupport.anvil("-C", repo.toString(), "diff", "--base", base, "--head", head, "--format", format);
       assertEquals(exit, r.exit(), r.out() + r.err());
-      all.append("=== ").append(format).append(" (exit ").append(r.exit()).append(") ===\n").append(r.out()).append(r.err());
+      String out = r.out();
+      if (format.equals("html")) {
+        // one self-contained page: nothing fetched from anywhere; its stylesheet is approved once, not per scenario
+        assertTrue(out.startsWith("<!DOCTYPE html>") && !out.contains(" src=") && !out.contains("<link"), out);
+        out = out.replaceAll("(?s)<style>.*</style>", "<style>(anvil.css)</style>");
+      }
+      all.append("=== ").append(format).append(" (exit ").append(r.exit()).append(") ===\n").append(out).append(r.err());
     }
     TestSupport.verify(TestSupport.testDir("diff"), name, all.toString());
   }
