@@ -31,6 +31,11 @@ public record LabelMatcher(String name, String op, String value, com.google.re2j
   }
 
   /** A missing label matches as the empty string, as in Alertmanager. */
+  /** As Alertmanager writes it: {@code severity="critical"}. */
+  public String spelled() {
+    return name + op + "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   public boolean matches(java.util.Map<String, String> labels) {
     String v = labels.getOrDefault(name, "");
     return switch (op) {

@@ -23,8 +23,12 @@ public final class AlertmanagerConfig {
   private final List<Inhibition> inhibitions = new ArrayList<>();
   private final Map<String, JsonNode> intervals = new HashMap<>();
 
-  /** A leaf of the route tree that an alert reached, and whether time mutes it at that moment. */
-  public record Delivery(String receiver, boolean muted) {}
+  /**
+   * A leaf of the route tree that an alert reached, and whether time mutes it at that moment.
+   *
+   * @param path the matchers of each route from the root's child down to the leaf, as written
+   */
+  public record Delivery(String receiver, boolean muted, List<String> path) {}
 
   private record Route(List<LabelMatcher> matchers, String receiver, boolean cont, List<String> mute, List<String> active,
       List<Route> children) {}
@@ -51,23 +55,31 @@ public final class AlertmanagerConfig {
   /** Where an alert goes; with {@code at} null, time intervals are not evaluated (as amtool). */
   public List<Delivery> route(Map<String, String> labels, Instant at) {
     List<Delivery> out = new ArrayList<>();
-    for (Route r : match(root, labels)) {
+    for (List<Route> path : match(root, labels)) {
+      Route r = path.get(path.size() - 1);
       boolean muted = at != null && (r.mute.stream().anyMatch(name -> contains(name, at))
           || (!r.active.isEmpty() && r.active.stream().noneMatch(name -> contains(name, at))));
-      out.add(new Delivery(r.receiver, muted));
+      List<String> matchers = path.subList(1, path.size()).stream()
+          .map(step -> String.join(", ", step.matchers.stream().map(LabelMatcher::spelled).toList())).toList();
+      out.add(new Delivery(r.receiver, muted, matchers));
     }
     return out;
   }
 
-  private static List<Route> match(Route r, Map<String, String> labels) {
+  /** The paths from {@code r} to each leaf the alert reaches ({@code r} first). */
+  private static List<List<Route>> match(Route r, Map<String, String> labels) {
     if (!r.matchers.stream().allMatch(m -> m.matches(labels))) return List.of();
-    List<Route> all = new ArrayList<>();
+    List<List<Route>> all = new ArrayList<>();
     for (Route c : r.children) {
-      List<Route> found = match(c, labels);
-      all.addAll(found);
+      List<List<Route>> found = match(c, labels);
+      for (List<Route> f : found) {
+        List<Route> path = new ArrayList<>(List.of(r));
+        path.addAll(f);
+        all.add(path);
+      }
       if (!found.isEmpty() && !c.cont) break;
     }
-    if (all.isEmpty()) all.add(r);
+    if (all.isEmpty()) all.add(List.of(r));
     return all;
   }
 

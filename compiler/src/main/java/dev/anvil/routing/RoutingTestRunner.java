@@ -7,7 +7,6 @@ import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.TargetLabels;
 import dev.anvil.model.RoutingTest;
 import dev.anvil.resolve.ResolvedFleet;
-import dev.anvil.resolve.ResolvedHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,27 +60,46 @@ public final class RoutingTestRunner {
     return out;
   }
 
-  private Result run(RoutingTest t) {
-    Map<String, String> hostLabels = new TreeMap<>();
-    if (t.host() != null) {
-      ResolvedHost h = fleet.host(t.host());
-      hostLabels.putAll(TargetLabels.of(h, fleet.fleet()));
+  /**
+   * Where an alert goes: the host's target labels (when a host is given) under the alert's labels,
+   * the same for each other firing alert; the receivers that get it are those of the deliveries
+   * that time does not mute, none when another firing alert inhibits it.
+   *
+   * @param at null: time intervals are not evaluated
+   */
+  public record Answer(Map<String, String> alert, List<AlertmanagerConfig.Delivery> deliveries, boolean inhibited) {
+    public boolean muted() {
+      return deliveries.stream().allMatch(AlertmanagerConfig.Delivery::muted);
     }
+
+    public List<String> receivers() {
+      return inhibited ? List.of() : deliveries.stream().filter(d -> !d.muted()).map(AlertmanagerConfig.Delivery::receiver).toList();
+    }
+  }
+
+  public static Answer evaluate(ResolvedFleet fleet, AlertmanagerConfig config, String host, Map<String, String> labels,
+      java.time.Instant at, List<Map<String, String>> firingLabels) {
+    Map<String, String> hostLabels = new TreeMap<>();
+    if (host != null) hostLabels.putAll(TargetLabels.of(fleet.host(host), fleet.fleet()));
     Map<String, String> alert = new TreeMap<>(hostLabels);
-    alert.putAll(t.labels());
+    alert.putAll(labels);
     List<Map<String, String>> firing = new ArrayList<>();
-    for (Map<String, String> f : t.firing()) {
+    for (Map<String, String> f : firingLabels) {
       Map<String, String> other = new TreeMap<>(hostLabels);
       other.putAll(f);
       firing.add(other);
     }
-    var at = t.at() == null ? null : OffsetDateTime.parse(t.at()).toInstant();
+    return new Answer(alert, config.route(alert, at), config.inhibited(alert, firing));
+  }
 
-    List<AlertmanagerConfig.Delivery> deliveries = config.route(alert, at);
-    boolean inhibited = config.inhibited(alert, firing);
-    boolean muted = deliveries.stream().allMatch(AlertmanagerConfig.Delivery::muted);
-    List<String> receivers = inhibited ? List.of()
-        : deliveries.stream().filter(d -> !d.muted()).map(AlertmanagerConfig.Delivery::receiver).toList();
+  private Result run(RoutingTest t) {
+    var at = t.at() == null ? null : OffsetDateTime.parse(t.at()).toInstant();
+    Answer answer = evaluate(fleet, config, t.host(), t.labels(), at, t.firing());
+    Map<String, String> alert = answer.alert();
+    List<AlertmanagerConfig.Delivery> deliveries = answer.deliveries();
+    boolean inhibited = answer.inhibited();
+    boolean muted = answer.muted();
+    List<String> receivers = answer.receivers();
     String got = "receivers " + receivers + (inhibited ? ", inhibited" : "") + (muted && !inhibited ? ", muted" : "");
 
     List<String> problems = new ArrayList<>();

@@ -84,15 +84,31 @@ public final class SlurmEmitter implements Emitter {
     return files;
   }
 
+  /** The host's node line in nodes.conf, or null when it is no Slurm node. */
+  public static String nodeLine(ResolvedHost h) {
+    return SlurmNode.isNode(h) ? SlurmNode.of(h).line() : null;
+  }
+
+  /** The static partitions the host is a node of. */
+  public static List<String> partitionsOf(ResolvedHost h, List<Partition> partitions) {
+    if (!SlurmNode.isNode(h)) return List.of();
+    return partitions.stream().filter(p -> !p.isDynamic() && selects(p, h)).map(Partition::name).toList();
+  }
+
+  /** Whether a partition selects the host, by group or name, then by hardware. */
+  private static boolean selects(Partition p, ResolvedHost h) {
+    boolean inGroup = p.groups().isEmpty() && p.hosts().isEmpty()
+        || p.hosts().contains(h.name())
+        || p.groups().stream().anyMatch(g -> h.memberships().stream().anyMatch(m -> m.equals(g) || g.isAncestorOf(m)));
+    return inGroup && hardwareMatches(p, h);
+  }
+
   /** Slurm nodes selected by group or host, then narrowed by hardware; empty selections are errors. */
   private static Set<String> members(Partition p, Map<String, ResolvedHost> hosts, Map<String, SlurmNode> nodes,
       Diagnostics diagnostics) {
     Set<String> out = new TreeSet<>();
     for (ResolvedHost h : hosts.values()) {
-      boolean inGroup = p.groups().isEmpty() && p.hosts().isEmpty()
-          || p.hosts().contains(h.name())
-          || p.groups().stream().anyMatch(g -> h.memberships().stream().anyMatch(m -> m.equals(g) || g.isAncestorOf(m)));
-      if (!inGroup || !hardwareMatches(p, h)) continue;
+      if (!selects(p, h)) continue;
       if (!nodes.containsKey(h.name())) {
         if (p.hosts().contains(h.name())) {
           diagnostics.error(p.source().at("/select/hosts/" + p.hosts().indexOf(h.name())), "partition '" + p.name()
