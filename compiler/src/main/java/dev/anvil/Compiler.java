@@ -111,7 +111,18 @@ public final class Compiler {
 
     LoadedFile get(SourceFile file, SchemaValidator validator) {
       if (!keep) return LoadedFile.load(file, validator);
-      return files.computeIfAbsent(file.path() + "\u0000" + file.text(), k -> LoadedFile.load(file, validator));
+      return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator));
+    }
+
+    /** Forgets every file but these (a long-lived cache keeps only the revisions it still compiles). */
+    public void retain(java.util.Collection<SourceFile> sources) {
+      java.util.Set<String> keys = new java.util.HashSet<>();
+      for (SourceFile f : sources) keys.add(key(f));
+      files.keySet().retainAll(keys);
+    }
+
+    private static String key(SourceFile file) {
+      return file.path() + "\u0000" + file.text();
     }
   }
 

@@ -91,6 +91,10 @@ final class Workspace implements AutoCloseable {
       throw new java.io.UncheckedIOException(e);
     }
     refreshBase();
+    // the cache serves the next compile of mostly the same files; older versions of edited files go
+    List<dev.anvil.load.SourceFile> live = new ArrayList<>(head.sources());
+    if (base != null) live.addAll(base.sources());
+    cache.retain(live);
     Snapshot previous = snapshot;
     Compilation good = head.ok() ? head : previous == null ? null : previous.good();
     Index index = good == null ? null : good == (previous == null ? null : previous.good()) ? previous.index() : new Index(good);
