@@ -21,8 +21,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("anvil: 'serve' is started by the anvil launcher (./anvil serve --config FILE),"
-        + " which runs the service's own jar; this jar is the compiler only");
+    return launcherOnly(spec, "serve --config FILE");
+  }
+
+  /** What a service's stand-in says when the compiler jar is started directly: the launcher runs the service's jar. */
+  static int launcherOnly(CommandLine.Model.CommandSpec spec, String usage) {
+    spec.commandLine().getErr().println("anvil: '" + spec.name() + "' is started by the anvil launcher (./anvil " + usage
+        + "), which runs its own jar; this jar is the compiler only");
     return AnvilCommand.USAGE;
   }
 }

@@ -25,6 +25,8 @@ public final class SourceTreeReader {
    * path, never by its target.
    */
   public static List<SourceFile> read(Path repo, List<String> problems) throws IOException {
+    String format = RepoFormat.problem(repo);
+    if (format != null) problems.add(format);
     List<Path> paths = new ArrayList<>();
     for (String dir : SOURCE_DIRS) {
       Path d = repo.resolve(dir);
