@@ -62,7 +62,13 @@ public final class PreviewCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    int code = new CommandLine(new PreviewCommand()).execute(args);
+    CommandLine cli = new CommandLine(new PreviewCommand());
+    // a failure is one line, like the compiler's; never a stack trace
+    cli.setExecutionExceptionHandler((e, c, parsed) -> {
+      System.err.println("anvil preview: " + dev.anvil.diag.Text.shown(String.valueOf(e.getMessage() != null ? e.getMessage() : e)));
+      return 3;
+    });
+    int code = cli.execute(args);
     if (code != 0) System.exit(code);
   }
 }
