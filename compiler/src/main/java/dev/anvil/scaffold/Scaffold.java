@@ -31,7 +31,7 @@ public final class Scaffold {
     FILES.put("gitignore", ".gitignore");
     FILES.put("inventory/namespaces.yaml", "inventory/namespaces.yaml");
     FILES.put("inventory/groups.yaml", "inventory/groups.yaml");
-    FILES.put("inventory/hosts/gpu-01.yaml", "inventory/hosts/gpu-01.yaml");
+    FILES.put("inventory/hosts/gpu-nodes.yaml", "inventory/hosts/gpu-nodes.yaml");
     FILES.put("policies/production.yaml", "policies/production.yaml");
     FILES.put("vscode-settings.json", ".vscode/settings.json");
     FILES.put("github-workflow.yml", ".github/workflows/anvil.yml");

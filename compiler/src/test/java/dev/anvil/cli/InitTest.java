@@ -20,17 +20,21 @@ class InitTest {
     assertEquals(0, init.exit(), init.err());
     for (String f : new String[] {"anvil.yaml", ".gitignore", ".vscode/settings.json", ".github/workflows/anvil.yml",
         ".gitlab-ci.yml", ".pre-commit-config.yaml", ".anvil/schema/anvil.schema.json", "rules/exporters.yaml",
-        "rules/contracts/node_exporter.yaml", "dashboards/system.yaml", "inventory/hosts/gpu-01.yaml"}) {
+        "rules/contracts/node_exporter.yaml", "dashboards/system.yaml", "inventory/hosts/gpu-nodes.yaml"}) {
       assertTrue(Files.isRegularFile(repo.resolve(f)), f);
     }
     // the editor mapping names a schema that is there
     assertTrue(Files.readString(repo.resolve(".vscode/settings.json")).contains("./.anvil/schema/anvil.schema.json"));
     TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
     assertEquals(0, check.exit(), check.out() + check.err());
-    assertTrue(check.out().startsWith("ok: 1 hosts"), check.out());
+    assertTrue(check.out().startsWith("ok: 2 hosts"), check.out());
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile");
     assertEquals(0, compile.exit(), compile.err());
     assertTrue(Files.isRegularFile(repo.resolve("out/prometheus/prometheus.yml")));
+    // its alert and dashboard tests pass out of the box (promtool judges them)
+    TestSupport.tool("promtool", "prometheus");
+    TestSupport.Run test = TestSupport.anvil("-C", repo.toString(), "test");
+    assertEquals(0, test.exit(), test.out() + test.err());
     TestSupport.Run migrate = TestSupport.anvil("-C", repo.toString(), "migrate");
     assertEquals(0, migrate.exit(), migrate.err());
     assertTrue(migrate.out().contains("nothing to migrate"), migrate.out());

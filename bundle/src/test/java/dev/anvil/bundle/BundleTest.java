@@ -1,0 +1,131 @@
+package dev.anvil.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.anvil.TestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release bundle (packaging/bundle.sh), unpacked and run the way an air-gapped site runs it: in
+ * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and dirname.
+ * It compiles the example fleet to exactly the committed out/, starts a new repository that checks,
+ * and the GitHub Actions recipe that repository gets installs it from the archive and passes.
+ */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class BundleTest {
+  @TempDir static Path tmp;
+  static Path archive;
+  static Path home;
+  static Path bin;
+
+  @BeforeAll
+  static void build() throws Exception {
+    TestSupport.tool("unshare", "util-linux");
+    TestSupport.tool("jlink", "openjdk-17-jdk-headless");
+    var r = TestSupport.exec(TestSupport.repoRoot(), TestSupport.repoRoot().resolve("packaging/bundle.sh").toString(),
+        tmp.resolve("dist").toString());
+    assertEquals(0, r.exit(), r.output());
+    archive = Path.of(r.output().strip().lines().reduce((a, b) -> b).orElseThrow());
+    assertTrue(Files.isRegularFile(archive), r.output());
+    var sum = TestSupport.exec(archive.getParent(), "sha256sum", "-c", archive.getFileName() + ".sha256");
+    assertEquals(0, sum.exit(), sum.output());
+
+    Path unpacked = Files.createDirectories(tmp.resolve("opt"));
+    var untar = TestSupport.exec(unpacked, "tar", "-xzf", archive.toString());
+    assertEquals(0, untar.exit(), untar.output());
+    try (var s = Files.list(unpacked)) {
+      home = s.findFirst().orElseThrow();
+    }
+    var inner = TestSupport.exec(home, "sha256sum", "--quiet", "-c", "SHA256SUMS");
+    assertEquals(0, inner.exit(), "every file is as built: " + inner.output());
+    // the only programs on PATH: no java, no network tools
+    bin = Files.createDirectories(tmp.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("sh"), Path.of(TestSupport.tool("sh", "dash")));
+    Files.createSymbolicLink(bin.resolve("dirname"), Path.of(TestSupport.tool("dirname", "coreutils")));
+  }
+
+  /** Runs a command offline: a new network namespace (only a down loopback), a bare environment. */
+  private static TestSupport.ToolResult offline(Path cwd, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", "env", "-i", "PATH=" + bin, "HOME=" + tmp.resolve("home")));
+    cmd.addAll(List.of(command));
+    return TestSupport.exec(cwd, cmd.toArray(String[]::new));
+  }
+
+  @Test
+  void offlineAndWithoutAJdkItCompilesTheExampleFleetToTheCommittedOutput() throws Exception {
+    var noJava = offline(tmp, "sh", "-c", "command -v java || echo none");
+    assertEquals("none", noJava.output().strip(), "no java on the PATH the bundle runs with");
+    // the network namespace has a loopback interface and nothing else
+    var interfaces = offline(tmp, "sh", "-c", "while read -r line; do echo \"$line\"; done < /proc/net/dev");
+    List<String> names = interfaces.output().lines().filter(l -> l.contains(":")).map(l -> l.substring(0, l.indexOf(':')).strip()).toList();
+    assertEquals(List.of("lo"), names, interfaces.output());
+
+    Path fleet = TestSupport.copyOfExampleFleet(tmp.resolve("fleet"));
+    var version = offline(tmp, home.resolve("bin/anvil").toString(), "--version");
+    assertEquals(0, version.exit(), version.output());
+    assertTrue(version.output().startsWith("anvil 0.1.0"), version.output());
+    Path out = tmp.resolve("fleet-out");
+    var compile = offline(fleet, home.resolve("bin/anvil").toString(), "compile", "--out", out.toString());
+    assertEquals(0, compile.exit(), compile.output());
+    Map<String, String> built = TestSupport.snapshot(out);
+    Map<String, String> committed = TestSupport.snapshot(TestSupport.repoRoot().resolve("out"));
+    assertEquals(committed.keySet(), built.keySet());
+    for (String f : committed.keySet()) assertEquals(committed.get(f), built.get(f), "out/" + f);
+
+    // the man page and completion are there and say what the program says
+    assertTrue(Files.readString(home.resolve("share/man/man1/anvil.1")).contains(".SH \"ANVIL PREVIEW\""));
+    assertTrue(Files.readString(home.resolve("share/bash-completion/completions/anvil")).contains("preview"));
+  }
+
+  @Test
+  void aRepositoryItStartsChecksAndItsGithubRecipeInstallsTheBundleAndPasses() throws Exception {
+    Path repo = tmp.resolve("new-fleet");
+    var init = offline(tmp, home.resolve("bin/anvil").toString(), "init", repo.toString());
+    assertEquals(0, init.exit(), init.output());
+    var check = offline(repo, home.resolve("bin/anvil").toString(), "check", "--verify=off");
+    assertEquals(0, check.exit(), check.output());
+    var compile = offline(repo, home.resolve("bin/anvil").toString(), "compile");
+    assertEquals(0, compile.exit(), compile.output());
+
+    // The recipe's shell steps, in order, as the runner would run them: the archive comes from a
+    // file:// URL with its checksum. Left out: apt-get (the tools are this machine's already, and
+    // installing needs the network) and the pull-request-only diff step.
+    JsonNode workflow = new ObjectMapper(new YAMLFactory()).readTree(repo.resolve(".github/workflows/anvil.yml").toFile());
+    Path runnerTemp = Files.createDirectories(tmp.resolve("runner"));
+    Path githubPath = Files.createFile(tmp.resolve("github-path"));
+    String sha = Files.readString(Path.of(archive + ".sha256")).split(" ")[0];
+    int ran = 0;
+    for (JsonNode step : workflow.at("/jobs/check/steps")) {
+      if (!step.has("run") || step.has("if")) continue;
+      StringBuilder script = new StringBuilder("set -e\n");
+      for (String line : step.get("run").asText().split("\n")) if (!line.contains("apt-get")) script.append(line).append('\n');
+      // what the runner does between steps: GITHUB_PATH's lines go on PATH
+      String path = String.join(":", Files.readAllLines(githubPath)) + ":/usr/bin:/bin";
+      Map<String, String> env = new TreeMap<>(Map.of("RUNNER_TEMP", runnerTemp.toString(), "GITHUB_PATH", githubPath.toString(),
+          "ANVIL_BUNDLE_URL", archive.toUri().toString(), "ANVIL_BUNDLE_SHA256", sha, "PATH", path,
+          "HOME", tmp.resolve("home").toString()));
+      List<String> cmd = new ArrayList<>(List.of("env", "-i"));
+      env.forEach((k, v) -> cmd.add(k + "=" + v));
+      cmd.addAll(List.of("bash", "-c", script.toString()));
+      var r = TestSupport.exec(repo, cmd.toArray(String[]::new));
+      assertEquals(0, r.exit(), "step '" + step.path("name").asText() + "': " + r.output());
+      ran++;
+    }
+    assertEquals(4, ran, "install, check, output current, tests");
+    assertTrue(Files.readString(githubPath).contains(runnerTemp.resolve("anvil/bin").toString()), "the bundle went on PATH");
+  }
+}
