@@ -51,6 +51,9 @@ for n in "${sizes[@]}"; do
   end=$(date +%s.%N)
   compiled=$(curl -fsS "$u/" | sed -n 's/.*compiled [^ ]* in \([0-9]*\) ms.*/\1/p')
   printf '%-8s %-44s %10s %10s\n' "$n" "edit → new model served (compile ms)" "$(awk "BEGIN{printf \"%.2f\", $end-$start}")" "$compiled"
+  # the diff is computed when first asked for: this edit changes a third of the hosts
+  printf '%-8s %-44s %10s\n' "$n" "/diff after the edit (first, then cached)" \
+    "$(curl -fsS -o /dev/null -w '%{time_total}' "$u/diff") $(curl -fsS -o /dev/null -w '%{time_total}' "$u/diff")"
   git -C "$fleet" checkout -q -- .
   kill "$pid"; wait "$pid" 2>/dev/null || true
   trap - EXIT

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.diag.Diagnostic;
 import dev.anvil.diff.DiffHtml;
+import dev.anvil.diff.FleetDiff;
 import dev.anvil.emit.CheckList;
 import dev.anvil.emit.TargetLabels;
 import dev.anvil.emit.slurm.SlurmEmitter;
@@ -359,10 +360,11 @@ final class Pages {
 
   static String diff(Workspace.Snapshot s) {
     StringBuilder b = new StringBuilder("<h1>Changes against <code>").append(escape(s.baseRef())).append("</code></h1>\n");
-    if (s.diff() == null) {
+    FleetDiff.Report report = s.diff().get();
+    if (report == null) {
       b.append("<p class=\"banner stale\">").append(escape(s.baseProblem() != null ? s.baseProblem() : "nothing compiled yet")).append("</p>\n");
     } else {
-      b.append(DiffHtml.fragment(s.diff()));
+      b.append(DiffHtml.fragment(report));
     }
     return layout(s, "Diff", b.toString());
   }

@@ -41,11 +41,13 @@ final class Workspace implements AutoCloseable {
    *
    * @param good the last compilation without errors (null until there is one)
    * @param failed the latest compilation when it has errors (its diagnostics), else null
-   * @param diff what the good model changes against the base; null when the base does not compile
+   * @param diff what the good model changes against the base, computed when first asked for (at
+   *     100k hosts a large change takes longer to diff than to compile); null inside when the base
+   *     does not compile
    * @param baseProblem why there is no diff (an unknown ref, a base that does not compile), or null
    */
   record Snapshot(long generation, Compilation good, Compilation failed, Index index, String baseRef,
-      FleetDiff.Report diff, String baseProblem, Instant at, long compileMillis) {}
+      java.util.function.Supplier<FleetDiff.Report> diff, String baseProblem, Instant at, long compileMillis) {}
 
   private final Path repo;
   private final String baseRef;
@@ -98,12 +100,30 @@ final class Workspace implements AutoCloseable {
     Snapshot previous = snapshot;
     Compilation good = head.ok() ? head : previous == null ? null : previous.good();
     Index index = good == null ? null : good == (previous == null ? null : previous.good()) ? previous.index() : new Index(good);
-    FleetDiff.Report diff = good != null && base != null && base.ok() ? FleetDiff.between(base, good) : null;
+    Compilation against = base;
+    java.util.function.Supplier<FleetDiff.Report> diff = memoize(() ->
+        good != null && against != null && against.ok() ? FleetDiff.between(against, good) : null);
     Snapshot next = new Snapshot(previous == null ? 1 : previous.generation() + 1, good, head.ok() ? null : head, index,
         baseRef, diff, baseProblem, Instant.now(), (System.nanoTime() - start) / 1_000_000);
     snapshot = next;
     listeners.forEach(l -> l.accept(next));
     return next;
+  }
+
+  private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> compute) {
+    return new java.util.function.Supplier<>() {
+      private volatile boolean done;
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (!done) {
+          value = compute.get();
+          done = true;
+        }
+        return value;
+      }
+    };
   }
 
   /** The base revision, compiled again only when the ref points elsewhere than last time. */
