@@ -178,6 +178,22 @@ public final class TestSupport {
    * Copies parts of this repository (files or directories, repo-relative) into a scratch config
    * repo: tests write their own inventory and policies around the real rules and templates.
    */
+  /**
+   * Runs the emitted playbook's exporter-config tasks for real on this machine, for {@code host},
+   * into {@code exporterDir}; asserts that they pass and that {@code secret} (a community, a
+   * password they read from its file) is neither in their output nor in any file of {@code out}.
+   */
+  public static void runExporterConfigTasks(Path out, String host, Path exporterDir, String secret) throws Exception {
+    ToolResult play = exec(out.resolve("ansible"), "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=False",
+        tool("ansible-playbook", "ansible-core"), "-i", "inventory.yml", "exporters.yml", "-c", "local",
+        "--limit", host, "--tags", "exporter-config", "-e", "anvil_exporter_dir=" + exporterDir);
+    org.junit.jupiter.api.Assertions.assertEquals(0, play.exit(), play.output());
+    org.junit.jupiter.api.Assertions.assertFalse(play.output().contains(secret), "the secret is logged: " + play.output());
+    for (var f : snapshot(out).entrySet()) {
+      org.junit.jupiter.api.Assertions.assertFalse(f.getValue().contains(secret), "the secret is in out/" + f.getKey());
+    }
+  }
+
   public static void copyFromRepo(Path scratch, String... paths) throws IOException {
     for (String p : paths) copyTree(repoRoot().resolve(p), scratch.resolve(p));
   }
