@@ -36,6 +36,8 @@ import java.util.TreeMap;
 final class Pages {
   /** Search shows at most this many hosts; the count says how many matched. */
   static final int SEARCH_LIMIT = 200;
+  /** Characters of output-file diffs the diff page shows. */
+  static final int DIFF_BUDGET = 2_000_000;
 
   private Pages() {}
 
@@ -364,7 +366,7 @@ final class Pages {
     if (report == null) {
       b.append("<p class=\"banner stale\">").append(escape(s.baseProblem() != null ? s.baseProblem() : "nothing compiled yet")).append("</p>\n");
     } else {
-      b.append(DiffHtml.fragment(report));
+      b.append(DiffHtml.fragment(report, DIFF_BUDGET));
     }
     return layout(s, "Diff", b.toString());
   }
