@@ -24,6 +24,7 @@ public final class Live implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private final Path logs;
   private final List<Process> processes = new ArrayList<>();
+  private final java.util.Map<String, Process> byName = new java.util.HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   public Live(Path logs) {
@@ -31,8 +32,16 @@ public final class Live implements AutoCloseable {
   }
 
   public void start(String name, String... command) throws IOException {
-    processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(logs.resolve(name + ".log").toFile()).start());
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile()).start();
+    processes.add(p);
+    byName.put(name, p);
+  }
+
+  /** Stops the daemon started as {@code name} and waits until it is gone. */
+  public void stop(String name) throws InterruptedException {
+    Process p = byName.get(name);
+    p.destroy();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
   }
 
   /** Waits for a 200 from {@code path} (e.g. /-/ready, /metrics). */

@@ -169,6 +169,7 @@ public final class AnsibleEmitter implements Emitter {
       JsonNode e = h.section(Resolver.EXPORTERS).get(name);
       Map<String, Object> ex = new TreeMap<>();
       ex.put("port", e.get("port").asInt());
+      ex.put("job", exporter.job());
       ex.put("version", e.path("version").asText("latest"));
       String args = LISTEN.getOrDefault(name, "--web.listen-address=:{port}").replace("{port}", e.get("port").asText());
       String version = e.path("version").asText("");

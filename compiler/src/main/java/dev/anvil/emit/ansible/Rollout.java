@@ -7,15 +7,25 @@ import java.util.Map;
 
 /**
  * A host's resolved rollout of exporter changes, as a play: all at once, rolling batches, or a
- * canary batch then the rest; stop (no failures tolerated) or continue on failure. Default:
- * rolling, 25 % at a time, stop.
+ * canary batch then the rest; stop (no failures tolerated) or continue on failure; optionally a
+ * health gate, Prometheus's word that each batch's exporters are up. Default: rolling, 25 % at a
+ * time, stop, no gate.
+ *
+ * @param gateUrl the Prometheus the gate asks, or null for no gate
+ * @param gateSeconds how long the gate waits for the exporters to be up
  */
-record Rollout(String strategy, String batch, String canary, boolean stopOnFailure) {
+record Rollout(String strategy, String batch, String canary, boolean stopOnFailure, String gateUrl, long gateSeconds) {
+  /** Seconds between the gate's queries. */
+  static final int GATE_DELAY = 2;
 
   static Rollout of(JsonNode spec) {
     JsonNode s = spec == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : spec;
+    JsonNode gate = s.path("health_gate");
+    String url = gate.path("prometheus_url").asText(null);
+    long seconds = dev.anvil.model.PromDuration.millis(gate.path("timeout").asText("5m")) / 1000;
     return new Rollout(s.path("strategy").asText("rolling"), s.path("batch_size").asText("25%"),
-        s.path("canary").asText("10%"), !s.path("on_failure").asText("stop").equals("continue"));
+        s.path("canary").asText("10%"), !s.path("on_failure").asText("stop").equals("continue"),
+        url == null ? null : url.replaceAll("/+$", ""), seconds);
   }
 
   /** The inventory group of the hosts that share this rollout. */
@@ -25,7 +35,8 @@ record Rollout(String strategy, String batch, String canary, boolean stopOnFailu
       case "canary" -> "canary_" + canary.replace("%", "pct");
       default -> "rolling_" + batch.replace("%", "pct");
     };
-    return AnsibleEmitter.ROLLOUT_GROUP + "__" + shape + (stopOnFailure ? "_stop" : "_continue");
+    String gate = gateUrl == null ? "" : "_gated_" + Integer.toHexString((gateUrl + " " + gateSeconds).hashCode() & 0x7fffffff);
+    return AnsibleEmitter.ROLLOUT_GROUP + "__" + shape + (stopOnFailure ? "_stop" : "_continue") + gate;
   }
 
   Map<String, Object> play() {
@@ -39,6 +50,10 @@ record Rollout(String strategy, String batch, String canary, boolean stopOnFailu
       default -> { }
     }
     play.put("max_fail_percentage", stopOnFailure ? 0 : 100);
+    if (gateUrl != null) {
+      play.put("vars", Map.of("anvil_gate_url", gateUrl, "anvil_gate_delay", GATE_DELAY,
+          "anvil_gate_retries", Math.max(1, (gateSeconds + GATE_DELAY - 1) / GATE_DELAY)));
+    }
     play.put("tasks", List.of(Map.of("name", "Install and start the host's exporters",
         "ansible.builtin.import_tasks", "tasks/exporters.yml")));
     return play;
@@ -50,6 +65,7 @@ record Rollout(String strategy, String batch, String canary, boolean stopOnFailu
       case "canary" -> "canary " + canary + " first, then the rest";
       default -> "rolling, " + batch + (batch.endsWith("%") ? "" : " hosts") + " at a time";
     };
-    return how + (stopOnFailure ? ", stop on the first failure" : ", continue past failures");
+    return how + (stopOnFailure ? ", stop on the first failure" : ", continue past failures")
+        + (gateUrl == null ? "" : ", each batch gated by Prometheus (" + gateSeconds + " s)");
   }
 }
