@@ -14,7 +14,7 @@ import dev.anvil.load.ConfigRepo;
     versionProvider = AnvilCommand.Version.class,
     description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
     subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class, DiffCommand.class,
-        ServeCommand.class, PreviewCommand.class, InitCommand.class, MigrateCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        ServeCommand.class, PreviewCommand.class, InitCommand.class, MigrateCommand.class, ImportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
 public final class AnvilCommand implements Runnable {
   public static final int OK = 0;
@@ -62,7 +62,7 @@ public final class AnvilCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing command: check, compile, explain, test, diff, preview, serve, init, migrate or completion");
+        "missing command: check, compile, explain, test, diff, preview, serve, init, migrate, import or completion");
   }
 
   public static void main(String[] args) {

@@ -53,7 +53,7 @@ public final class ReferenceChecker {
       "__name__");
 
   /** Whether a label or namespace name is taken by Prometheus, Alertmanager or Anvil. */
-  static boolean reservedName(String name) {
+  public static boolean reservedName(String name) {
     return RESERVED_LABELS.contains(name) || PROMETHEUS_LABELS.contains(name) || name.startsWith("__")
         || name.startsWith("anvil_") || name.startsWith("exported_");
   }

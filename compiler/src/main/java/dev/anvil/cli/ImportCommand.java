@@ -1,0 +1,73 @@
+package dev.anvil.cli;
+
+import dev.anvil.diag.Text;
+import dev.anvil.importer.PrometheusImport;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = {"Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml",
+        "(its static and file_sd targets and labels → hosts, groups, exporters and ports). Writes into a new",
+        "or empty directory (--out); IMPORTED.md lists what could not be carried over."},
+    subcommands = {ImportCommand.Prometheus.class})
+final class ImportCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing source: prometheus");
+  }
+
+  @Command(name = "prometheus", mixinStandardHelpOptions = true,
+      description = "A prometheus.yml's scrape jobs as hosts, groups, exporters and ports.")
+  static final class Prometheus implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The prometheus.yml (file_sd files are read relative to it).")
+    Path config;
+
+    @Option(names = "--out", defaultValue = "imported", paramLabel = "DIR", description = "Where to write (default: imported).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isRegularFile(config)) {
+        spec.commandLine().getErr().println("anvil import: " + Text.shown(config.toString()) + ": no such file");
+        return AnvilCommand.USAGE;
+      }
+      if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+        try (var s = Files.list(out)) {
+          if (s.findAny().isPresent()) {
+            spec.commandLine().getErr().println("anvil import: " + Text.shown(out.toString())
+                + ": not empty (import writes only into a new or empty directory)");
+            return AnvilCommand.USAGE;
+          }
+        }
+      }
+      Map<String, String> files;
+      try {
+        files = PrometheusImport.of(config);
+      } catch (java.io.IOException | RuntimeException e) {
+        spec.commandLine().getErr().println("anvil import: " + Text.shown(config.toString()) + ": cannot read it: "
+            + Text.shown(String.valueOf(e.getMessage())));
+        return AnvilCommand.INVALID;
+      }
+      for (var f : files.entrySet()) {
+        Path p = out.resolve(f.getKey());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.getValue(), StandardOpenOption.CREATE_NEW);
+      }
+      spec.commandLine().getOut().println("imported into " + Text.shown(out.toString()) + ": see IMPORTED.md, then review and copy"
+          + " the files into your repository");
+      return AnvilCommand.OK;
+    }
+  }
+}
