@@ -1,6 +1,7 @@
 package dev.anvil.cli;
 
 import dev.anvil.diag.Text;
+import dev.anvil.importer.AnsibleImport;
 import dev.anvil.importer.PrometheusImport;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,33 +15,34 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml",
-        "(its static and file_sd targets and labels → hosts, groups, exporters and ports). Writes into a new",
-        "or empty directory (--out); IMPORTED.md lists what could not be carried over."},
-    subcommands = {ImportCommand.Prometheus.class})
+    description = {"Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml (its",
+        "static and file_sd targets and labels → hosts, groups, exporters and ports); anvil import ansible",
+        "INVENTORY (its groups and hosts, read by ansible-inventory). Writes into a new or empty directory",
+        "(--out); IMPORTED.md lists what could not be carried over."},
+    subcommands = {ImportCommand.Prometheus.class, ImportCommand.Ansible.class})
 final class ImportCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing source: prometheus");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing source: prometheus or ansible");
   }
 
-  @Command(name = "prometheus", mixinStandardHelpOptions = true,
-      description = "A prometheus.yml's scrape jobs as hosts, groups, exporters and ports.")
-  static final class Prometheus implements Callable<Integer> {
+  /** What every import shares: an input that exists, an output directory that is new or empty, and the files written. */
+  abstract static class Source implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "FILE", description = "The prometheus.yml (file_sd files are read relative to it).")
-    Path config;
 
     @Option(names = "--out", defaultValue = "imported", paramLabel = "DIR", description = "Where to write (default: imported).")
     Path out;
 
+    abstract Path input();
+
+    abstract Map<String, String> read() throws Exception;
+
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(config)) {
-        spec.commandLine().getErr().println("anvil import: " + Text.shown(config.toString()) + ": no such file");
+      if (!Files.exists(input())) {
+        spec.commandLine().getErr().println("anvil import: " + Text.shown(input().toString()) + ": no such file");
         return AnvilCommand.USAGE;
       }
       if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
@@ -54,9 +56,9 @@ final class ImportCommand implements Runnable {
       }
       Map<String, String> files;
       try {
-        files = PrometheusImport.of(config);
+        files = read();
       } catch (java.io.IOException | RuntimeException e) {
-        spec.commandLine().getErr().println("anvil import: " + Text.shown(config.toString()) + ": cannot read it: "
+        spec.commandLine().getErr().println("anvil import: " + Text.shown(input().toString()) + ": cannot read it: "
             + Text.shown(String.valueOf(e.getMessage())));
         return AnvilCommand.INVALID;
       }
@@ -68,6 +70,42 @@ final class ImportCommand implements Runnable {
       spec.commandLine().getOut().println("imported into " + Text.shown(out.toString()) + ": see IMPORTED.md, then review and copy"
           + " the files into your repository");
       return AnvilCommand.OK;
+    }
+  }
+
+  @Command(name = "prometheus", mixinStandardHelpOptions = true,
+      description = "A prometheus.yml's scrape jobs as hosts, groups, exporters and ports.")
+  static final class Prometheus extends Source {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The prometheus.yml (file_sd files are read relative to it).")
+    Path config;
+
+    @Override
+    Path input() {
+      return config;
+    }
+
+    @Override
+    Map<String, String> read() throws Exception {
+      return PrometheusImport.of(config);
+    }
+  }
+
+  @Command(name = "ansible", mixinStandardHelpOptions = true,
+      description = "An Ansible inventory (INI, YAML or a directory, as ansible-inventory reads it) as hosts and groups.")
+  static final class Ansible extends Source {
+    @Parameters(index = "0", paramLabel = "INVENTORY", description = "The inventory file or directory.")
+    Path inventory;
+
+    @Override
+    Path input() {
+      return inventory;
+    }
+
+    @Override
+    Map<String, String> read() throws Exception {
+      Path tool = dev.anvil.verify.Verifier.onPath("ansible-inventory");
+      if (tool == null) throw new java.io.IOException("needs ansible-inventory (Debian: apt-get install ansible-core)");
+      return AnsibleImport.of(AnsibleImport.list(tool.toString(), inventory), inventory.getFileName().toString());
     }
   }
 }

@@ -27,8 +27,6 @@ import java.util.stream.Stream;
  * cannot be carried over is said in the files' comments, never dropped silently.
  */
 public final class PrometheusImport {
-  /** The namespaces an imported fleet gets, as in a new repository. */
-  static final List<String> NAMESPACES = List.of("environment", "logical", "infrastructure");
   private static final Pattern GROUP_PATH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
   private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9_-]*");
@@ -141,7 +139,7 @@ public final class PrometheusImport {
       Map<String, String> labels = new TreeMap<>(hostLabels.get(name));
       String primary = "infrastructure:imported";
       List<String> memberships = new ArrayList<>();
-      for (String ns : NAMESPACES) {
+      for (String ns : Imported.NAMESPACES) {
         String v = labels.get(ns);
         if (v == null) continue;
         if (GROUP_PATH.matcher(v).matches()) {
@@ -185,13 +183,6 @@ public final class PrometheusImport {
     }
     for (String g : all) groupDocs.append("---\n").append(yaml(Map.of("apiVersion", "anvil.dev/v1", "kind", "Group", "name", g)));
 
-    StringBuilder namespaces = new StringBuilder(header(source, "the standard namespaces (leave this file out if your repository has them)"));
-    int[] priority = {10, 50, 100};
-    for (int i = 0; i < NAMESPACES.size(); i++) {
-      namespaces.append("---\n").append(yaml(Map.of("apiVersion", "anvil.dev/v1", "kind", "Namespace", "name", NAMESPACES.get(i),
-          "priority", priority[i])));
-    }
-
     StringBuilder exporters = new StringBuilder(header(source, "one exporter per scrape job; something else runs them (managed: false)"));
     for (var e : defaultPort.entrySet()) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -221,18 +212,12 @@ public final class PrometheusImport {
     });
 
     Map<String, String> out = new TreeMap<>();
-    out.put("inventory/namespaces.yaml", namespaces.toString());
+    out.put("inventory/namespaces.yaml", Imported.namespaces(source, "prometheus"));
     out.put("inventory/groups/imported.yaml", groupDocs.toString());
     out.put("inventory/hosts/imported.yaml", hosts.toString());
     out.put("rules/imported-exporters.yaml", exporters.toString());
     out.put("policies/imported.yaml", policies.toString());
-    StringBuilder readme = new StringBuilder("# Imported from " + source + " by anvil import prometheus\n\n");
-    readme.append(hostNames.size()).append(" hosts, ").append(defaultPort.size()).append(" exporters. Review, then copy into your repository.\n");
-    if (!notes.isEmpty()) {
-      readme.append("\nNot carried over:\n\n");
-      for (String n : new TreeSet<>(notes)) readme.append("- ").append(dev.anvil.diag.Text.escape(n, 500)).append('\n');
-    }
-    out.put("IMPORTED.md", readme.toString());
+    out.put("IMPORTED.md", Imported.readme(source, "prometheus", hostNames.size() + " hosts, " + defaultPort.size() + " exporters", notes));
     return out;
   }
 
