@@ -41,10 +41,27 @@ public final class Scaffold {
 
   private Scaffold() {}
 
-  /** Every file of a new repository: path → content, sorted by path. */
+  /**
+   * Every file of a new repository: path → content, sorted by path. The templates and schemas come
+   * from the installation ({@code anvil.home}, set by the launcher: a source checkout's rules/ as
+   * they are now, a bundle's as shipped), or from the jar when run without the launcher.
+   */
   public static Map<String, String> files() {
     Map<String, String> out = new TreeMap<>();
     FILES.forEach((resource, path) -> out.put(path, Output.resource(Scaffold.class, "/dev/anvil/init/" + resource)));
+    String home = System.getProperty("anvil.home");
+    Path root = home == null ? null : Path.of(home);
+    if (root != null && Files.isDirectory(root.resolve("rules")) && Files.isDirectory(root.resolve("dashboards"))
+        && Files.isDirectory(root.resolve("schema"))) {
+      try {
+        read(root.resolve("rules"), "rules/", out);
+        read(root.resolve("dashboards"), "dashboards/", out);
+        read(root.resolve("schema"), ".anvil/schema/", out);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return out;
+    }
     shipped("/dev/anvil/shipped", "").forEach(out::put);
     shipped("/dev/anvil/schema", ".anvil/schema/").forEach(out::put);
     return out;
@@ -72,9 +89,10 @@ public final class Scaffold {
     return out;
   }
 
+  /** The regular files below {@code root} (links are not followed: nothing from elsewhere is copied). */
   private static void read(Path root, String prefix, Map<String, String> out) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
+      for (Path p : s.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
         out.put(prefix + root.relativize(p).toString().replace('\\', '/'), Files.readString(p));
       }
     }
