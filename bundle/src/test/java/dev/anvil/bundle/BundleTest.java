@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The release bundle (packaging/bundle.sh), unpacked and run the way an air-gapped site runs it: in
  * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and dirname.
  * It compiles the example fleet to exactly the committed out/, starts a new repository that checks,
- * and the GitHub Actions recipe that repository gets installs it from the archive and passes.
+ * and the GitHub Actions recipe that repository gets installs it from the archive and passes; the
+ * Debian package built from it installs with dpkg and runs.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class BundleTest {
@@ -89,6 +90,27 @@ class BundleTest {
     // the man page and completion are there and say what the program says
     assertTrue(Files.readString(home.resolve("share/man/man1/anvil.1")).contains(".SH \"ANVIL PREVIEW\""));
     assertTrue(Files.readString(home.resolve("share/bash-completion/completions/anvil")).contains("preview"));
+  }
+
+  @Test
+  void theDebianPackageInstallsWithDpkgAndRuns() throws Exception {
+    TestSupport.tool("dpkg-deb", "dpkg");
+    var built = TestSupport.exec(tmp, TestSupport.repoRoot().resolve("packaging/deb.sh").toString(), home.toString(),
+        tmp.resolve("deb").toString());
+    assertEquals(0, built.exit(), built.output());
+    Path deb = Path.of(built.output().strip().lines().reduce((a, b) -> b).orElseThrow());
+    // a real dpkg install, into a root of its own (an empty package database), not this machine's
+    Path root = tmp.resolve("debroot");
+    Files.createDirectories(root.resolve("var/lib/dpkg/info"));
+    Files.createDirectories(root.resolve("var/lib/dpkg/updates"));
+    Files.createFile(root.resolve("var/lib/dpkg/status"));
+    var install = TestSupport.exec(tmp, "dpkg", "--root=" + root, "--log=/dev/null", "--force-script-chrootless", "-i", deb.toString());
+    assertEquals(0, install.exit(), install.output());
+    assertEquals(Path.of("/opt/anvil/bin/anvil"), Files.readSymbolicLink(root.resolve("usr/bin/anvil")));
+    assertTrue(Files.isRegularFile(root.resolve("usr/share/man/man1/anvil.1.gz")));
+    var version = offline(tmp, root.resolve("opt/anvil/bin/anvil").toString(), "--version");
+    assertEquals(0, version.exit(), version.output());
+    assertTrue(version.output().startsWith("anvil 0.1.0"), version.output());
   }
 
   @Test

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds a Debian package from an unpacked release bundle: the bundle under /opt/anvil, `anvil` on
+# PATH, its man page and bash completion where Debian looks for them. No dependencies: the bundle
+# carries its own Java runtime; promtool and amtool are recommended, to judge the output.
+#   packaging/deb.sh BUNDLE_DIR OUT_DIR      (BUNDLE_DIR: e.g. target/bundle/anvil-0.1.0)
+set -euo pipefail
+bundle="$(cd "$1" && pwd)"
+out="$(mkdir -p "$2" && cd "$2" && pwd)"
+version=$("$bundle/bin/anvil" --version | sed -n 's/^anvil \([^ ]*\).*/\1/p')
+case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+root="$out/deb-root"
+rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/man/man1" \
+  "$root/usr/share/bash-completion/completions"
+cp -a "$bundle" "$root/opt/anvil"
+ln -s /opt/anvil/bin/anvil "$root/usr/bin/anvil"
+gzip -9n < "$bundle/share/man/man1/anvil.1" > "$root/usr/share/man/man1/anvil.1.gz"
+cp "$bundle/share/bash-completion/completions/anvil" "$root/usr/share/bash-completion/completions/anvil"
+cat > "$root/DEBIAN/control" <<CONTROL
+Package: anvil
+Version: $version
+Architecture: $arch
+Maintainer: Anvil developers <anvil@localhost>
+Installed-Size: $(du -sk "$root" | cut -f1)
+Recommends: prometheus, prometheus-alertmanager
+Section: admin
+Priority: optional
+Description: compiles a Git repository of fleet configuration into monitoring and scheduling configuration
+ Anvil compiles declarative YAML (hosts, groups and policies of a mixed AI-accelerator fleet) into
+ Prometheus, Alertmanager, Slurm, Ansible and Grafana configuration. It carries its own Java runtime.
+CONTROL
+deb="$out/anvil_${version}_$arch.deb"
+dpkg-deb --root-owner-group --build -Zgzip "$root" "$deb" >/dev/null
+rm -rf "$root"
+echo "$deb"
