@@ -37,7 +37,7 @@ java=("$stage/runtime/bin/java" -jar "$stage/lib/anvil.jar")
 "$root/packaging/manpage.sh" "$version" "${java[@]}" > "$stage/share/man/man1/anvil.1"
 
 (cd "$stage" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 sha256sum > SHA256SUMS)
-# reproducible: fixed owner, order and times
+# the archive's own metadata is fixed (owner, order, times); the jars inside still carry their build times
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00Z' -C "$out" -czf "$archive" "$name"
 (cd "$out" && sha256sum "$(basename "$archive")" > "$(basename "$archive").sha256")
 echo "$archive"
