@@ -37,6 +37,17 @@ public final class Live implements AutoCloseable {
     byName.put(name, p);
   }
 
+  /**
+   * A real Prometheus on 127.0.0.1:{@code port} with {@code config}, its data beside the logs;
+   * {@code extra} flags after those. Not waited for: {@link #awaitReady} with /-/ready.
+   */
+  public void startPrometheus(String binary, Path config, int port, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(binary, "--config.file=" + config,
+        "--storage.tsdb.path=" + logs.resolve("prom-data-" + port), "--web.listen-address=127.0.0.1:" + port));
+    cmd.addAll(List.of(extra));
+    start("prom-" + port, cmd.toArray(String[]::new));
+  }
+
   /** Stops the daemon started as {@code name} and waits until it is gone. */
   public void stop(String name) throws InterruptedException {
     Process p = byName.get(name);

@@ -71,17 +71,16 @@ public final class AnsibleImport {
 
     Map<String, TreeSet<String>> memberships = new TreeMap<>();
     JsonNode hostvars = listed.path("_meta").path("hostvars");
-    List<String> hostNames = new ArrayList<>();
+    // a set: membership tests stay cheap on an inventory of 100k hosts
+    TreeSet<String> hostNames = new TreeSet<>();
     hostvars.fieldNames().forEachRemaining(hostNames::add);
-    for (String g : IMPLICIT) listed.path(g).path("hosts").forEach(h -> { if (!hostNames.contains(h.asText())) hostNames.add(h.asText()); });
+    for (String g : IMPLICIT) listed.path(g).path("hosts").forEach(h -> hostNames.add(h.asText()));
     paths.forEach((group, path) -> listed.path(group).path("hosts").forEach(h -> {
       memberships.computeIfAbsent(h.asText(), k -> new TreeSet<>()).add("logical:" + path);
-      if (!hostNames.contains(h.asText())) hostNames.add(h.asText());
+      hostNames.add(h.asText());
     }));
 
-    StringBuilder hosts = new StringBuilder("# Imported from " + dev.anvil.diag.Text.escape(source, 200)
-        + " by anvil import ansible: one host per inventory host.\n");
-    hostNames.sort(null);
+    StringBuilder hosts = new StringBuilder(Imported.header(source, "ansible", "one host per inventory host"));
     for (String name : hostNames) {
       if (!HOST_NAME.matcher(name).matches()) {
         notes.add("host '" + name + "': not a host name Anvil can keep; not imported");
@@ -110,8 +109,7 @@ public final class AnsibleImport {
       hosts.append("---\n").append(Output.yamlText(doc));
     }
 
-    StringBuilder groups = new StringBuilder("# Imported from " + dev.anvil.diag.Text.escape(source, 200)
-        + " by anvil import ansible: the inventory's groups, child under parent.\n");
+    StringBuilder groups = new StringBuilder(Imported.header(source, "ansible", "the inventory's groups, child under parent"));
     TreeSet<String> all = new TreeSet<>(List.of("infrastructure:imported"));
     paths.values().forEach(p -> all.add("logical:" + p));
     for (String g : all) groups.append("---\n").append(Output.yamlText(Map.of("apiVersion", "anvil.dev/v1", "kind", "Group", "name", g)));

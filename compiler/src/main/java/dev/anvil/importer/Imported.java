@@ -13,14 +13,18 @@ final class Imported {
 
   /** The standard namespaces, so that an import compiles on its own (leave the file out where a repository has them). */
   static String namespaces(String source, String kind) {
-    StringBuilder b = new StringBuilder("# Imported from " + dev.anvil.diag.Text.escape(source, 200) + " by anvil import " + kind
-        + ": the standard namespaces (leave this file out if your repository has them).\n");
+    StringBuilder b = new StringBuilder(header(source, kind, "the standard namespaces (leave this file out if your repository has them)"));
     int[] priority = {10, 50, 100};
     for (int i = 0; i < NAMESPACES.size(); i++) {
       b.append("---\n").append(dev.anvil.emit.Output.yamlText(Map.of("apiVersion", "anvil.dev/v1", "kind", "Namespace", "name", NAMESPACES.get(i),
           "priority", priority[i])));
     }
     return b.toString();
+  }
+
+  /** The first line of every file an import writes: where it came from and what the file holds. */
+  static String header(String source, String kind, String what) {
+    return "# Imported from " + dev.anvil.diag.Text.escape(source, 200) + " by anvil import " + kind + ": " + what + ".\n";
   }
 
   /** IMPORTED.md: what came in, and every note of what did not. */

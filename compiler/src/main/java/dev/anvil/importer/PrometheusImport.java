@@ -133,7 +133,7 @@ public final class PrometheusImport {
     portCounts.forEach((job, counts) -> defaultPort.put(job,
         counts.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue()).orElseThrow().getKey()));
 
-    StringBuilder hosts = new StringBuilder(header(source, "hosts, one per scraped address"));
+    StringBuilder hosts = new StringBuilder(Imported.header(source, "prometheus", "hosts, one per scraped address"));
     for (var e : hostNames.entrySet()) {
       String name = e.getValue();
       Map<String, String> labels = new TreeMap<>(hostLabels.get(name));
@@ -170,7 +170,7 @@ public final class PrometheusImport {
       hosts.append("---\n").append(yaml(doc));
     }
 
-    StringBuilder groupDocs = new StringBuilder(header(source, "groups the hosts' labels name"));
+    StringBuilder groupDocs = new StringBuilder(Imported.header(source, "prometheus", "groups the hosts' labels name"));
     TreeSet<String> all = new TreeSet<>();
     for (String g : groups) {
       String ns = g.substring(0, g.indexOf(':'));
@@ -183,7 +183,7 @@ public final class PrometheusImport {
     }
     for (String g : all) groupDocs.append("---\n").append(yaml(Map.of("apiVersion", "anvil.dev/v1", "kind", "Group", "name", g)));
 
-    StringBuilder exporters = new StringBuilder(header(source, "one exporter per scrape job; something else runs them (managed: false)"));
+    StringBuilder exporters = new StringBuilder(Imported.header(source, "prometheus", "one exporter per scrape job; something else runs them (managed: false)"));
     for (var e : defaultPort.entrySet()) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("apiVersion", "anvil.dev/v1");
@@ -197,7 +197,7 @@ public final class PrometheusImport {
       exporters.append("---\n").append(yaml(doc));
     }
 
-    StringBuilder policies = new StringBuilder(header(source, "which host runs which exporter, on which port"));
+    StringBuilder policies = new StringBuilder(Imported.header(source, "prometheus", "which host runs which exporter, on which port"));
     ports.forEach((host, jobs) -> {
       Map<String, Object> exp = new TreeMap<>();
       jobs.forEach((job, port) -> exp.put(job, port.equals(defaultPort.get(job)) ? Map.of("enabled", true)
@@ -221,9 +221,7 @@ public final class PrometheusImport {
     return out;
   }
 
-  private static String header(String source, String what) {
-    return "# Imported from " + dev.anvil.diag.Text.escape(source, 200) + " by anvil import prometheus: " + what + ".\n";
-  }
+
 
   private static String yaml(Object doc) {
     return dev.anvil.emit.Output.yamlText(doc);

@@ -222,7 +222,9 @@ public final class SchemaValidator {
           + " for '" + field + "': " + m.getError());
       case "false" -> {
         // a property a conditional schema rules out ({"properties": {"group": false}}): its description says why
-        String why = conditionalDescription(kind, m);
+        // …/then/properties/NAME/false: the then or else that rules it out says why
+        JsonNode conditional = ancestorSchemaNode(kind, m, 3);
+        String why = conditional == null || !conditional.has("description") ? null : conditional.get("description").asText();
         diagnostics.error(src.keyAt(at), "'" + field + "' does not belong here" + (why != null ? ": " + why : ""));
       }
       default -> diagnostics.error(src.at(at), (field.isEmpty() ? "" : "'" + field + "': ") + m.getError());
@@ -245,24 +247,20 @@ public final class SchemaValidator {
     return d == null ? null : d.asText();
   }
 
-  /** The description of the schema whose properties rule the failing one out ({@code …/then/properties/NAME/false}). */
-  private String conditionalDescription(String kind, ValidationMessage m) {
-    String fragment = m.getSchemaLocation().getFragment().toString();
-    String[] parts = fragment.split("/");
-    if (parts.length < 4) return null;
-    String pointer = String.join("/", java.util.Arrays.copyOf(parts, parts.length - 3));
-    if (pointer.startsWith("#")) pointer = pointer.substring(1);
-    JsonNode d = schemaTrees.get(kind).at(pointer).get("description");
-    return d == null ? null : d.asText();
+  private JsonNode parentSchemaNode(String kind, ValidationMessage m) {
+    return ancestorSchemaNode(kind, m, 1);
   }
 
-  private JsonNode parentSchemaNode(String kind, ValidationMessage m) {
-    String fragment = m.getSchemaLocation().getFragment().toString();
-    int slash = fragment.lastIndexOf('/');
-    if (slash < 0) return null;
-    String parentPointer = fragment.substring(0, slash);
-    if (parentPointer.startsWith("#")) parentPointer = parentPointer.substring(1);
-    JsonNode node = schemaTrees.get(kind).at(parentPointer);
+  /** The schema {@code up} levels above the failing one, or null. */
+  private JsonNode ancestorSchemaNode(String kind, ValidationMessage m, int up) {
+    String pointer = m.getSchemaLocation().getFragment().toString();
+    for (int i = 0; i < up; i++) {
+      int slash = pointer.lastIndexOf('/');
+      if (slash < 0) return null;
+      pointer = pointer.substring(0, slash);
+    }
+    if (pointer.startsWith("#")) pointer = pointer.substring(1);
+    JsonNode node = schemaTrees.get(kind).at(pointer);
     return node.isMissingNode() ? null : node;
   }
 

@@ -75,8 +75,7 @@ class PrometheusImportTest {
     int port = Live.freePort();
     Map<String, Map<String, String>> out = new TreeMap<>();
     try (Live live = new Live(Files.createDirectories(tmp.resolve("logs-" + port)))) {
-      live.start("prom", prometheus, "--config.file=" + config, "--storage.tsdb.path=" + tmp.resolve("data-" + port),
-          "--web.listen-address=127.0.0.1:" + port);
+      live.startPrometheus(prometheus, config, port);
       live.awaitReady(port, "/-/ready");
       for (long until = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < until; Thread.sleep(300)) {
         JsonNode active = live.get(port, "/api/v1/targets").path("data").path("activeTargets");

@@ -53,10 +53,7 @@ final class PreviewServer {
 
   /** Renders off the event loop; null from the renderer is a 404. */
   private void page(RoutingContext ctx, Supplier<String> render) {
-    vertx.<String>executeBlocking(() -> {
-      String html = render.get();
-      return html != null ? html : Pages.notFound(workspace.snapshot(), ctx.request().path());
-    }, false).onComplete(r -> {
+    vertx.<String>executeBlocking(render::get, false).onComplete(r -> {
       HttpServerResponse res = ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
           .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"
@@ -65,9 +62,10 @@ final class PreviewServer {
       if (r.failed()) {
         res.setStatusCode(500).end(dev.anvil.html.Html.page("error", "<h1>Error</h1><pre>"
             + dev.anvil.html.Html.escape(String.valueOf(r.cause())) + "</pre>"));
+      } else if (r.result() == null) {
+        res.setStatusCode(404).end(Pages.notFound(workspace.snapshot(), ctx.request().path()));
       } else {
-        boolean missing = r.result().contains("<h1>Not found</h1>");
-        res.setStatusCode(missing ? 404 : 200).end(r.result());
+        res.setStatusCode(200).end(r.result());
       }
     });
   }

@@ -112,7 +112,7 @@ final class Workspace implements AutoCloseable {
 
   private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> compute) {
     return new java.util.function.Supplier<>() {
-      private volatile boolean done;
+      private boolean done;
       private T value;
 
       @Override

@@ -79,8 +79,7 @@ class LiveAlertingTest {
 
     live.start("am", alertmanager, "--config.file=" + out.resolve("alertmanager/alertmanager.yml"),
         "--storage.path=" + tmp.resolve("am-data"), "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address=");
-    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort,
+    live.startPrometheus(prometheus, out.resolve("prometheus/prometheus.yml"), promPort,
         "--rules.alert.resend-delay=2s");
     live.awaitReady(amPort, "/-/ready");
     live.awaitReady(promPort, "/-/ready");

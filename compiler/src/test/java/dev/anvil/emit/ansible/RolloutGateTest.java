@@ -62,8 +62,7 @@ class RolloutGateTest {
     writePolicies(repo, canaryPort, restPort, promPort, "1.8.2");
     Path out = compile(repo);
 
-    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+    live.startPrometheus(prometheus, out.resolve("prometheus/prometheus.yml"), promPort);
     live.start("canary-exporter", nodeExporter, "--web.listen-address=127.0.0.1:" + canaryPort);
     live.start("rest-exporter", nodeExporter, "--web.listen-address=127.0.0.2:" + restPort);
     live.awaitReady(promPort, "/-/ready");

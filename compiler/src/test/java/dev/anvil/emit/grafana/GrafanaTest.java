@@ -167,8 +167,7 @@ class GrafanaTest {
     try (Live daemons = new Live(tmp)) {
       daemons.start("node_exporter", nodeExporter, "--web.listen-address=127.0.0.1:" + nodePort,
           "--collector.textfile.directory=" + textfiles);
-      daemons.start("prometheus", prometheus, "--config.file=" + live.resolve("prometheus/prometheus.yml"),
-          "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+      daemons.startPrometheus(prometheus, live.resolve("prometheus/prometheus.yml"), promPort);
       daemons.awaitReady(nodePort, "/metrics");
       daemons.awaitReady(promPort, "/-/ready");
       awaitValue(daemons, promPort, "up{job=\"node\",instance=\"gpu-server-01\"}", 1);

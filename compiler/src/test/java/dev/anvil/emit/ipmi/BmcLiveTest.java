@@ -158,8 +158,7 @@ class BmcLiveTest {
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
 
     live.start("ipmi_exporter", exporter, "--config.file=" + config, "--web.listen-address=127.0.0.1:" + exporterPort);
-    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+    live.startPrometheus(prometheus, out.resolve("prometheus/prometheus.yml"), promPort);
     live.awaitReady(exporterPort, "/");
     live.awaitReady(promPort, "/-/ready");
 

@@ -110,8 +110,7 @@ class LiveRecordingTest {
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.err());
 
-    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+    live.startPrometheus(prometheus, out.resolve("prometheus/prometheus.yml"), promPort);
     live.awaitReady(promPort, "/-/ready");
 
     assertEquals(Map.of("ml", 60.0, "web", 30.0), awaitByTeam(promPort, "team:accelerator_utilization:avg"));

@@ -150,8 +150,7 @@ class SnmpLiveTest {
 
     live.start("snmp_exporter", exporter, "--config.file=" + exporters.resolve("snmp.yml"),
         "--web.listen-address=127.0.0.1:" + exporterPort);
-    live.start("prom", prometheus, "--config.file=" + out.resolve("prometheus/prometheus.yml"),
-        "--storage.tsdb.path=" + tmp.resolve("prom-data"), "--web.listen-address=127.0.0.1:" + promPort);
+    live.startPrometheus(prometheus, out.resolve("prometheus/prometheus.yml"), promPort);
     live.awaitReady(exporterPort, "/");
     live.awaitReady(promPort, "/-/ready");
 
