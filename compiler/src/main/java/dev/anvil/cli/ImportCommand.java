@@ -3,6 +3,7 @@ package dev.anvil.cli;
 import dev.anvil.diag.Text;
 import dev.anvil.importer.AnsibleImport;
 import dev.anvil.importer.PrometheusImport;
+import dev.anvil.importer.SlurmImport;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,15 +18,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = {"Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml (its",
         "static and file_sd targets and labels → hosts, groups, exporters and ports); anvil import ansible",
-        "INVENTORY (its groups and hosts, read by ansible-inventory). Writes into a new or empty directory",
+        "INVENTORY (its groups and hosts, read by ansible-inventory); anvil import slurm slurm.conf (its nodes,",
+        "partitions and accelerators, with the gres.conf beside it). Writes into a new or empty directory",
         "(--out); IMPORTED.md lists what could not be carried over."},
-    subcommands = {ImportCommand.Prometheus.class, ImportCommand.Ansible.class})
+    subcommands = {ImportCommand.Prometheus.class, ImportCommand.Ansible.class, ImportCommand.Slurm.class})
 final class ImportCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing source: prometheus or ansible");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing source: prometheus, ansible or slurm");
   }
 
   /** What every import shares: an input that exists, an output directory that is new or empty, and the files written. */
@@ -57,6 +59,8 @@ final class ImportCommand implements Runnable {
       Map<String, String> files;
       try {
         files = read();
+      } catch (picocli.CommandLine.ParameterException e) {
+        throw e;
       } catch (java.io.IOException | RuntimeException e) {
         spec.commandLine().getErr().println("anvil import: " + Text.shown(input().toString()) + ": cannot read it: "
             + Text.shown(String.valueOf(e.getMessage())));
@@ -106,6 +110,35 @@ final class ImportCommand implements Runnable {
       Path tool = dev.anvil.verify.Verifier.onPath("ansible-inventory");
       if (tool == null) throw new java.io.IOException("needs ansible-inventory (Debian: apt-get install ansible-core)");
       return AnsibleImport.of(AnsibleImport.list(tool.toString(), inventory), inventory.getFileName().toString());
+    }
+  }
+
+  @Command(name = "slurm", mixinStandardHelpOptions = true,
+      description = {"A slurm.conf's nodes (CPUs, memory, Gres, features, weight, state) and partitions (nodes and limits)",
+          "as hosts, Slurm node policies and partitions; the gres.conf beside it tells device vendors apart."})
+  static final class Slurm extends Source {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The slurm.conf (Include lines are followed).")
+    Path config;
+
+    @Option(names = "--vendor", paramLabel = "TYPE=VENDOR",
+        description = "The vendor of a Gres type the import cannot tell (one of: nvidia, amd, intel-gaudi, rebellions, furiosa,"
+            + " tenstorrent, google-tpu); repeatable.")
+    Map<String, String> vendors = new java.util.TreeMap<>();
+
+    @Override
+    Path input() {
+      return config;
+    }
+
+    @Override
+    Map<String, String> read() throws Exception {
+      vendors.forEach((type, vendor) -> {
+        if (!dev.anvil.model.Hardware.VENDORS.contains(vendor)) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vendor " + Text.shown(type) + "=" + Text.shown(vendor)
+              + ": not a vendor Anvil knows (" + String.join(", ", dev.anvil.model.Hardware.VENDORS) + ")");
+        }
+      });
+      return SlurmImport.of(config, vendors);
     }
   }
 }

@@ -76,24 +76,61 @@ public final class Hostlist {
     return String.join(",", parts.values());
   }
 
-  /** The names of a hostlist in this class's own syntax ({@code a-[01-03,07],b}). */
+  /** The names of a hostlist Anvil wrote itself (see {@link #compress}). */
   public static List<String> expand(String hostlist) {
+    return expand(hostlist, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The names of a Slurm hostlist: comma-separated items, each with any number of bracketed ranges
+   * ({@code rack[1-2]-node[01-04]-ib,login1}). At most {@code limit} names: a short list must not
+   * expand into an unbounded one.
+   *
+   * @throws IllegalArgumentException on a malformed list or one longer than {@code limit}
+   */
+  public static List<String> expand(String hostlist, int limit) {
     List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("([^,\\[]*)(?:\\[([^\\]]*)\\])?,?").matcher(hostlist);
-    while (m.find() && m.end() > m.start()) {
-      if (m.group(2) == null) {
-        if (!m.group(1).isEmpty()) out.add(m.group(1));
-        continue;
-      }
-      for (String range : m.group(2).split(",")) {
-        String[] ends = range.split("-");
-        int width = ends[0].length() > 1 && ends[0].startsWith("0") ? ends[0].length() : 0;
-        long to = Long.parseLong(ends[ends.length - 1]);
-        for (long n = Long.parseLong(ends[0]); n <= to; n++) out.add(m.group(1) + pad(n, width));
+    int depth = 0;
+    int from = 0;
+    for (int i = 0; i <= hostlist.length(); i++) {
+      char c = i < hostlist.length() ? hostlist.charAt(i) : ',';
+      if (c == '[') depth++;
+      else if (c == ']') depth--;
+      if (depth < 0 || depth > 1) throw new IllegalArgumentException("unbalanced brackets in hostlist");
+      if (c == ',' && depth == 0) {
+        if (i > from) expandItem(hostlist.substring(from, i), "", out, limit);
+        from = i + 1;
       }
     }
+    if (depth != 0) throw new IllegalArgumentException("unbalanced brackets in hostlist");
     return out;
   }
+
+  /** Appends every name of {@code rest} (one item) after {@code prefix}, the first bracket first. */
+  private static void expandItem(String rest, String prefix, List<String> out, int limit) {
+    int open = rest.indexOf('[');
+    if (open < 0) {
+      if (out.size() >= limit) throw new IllegalArgumentException("hostlist has more than " + limit + " names");
+      out.add(prefix + rest);
+      return;
+    }
+    int close = rest.indexOf(']', open);
+    String head = prefix + rest.substring(0, open);
+    String tail = rest.substring(close + 1);
+    for (String range : rest.substring(open + 1, close).split(",", -1)) {
+      if (!RANGE.matcher(range).matches()) throw new IllegalArgumentException("not a range: '" + range + "'");
+      String[] ends = range.split("-");
+      // Slurm pads every number to the width of the range's first one ("[08-10]": 08 09 10)
+      int width = ends[0].length();
+      long first = Long.parseLong(ends[0]);
+      long last = ends.length == 2 ? Long.parseLong(ends[1]) : first;
+      if (last < first) throw new IllegalArgumentException("range '" + range + "' runs backwards");
+      if (last - first >= limit) throw new IllegalArgumentException("hostlist has more than " + limit + " names");
+      for (long n = first; n <= last; n++) expandItem(tail, head + pad(n, width), out, limit);
+    }
+  }
+
+  private static final Pattern RANGE = Pattern.compile("[0-9]{1,18}(-[0-9]{1,18})?");
 
   private static String range(long from, long to, int width) {
     return from == to ? pad(from, width) : pad(from, width) + "-" + pad(to, width);

@@ -1,6 +1,8 @@
 package dev.anvil.emit.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.anvil.TestSupport;
 import java.nio.file.Files;
@@ -49,5 +51,37 @@ class HostlistTest {
       Set<String> expanded = new TreeSet<>(List.of(r.output().strip().split("\\s+")));
       assertEquals(new TreeSet<>(names), expanded, compressed + " → " + r.output());
     }
+  }
+
+  /**
+   * Expansion of what sites write (several brackets, padding, lists in brackets) agrees with Slurm's.
+   * (Slurm 22.05 refuses text after the last bracket, {@code node[1-2]-ib}; Anvil reads it, since
+   * newer Slurm accepts it.)
+   */
+  @Test
+  void expandsLikeSlurm(@TempDir Path tmp) throws Exception {
+    String scontrol = TestSupport.tool("scontrol", "slurm-client");
+    Path conf = tmp.resolve("slurm.conf");
+    Files.writeString(conf, "ClusterName=hostlist\nSlurmctldHost=localhost\n");
+    for (String list : List.of("rack[1-2]-node[01-03],login1", "n[8-11],m[008-011]", "gpu[1,3,5-6],10.0.1.[11-14]",
+        "single", "a[0-1]b[0-1]c[0-1]")) {
+      var r = TestSupport.exec(tmp, "env", "SLURM_CONF=" + conf, scontrol, "show", "hostnames", list);
+      assertEquals(0, r.exit(), r.output());
+      assertFalse(r.output().contains("Invalid"), r.output());
+      assertEquals(new TreeSet<>(List.of(r.output().strip().split("\\s+"))), new TreeSet<>(Hostlist.expand(list, 1000)), list);
+    }
+  }
+
+  @Test
+  void expansionIsBoundedAndRefusesWhatIsNoHostlist() {
+    assertEquals("hostlist has more than 1000 names",
+        assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("n[0-99999999999]", 1000)).getMessage());
+    assertEquals("hostlist has more than 1000 names",
+        assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("a[0-99]b[0-99]", 1000)).getMessage());
+    assertEquals(List.of("node1-ib", "node2-ib"), Hostlist.expand("node[1-2]-ib", 10));
+    assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("n[1-", 10));
+    assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("n[[1]]", 10));
+    assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("n[5-1]", 10));
+    assertThrows(IllegalArgumentException.class, () -> Hostlist.expand("n[x]", 10));
   }
 }
