@@ -3,7 +3,7 @@
 #   packaging/bundle.sh [OUT_DIR]          (default: target/bundle; builds the jars first if missing)
 # It holds the launcher (bin/anvil), the compiler, service and preview jars (lib/), a Java runtime
 # trimmed with jlink (runtime/), the schemas, the shipped rule and dashboard templates with the
-# exporter contracts, the check agent, shell completion, a man page and SHA256SUMS; beside the
+# exporter contracts, the check agent and the node registration script, shell completion, a man page and SHA256SUMS; beside the
 # archive, its own .sha256. The platform is the build machine's (linux-x86_64 here).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +23,7 @@ rm -rf "$stage" "$archive" "$archive.sha256"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/bash-completion/completions" "$stage/share/man/man1"
 cp "${jars[@]}" "$stage/lib/"
 cp -r "$root/schema" "$root/rules" "$root/dashboards" "$stage/"
-mkdir -p "$stage/agent" && cp "$root"/agent/anvil-check-agent* "$stage/agent/"
+mkdir -p "$stage/agent" && cp "$root"/agent/anvil-check-agent* "$root"/agent/anvil-register "$stage/agent/"
 
 # The runtime: the modules jdeps finds in the three jars (jdeps --multi-release 17 --ignore-missing-deps
 # --print-module-deps), plus jdk.zipfs (anvil init reads the shipped templates out of its jar) and

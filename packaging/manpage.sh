@@ -14,7 +14,7 @@ echo ".SH DESCRIPTION"
 echo ".nf"
 "$@" --help | roff
 echo ".fi"
-for cmd in check compile explain test diff preview serve init migrate completion; do
+for cmd in check compile explain test diff preview serve token init migrate import completion; do
   echo ".SH \"ANVIL ${cmd^^}\""
   echo ".nf"
   "$@" "$cmd" --help | roff

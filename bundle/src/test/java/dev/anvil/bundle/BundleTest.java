@@ -87,8 +87,17 @@ class BundleTest {
     assertEquals(committed.keySet(), built.keySet());
     for (String f : committed.keySet()) assertEquals(committed.get(f), built.get(f), "out/" + f);
 
+    // anvil token runs the service's jar: a token for a node to register with, from the bundle alone
+    Files.writeString(tmp.resolve("serve.yaml"), "repository: /nowhere\nwork_dir: " + tmp.resolve("serve-work") + "\nregistration: {}\n");
+    var token = offline(tmp, home.resolve("bin/anvil").toString(), "token", "create", "--config", tmp.resolve("serve.yaml").toString(),
+        "--group", "infrastructure:lab");
+    assertEquals(0, token.exit(), token.output());
+    assertTrue(token.output().lines().anyMatch(l -> l.matches("anv_[A-Za-z0-9_-]{43}")), token.output());
+    assertTrue(Files.isExecutable(home.resolve("agent/anvil-register")), "the node script ships");
+
     // the man page and completion are there and say what the program says
     assertTrue(Files.readString(home.resolve("share/man/man1/anvil.1")).contains(".SH \"ANVIL PREVIEW\""));
+    assertTrue(Files.readString(home.resolve("share/man/man1/anvil.1")).contains(".SH \"ANVIL TOKEN\""));
     assertTrue(Files.readString(home.resolve("share/bash-completion/completions/anvil")).contains("preview"));
   }
 

@@ -14,7 +14,7 @@ import dev.anvil.load.ConfigRepo;
     versionProvider = AnvilCommand.Version.class,
     description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
     subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class, DiffCommand.class,
-        ServeCommand.class, PreviewCommand.class, InitCommand.class, MigrateCommand.class, ImportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        ServeCommand.class, TokenCommand.class, PreviewCommand.class, InitCommand.class, MigrateCommand.class, ImportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
 public final class AnvilCommand implements Runnable {
   public static final int OK = 0;

@@ -31,7 +31,7 @@ class CliTest {
     assertTrue(v.out().startsWith("anvil "));
     TestSupport.Run top = TestSupport.anvil("--help");
     assertEquals(0, top.exit());
-    for (String cmd : new String[] {"check", "compile", "explain", "test", "diff", "serve", "preview", "init", "migrate", "import", "completion", "help"}) {
+    for (String cmd : new String[] {"check", "compile", "explain", "test", "diff", "serve", "token", "preview", "init", "migrate", "import", "completion", "help"}) {
       assertTrue(top.out().contains("  " + cmd + " "), cmd + " is listed:\n" + top.out());
       TestSupport.Run h = TestSupport.anvil(cmd, "--help");
       assertEquals(0, h.exit(), cmd);

@@ -209,7 +209,7 @@ final class Deployer {
     return answers.stream().filter(a -> a.verdict() == verdict).map(Answer::detail).toList();
   }
 
-  private static List<String> messages(List<Diagnostic> ds) {
+  static List<String> messages(List<Diagnostic> ds) {
     return ds.stream().map(d -> d.position() + ": " + d.severity().label() + ": " + d.message()).toList();
   }
 }

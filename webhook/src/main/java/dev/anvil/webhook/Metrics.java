@@ -21,6 +21,9 @@ final class Metrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
+  final Counter registrations = Counter.builder().name("anvil_serve_registrations_total")
+      .help("Node registrations by outcome: registered, pending (push deferred), duplicate, unauthorized, refused, failed.")
+      .labelNames("outcome").register(registry);
   final Counter builds = Counter.builder().name("anvil_serve_builds_total")
       .help("Builds by outcome: deployed, unchanged, invalid, refused, pending, error, timeout.")
       .labelNames("outcome").register(registry);
@@ -57,6 +60,7 @@ final class Metrics {
   Metrics() {
     JvmMetrics.builder().register(registry);
     REJECT_REASONS.forEach(r -> rejected.labelValues(r));
+    java.util.List.of("registered", "pending", "duplicate", "unauthorized", "refused", "failed").forEach(o -> registrations.labelValues(o));
     DrainReceiver.OUTCOMES.forEach(o -> remediations.labelValues(o));
   }
 

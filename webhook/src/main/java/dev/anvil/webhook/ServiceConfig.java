@@ -47,7 +47,8 @@ public record ServiceConfig(
     Duration pollInterval,
     Timeouts timeouts,
     Duration retryMax,
-    Remediation remediation) {
+    Remediation remediation,
+    Registration registration) {
 
   /** A reload endpoint: base URL, and optional bearer token file or basic auth user and password file. */
   public record Target(String url, Path bearerTokenFile, String username, Path passwordFile) {}
@@ -70,6 +71,18 @@ public record ServiceConfig(
    */
   public record Remediation(Path tokenFile, List<String> allow, String scontrol, Path slurmConf, int maxNodesPerHour,
       int maxPartitionPercent, Duration timeout, Path auditLog) {}
+
+  /**
+   * Node registration (docs/registration.md), or null when not configured.
+   *
+   * @param tokenStore the hashed tokens, shared with {@code anvil token create}
+   * @param pushUrl where review branches go (default: the repository)
+   * @param branchPrefix a review branch is this prefix and the host's name
+   * @param hostsDir the directory of the repository the Host files are added to
+   * @param pushUsername with {@code pushPasswordFile}: HTTPS credentials for the push
+   */
+  public record Registration(Path tokenStore, String pushUrl, String branchPrefix, String hostsDir, String pushUsername,
+      Path pushPasswordFile) {}
 
   public Path live() {
     return workDir.resolve("live");
@@ -107,9 +120,14 @@ public record ServiceConfig(
     public Duration timeout;
   }
 
+  static final class FileRegistration {
+    public String tokenStore, pushUrl, branchPrefix, hostsDir, pushUsername, pushPasswordFile;
+  }
+
   static final class File {
     public FileListen listen = new FileListen();
     public FileRemediation remediation;
+    public FileRegistration registration;
     public String repository, branch, workDir;
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) public List<FileTarget> prometheus;
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) public List<FileTarget> alertmanager;
@@ -181,7 +199,8 @@ public record ServiceConfig(
             or(t.reload, Duration.ofSeconds(30)), or(t.idle, Duration.ofSeconds(60)),
             or(t.requestHeader, Duration.ofSeconds(10))),
         or(f.retryMax, Duration.ofMinutes(5)),
-        remediation(f.remediation, base, name, errors));
+        remediation(f.remediation, base, name, errors),
+        registration(f.registration, f, base, name, errors));
     if (c.listenPort() < 0 || c.listenPort() > 65535) errors.add(name + ": error: listen.port " + c.listenPort() + " is not a port");
     if (c.keepOutputs() < 1) errors.add(name + ": error: keep_outputs must be at least 1 (the live output)");
     if (c.maxConnections() < 1) errors.add(name + ": error: max_connections must be at least 1");
@@ -201,6 +220,7 @@ public record ServiceConfig(
     secret("gitea_secret_file", giteaSecretFile, problems);
     secret("reload_token_file", reloadTokenFile, problems);
     if (remediation != null) secret("remediation.token_file", remediation.tokenFile(), problems);
+    if (registration != null) secret("registration.push_password_file", registration.pushPasswordFile(), problems);
     for (Target t : all()) {
       secret("bearer_token_file", t.bearerTokenFile(), problems);
       secret("password_file", t.passwordFile(), problems);
@@ -236,6 +256,24 @@ public record ServiceConfig(
     if (out.maxNodesPerHour() < 1) errors.add(name + ": error: remediation.max_nodes_per_hour must be at least 1");
     if (out.maxPartitionPercent() < 1 || out.maxPartitionPercent() > 100) {
       errors.add(name + ": error: remediation.max_partition_percent must be 1 to 100");
+    }
+    return out;
+  }
+
+  private static Registration registration(FileRegistration r, File f, Path base, String name, List<String> errors) {
+    if (r == null) return null;
+    Path work = base.resolve(or(f.workDir, "/var/lib/anvil"));
+    Registration out = new Registration(r.tokenStore == null ? work.resolve("registration-tokens.json") : base.resolve(r.tokenStore),
+        or(r.pushUrl, f.repository), or(r.branchPrefix, "anvil/register/"), or(r.hostsDir, "inventory/hosts/registered"),
+        r.pushUsername, path(r.pushPasswordFile, base));
+    if (!out.branchPrefix().matches("[A-Za-z0-9._/-]*") || out.branchPrefix().contains("..") || out.branchPrefix().startsWith("/")) {
+      errors.add(name + ": error: registration.branch_prefix '" + Text.shown(out.branchPrefix()) + "' is not a branch name prefix");
+    }
+    if (!out.hostsDir().matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*") || out.hostsDir().contains("..")) {
+      errors.add(name + ": error: registration.hosts_dir '" + Text.shown(out.hostsDir()) + "' is not a directory inside the repository");
+    }
+    if ((out.pushUsername() == null) != (out.pushPasswordFile() == null)) {
+      errors.add(name + ": error: registration.push_username and push_password_file go together");
     }
     return out;
   }

@@ -40,6 +40,7 @@ public final class WebhookServer {
   private final BuildQueue queue;
   private final ReplayGuard replays;
   private final DrainReceiver drains;
+  private final Registrar registrar;
   private final AtomicInteger connections = new AtomicInteger();
   private final Set<HttpConnection> answered = ConcurrentHashMap.newKeySet();
   private volatile Duration backoff = Duration.ZERO;
@@ -56,6 +57,8 @@ public final class WebhookServer {
     ServiceConfig.Remediation r = config.remediation();
     this.drains = r == null ? null : new DrainReceiver(r, new Scontrol(r.scontrol(), r.slurmConf(), r.timeout()), metrics,
         java.time.Clock.systemUTC());
+    this.registrar = config.registration() == null ? null : new Registrar(config,
+        new RegistrationTokens(config.registration().tokenStore(), java.time.Clock.systemUTC()), metrics, java.time.Clock.systemUTC());
   }
 
   public Future<HttpServer> start() {
@@ -75,6 +78,9 @@ public final class WebhookServer {
     router.post("/hooks/reload").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::handleReload);
     router.post("/hooks/alertmanager").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(this::handleAlerts);
+    router.post("/register").handler(this::refuseForms);
+    router.post("/register").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::handleRegister);
+    router.get("/register.sh").handler(this::registerScript);
     router.errorHandler(413, ctx -> reject(ctx, 413, "too_large", "body larger than max_body_bytes"));
     router.get("/status").handler(ctx -> json(ctx, 200, state.status(queue.runningSince() != null)));
     router.get("/healthz").handler(this::health);
@@ -98,6 +104,17 @@ public final class WebhookServer {
     return http.listen(config.listenPort(), config.listenHost()).onSuccess(s -> {
       server = s;
       queue.pollEvery(config.pollInterval());  // the first build runs now: a push missed while down goes live
+      if (registrar != null) {
+        // registrations claimed but not pushed (a crash, an unreachable repository) are pushed now and then on every poll
+        vertx.executeBlocking(() -> {
+          registrar.reconcile();
+          return null;
+        }, false);
+        vertx.setPeriodic(config.pollInterval().toMillis(), id -> vertx.executeBlocking(() -> {
+          registrar.reconcile();
+          return null;
+        }, false));
+      }
     });
   }
 
@@ -252,6 +269,34 @@ public final class WebhookServer {
         });
   }
 
+  /** A node's registration (docs/registration.md): off the event loop, since it fetches, compiles and pushes. */
+  private void handleRegister(RoutingContext ctx) {
+    if (registrar == null) {
+      json(ctx, 404, Map.of("error", "registration is not configured (registration in serve.yaml)"));
+      return;
+    }
+    String auth = ctx.request().getHeader("Authorization");
+    String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : null;
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    vertx.executeBlocking(() -> registrar.register(bearer, body), false)
+        .onSuccess(a -> json(ctx, a.status(), a.body()))
+        .onFailure(e -> json(ctx, 500, Map.of("error", "registration failed")));
+  }
+
+  /** The node-side script, for {@code curl -fsS URL/register.sh | ANVIL_TOKEN=... sh -s -- --url URL}. */
+  private void registerScript(RoutingContext ctx) {
+    if (registrar == null) {
+      json(ctx, 404, Map.of("error", "registration is not configured (registration in serve.yaml)"));
+      return;
+    }
+    try (var in = WebhookServer.class.getResourceAsStream("anvil-register")) {
+      ctx.response().putHeader("content-type", "text/x-shellscript; charset=utf-8")
+          .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+    } catch (IOException | NullPointerException e) {
+      json(ctx, 500, Map.of("error", "the registration script is missing from this build"));
+    }
+  }
+
   /** True when the request carries the token of {@code file}; otherwise answers 401/403/500 and returns false. */
   private boolean bearer(RoutingContext ctx, Path file, String what) {
     String auth = ctx.request().getHeader("Authorization");
@@ -294,6 +339,9 @@ public final class WebhookServer {
 
   /** {@code anvil serve --config FILE}: exit 1 with one line per problem when it cannot start. */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (args.length != 2 || !args[0].equals("--config")) {
       System.err.println("usage: anvil serve --config FILE");
       System.exit(2);
