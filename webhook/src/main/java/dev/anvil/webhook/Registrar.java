@@ -118,8 +118,12 @@ final class Registrar {
       return Answer.of(422, "error", "report refused: '" + dev.anvil.diag.Text.shown(name) + "' is not a host name");
     }
     String branch = settings.branchPrefix() + name;
+    // a registration not pushed yet; once pushed, its branch (or, merged, the host in the branch) says so,
+    // and a branch a reviewer deleted lets the node register again
     for (RegistrationTokens.Token t : tokens.all()) {
-      if (name.equals(t.host())) return Answer.of(409, "error", "host " + name + " is registered already (review branch " + t.branch() + ")");
+      if (name.equals(t.host()) && t.phase() == RegistrationTokens.Phase.CLAIMED) {
+        return Answer.of(409, "error", "host " + name + " is being registered already (branch " + t.branch() + ")");
+      }
     }
 
     GitSource.Snapshot snapshot = new GitSource(config.repository(), config.branch(), mirror, config.timeouts().git()).fetch();

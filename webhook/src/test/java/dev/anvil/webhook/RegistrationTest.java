@@ -122,7 +122,7 @@ class RegistrationTest {
     // the same host with a new token: a duplicate
     TestSupport.ToolResult duplicate = register(token("infrastructure:lab", "1h"), node());
     assertEquals(1, duplicate.exit());
-    assertTrue(duplicate.output().contains("host gpu-new-01 is registered already (review branch anvil/register/gpu-new-01)"),
+    assertTrue(duplicate.output().contains("host gpu-new-01 is awaiting review already (branch anvil/register/gpu-new-01)"),
         duplicate.output());
     // unknown
     TestSupport.ToolResult unknown = register("anv_" + "x".repeat(43), node());
@@ -138,6 +138,14 @@ class RegistrationTest {
     String metrics = loop.get(port, "/metrics").body();
     assertTrue(metrics.contains("anvil_serve_registrations_total{outcome=\"registered\"} 1.0"), metrics);
     assertTrue(metrics.contains("anvil_serve_registrations_total{outcome=\"duplicate\"} 2.0"), metrics);
+
+    // a reviewer deletes the branch instead of merging it: the node may register again
+    try (Git bare = Git.open(origin.toFile())) {
+      bare.branchDelete().setBranchNames(BRANCH).setForce(true).call();
+    }
+    TestSupport.ToolResult anew = register(token("infrastructure:lab", "1h"), node());
+    assertEquals(0, anew.exit(), anew.output());
+    assertNotNull(head(origin, BRANCH));
   }
 
   @Test
