@@ -69,7 +69,7 @@ class SlurmImportTest {
         """);
 
     Path imported = tmp.resolve("imported");
-    TestSupport.Run r = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out", imported.toString());
+    TestSupport.Run r = importSlurm(site, imported);
     assertEquals(0, r.exit(), r.err());
     TestSupport.Run c = TestSupport.anvil("-C", imported.toString(), "compile", "--out", tmp.resolve("out").toString());
     assertEquals(0, c.exit(), c.err() + "\n" + Files.readString(imported.resolve("inventory/hosts/imported.yaml")));
@@ -141,8 +141,7 @@ class SlurmImportTest {
         NodeName=a-01 Name=gpu Type=custom File=/dev/dri/renderD128
         """);
     Path imported = tmp.resolve("imported");
-    TestSupport.Run r = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out", imported.toString(),
-        "--vendor", "mystery=furiosa");
+    TestSupport.Run r = importSlurm(site, imported, "--vendor", "mystery=furiosa");
     assertEquals(0, r.exit(), r.err());
     String hosts = Files.readString(imported.resolve("inventory/hosts/imported.yaml"));
     assertTrue(hosts.contains("model: sxm-x\n      vendor: nvidia"), hosts);
@@ -156,15 +155,13 @@ class SlurmImportTest {
     assertEquals(0, TestSupport.anvil("-C", imported.toString(), "check").exit());
 
     // without the operator's word the unknown type is noted, not guessed
-    TestSupport.Run guess = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out",
-        tmp.resolve("again").toString());
+    TestSupport.Run guess = importSlurm(site, tmp.resolve("again"));
     assertEquals(0, guess.exit(), guess.err());
     assertTrue(Files.readString(tmp.resolve("again/IMPORTED.md")).contains("which vendor makes it is not known; name it with --vendor"
         + " mystery=VENDOR"));
     assertFalse(Files.readString(tmp.resolve("again/inventory/hosts/imported.yaml")).contains("mystery"));
 
-    TestSupport.Run bad = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out", tmp.resolve("x").toString(),
-        "--vendor", "mystery=acme");
+    TestSupport.Run bad = importSlurm(site, tmp.resolve("x"), "--vendor", "mystery=acme");
     assertEquals(2, bad.exit());
     assertTrue(bad.err().contains("not a vendor Anvil knows"), bad.err());
   }
@@ -174,14 +171,14 @@ class SlurmImportTest {
     Path site = Files.createDirectories(tmp.resolve("site"));
     // a few bytes that would expand to 10^11 nodes
     Files.writeString(site.resolve("slurm.conf"), "NodeName=n[0-99999999999] CPUs=1\n");
-    TestSupport.Run huge = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out", tmp.resolve("a").toString());
+    TestSupport.Run huge = importSlurm(site, tmp.resolve("a"));
     assertEquals(1, huge.exit(), huge.err());
     assertTrue(huge.err().contains("hostlist has more than 100000 names"), huge.err());
     assertFalse(Files.exists(tmp.resolve("a/inventory")), "a failed import writes nothing");
 
     // an Include loop ends
     Files.writeString(site.resolve("slurm.conf"), "Include slurm.conf\n");
-    TestSupport.Run loop = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out", tmp.resolve("b").toString());
+    TestSupport.Run loop = importSlurm(site, tmp.resolve("b"));
     assertEquals(1, loop.exit(), loop.err());
     assertTrue(loop.err().contains("Include nested deeper than"), loop.err());
 
@@ -190,8 +187,7 @@ class SlurmImportTest {
         + "NodeName=bad'name CPUs=1\n"
         + "PartitionName=p\u001b[2J Nodes=ok-01\n"
         + "PartitionName=q Nodes=ok-01 MaxTime=\"1; rm -rf /\" AllowGroups=\"a b\"\n");
-    TestSupport.Run hostile = TestSupport.anvil("import", "slurm", site.resolve("slurm.conf").toString(), "--out",
-        tmp.resolve("c").toString());
+    TestSupport.Run hostile = importSlurm(site, tmp.resolve("c"));
     assertEquals(0, hostile.exit(), hostile.err());
     String readme = Files.readString(tmp.resolve("c/IMPORTED.md"));
     assertFalse(readme.contains("\u001b"), readme);
@@ -201,6 +197,13 @@ class SlurmImportTest {
     assertEquals(0, TestSupport.anvil("-C", tmp.resolve("c").toString(), "check").exit());
     String partitions = Files.readString(tmp.resolve("c/policies/slurm/partitions.yaml"));
     assertTrue(partitions.contains("name: q") && !partitions.contains("rm -rf"), partitions);
+  }
+
+  /** {@code anvil import slurm SITE/slurm.conf --out OUT EXTRA...}. */
+  private static TestSupport.Run importSlurm(Path site, Path out, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("import", "slurm", site.resolve("slurm.conf").toString(), "--out", out.toString()));
+    args.addAll(List.of(extra));
+    return TestSupport.anvil(args.toArray(String[]::new));
   }
 
   private static List<String> words(String commaList) {
