@@ -205,12 +205,15 @@ public final class TestSupport {
     Files.writeString(file, content);
   }
 
-  /** Copies a file, or a directory with everything below it. */
+  /** Copies a file, or a directory with everything below it; symbolic links stay links (sysfs is made of them). */
   public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
+        if (Files.isSymbolicLink(p)) {
+          Files.createDirectories(target.getParent());
+          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p)) {
           Files.createDirectories(target);
         } else {
           Files.createDirectories(target.getParent());

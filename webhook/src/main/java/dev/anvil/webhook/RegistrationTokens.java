@@ -143,17 +143,34 @@ final class RegistrationTokens {
     void close() throws IOException;
   }
 
-  /** The store's lock, held across read-modify-write: the CLI and the service may write at once. */
+  /**
+   * The store's lock, held across read-modify-write: the CLI and the service may write at once. A
+   * file lock is held by the whole JVM, so threads (and two stores of one file) queue in-process first.
+   */
   private Held lock() throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    FileChannel ch = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    java.util.concurrent.locks.ReentrantLock local =
+        IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new java.util.concurrent.locks.ReentrantLock());
+    local.lock();
+    FileChannel ch = null;
     try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      ch = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       ch.lock();
+      FileChannel held = ch;
+      return () -> {
+        try {
+          held.close();  // closing the channel releases its lock
+        } finally {
+          local.unlock();
+        }
+      };
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      if (ch != null) ch.close();
+      local.unlock();
       throw e;
     }
-    return ch::close;  // closing the channel releases its lock
   }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,8 +213,11 @@ class RegistrationTest {
     Path node = tmp.resolve("node");
     if (Files.exists(node)) return node;
     TestSupport.copyTree(WebhookEndToEndTest.ROOT.resolve("test/agent"), node);
-    Files.writeString(node.resolve("proc/self/mounts"), "nas-01:/export/data /shared/data\\040sets nfs4 rw,relatime 0 0\n",
-        StandardOpenOption.APPEND);
+    // test/agent's mounts are the machine's own (a link to /proc/self/mounts): this node has its own
+    Path mounts = node.resolve("proc/self/mounts");
+    Files.delete(mounts);
+    Files.writeString(mounts, "/dev/vda / ext4 rw,relatime 0 0\ntmpfs /dev/shm tmpfs rw 0 0\n"
+        + "nas-01:/export/data /shared/data\\040sets nfs4 rw,relatime 0 0\n");
     Path smi = node.resolve("bin/nvidia-smi");
     Files.writeString(smi, "#!/bin/sh\nprintf 'NVIDIA A100-SXM4-80GB, 81920\\nNVIDIA A100-SXM4-80GB, 81920\\n'\n");
     smi.toFile().setExecutable(true);
