@@ -205,6 +205,22 @@ public final class TestSupport {
     Files.writeString(file, content);
   }
 
+  /**
+   * The parameters label ({@code anvil_<rule>}) of the rendered rule of {@code rule} in
+   * {@code ruleFile} that selects the alert class {@code classId}: what its alerts carry.
+   */
+  public static String ruleParams(Path ruleFile, String rule, String classId) throws IOException {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    for (var g : yaml.readTree(ruleFile.toFile()).path("groups")) {
+      for (var r : g.path("rules")) {
+        String params = r.path("labels").path("anvil_" + rule).asText(null);
+        var m = java.util.regex.Pattern.compile("anvil_class=~?\"([^\"]*)\"").matcher(r.path("expr").asText());
+        if (params != null && m.find() && List.of(m.group(1).split("\\|")).contains(classId)) return params;
+      }
+    }
+    throw new AssertionError("no rule " + rule + " for class " + classId + " in " + ruleFile);
+  }
+
   /** Copies a file, or a directory with everything below it; symbolic links stay links (sysfs is made of them). */
   public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {

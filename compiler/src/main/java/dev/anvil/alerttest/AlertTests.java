@@ -96,20 +96,25 @@ public final class AlertTests {
     String ruleFile = RULES_DIR + rule.family() + ".yml";
     if (exporter == null || !files.containsKey(ruleFile)) return;
     List<Map<String, String>> targets = targets(exporter);
-    String classLabel = rule.classLabel();
+    String classLabel = rule.paramsLabel();
+    String head = rule.recording() ? "record" : "alert";
+    String alert = dev.anvil.contract.ContractChecker.templateField(rule.template(), head);
+    if (alert == null) {
+      if (rule.recording()) return;  // the emitter reported it
+      alert = rule.name();
+    }
     // parameter set → the hosts rendered with it (fleet-wide rules: one set, every host of the job)
+    Map<String, String> paramsByClass = rule.fleetWide() ? Map.of() : paramsByClass(ruleFile, head, alert, classLabel);
     Map<String, List<Map<String, String>>> byClass = new TreeMap<>();
     for (Map<String, String> t : targets) {
-      String cls = rule.fleetWide() ? "" : t.get(classLabel);
+      String cls = rule.fleetWide() ? "" : paramsByClass.get(t.get(AlertRule.CLASS_LABEL));
       if (cls != null) byClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(t);
     }
     if (byClass.isEmpty()) return;  // no host has the rule: nothing was rendered
     if (rule.recording()) {
-      recordingCases(rule, ruleFile, byClass);
+      recordingCases(rule, ruleFile, alert, byClass);
       return;
     }
-    String alert = dev.anvil.contract.ContractChecker.templateField(rule.template(), "alert");
-    if (alert == null) alert = rule.name();
     if (rule.examples() == null) {
       cases.add(new Case("alert", alert, at, null, null, Map.of(), "alert rule '" + rule.name() + "' has no examples: nothing proves it"
           + " fires at its threshold"));
@@ -179,11 +184,9 @@ public final class AlertTests {
    * A recording rule needs no examples: for every parameter set it was rendered with, the series
    * one host of each vendor set emits must make it record something.
    */
-  private void recordingCases(AlertRule rule, String ruleFile, Map<String, List<Map<String, String>>> byClass) {
-    String record = dev.anvil.contract.ContractChecker.templateField(rule.template(), "record");
-    if (record == null) return;  // the emitter reported it
+  private void recordingCases(AlertRule rule, String ruleFile, String record, Map<String, List<Map<String, String>>> byClass) {
     Position at = rule.source().at("/rule");
-    String classLabel = rule.classLabel();
+    String classLabel = rule.paramsLabel();
     for (var cls : byClass.entrySet()) {
       String expr = renderedRule(ruleFile, "record", record, rule.fleetWide() ? null : classLabel, cls.getKey())
           .path("expr").asText();
@@ -497,6 +500,26 @@ public final class AlertTests {
   private String renderedExpr(String ruleFile, String alert, String classLabel, String classValue) {
     return renderedRule(ruleFile, "alert", alert, classLabel, classValue).path("expr").asText();
   }
+
+  /**
+   * Alert class (target label value) → the parameter set the rendered rules {@code name} apply to
+   * it, read from the rules themselves: each selects its classes ({@code anvil_class=~"c1|c2"}) and
+   * spells its parameters in {@code paramsLabel}.
+   */
+  private Map<String, String> paramsByClass(String ruleFile, String head, String name, String paramsLabel) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (JsonNode g : rules(ruleFile).path("groups")) {
+      for (JsonNode r : g.path("rules")) {
+        String params = r.path("labels").path(paramsLabel).asText(null);
+        if (!r.path(head).asText().equals(name) || params == null) continue;
+        Matcher m = CLASS_MATCHER.matcher(r.path("expr").asText());
+        if (m.find()) for (String id : m.group(1).split("\\|")) out.put(id, params);
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern CLASS_MATCHER = Pattern.compile(AlertRule.CLASS_LABEL + "=~?\"([^\"]*)\"");
 
   /** The rendered rule whose {@code head} (alert, record) is {@code name}, of one class; a missing node if none. */
   private JsonNode renderedRule(String ruleFile, String head, String name, String classLabel, String classValue) {

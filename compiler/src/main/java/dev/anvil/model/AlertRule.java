@@ -41,15 +41,16 @@ public record AlertRule(
   public static final java.util.Set<String> ENTRY_KEYS = java.util.Set.of("enabled", "merge");
 
   /**
-   * What {@code anvil test} feeds promtool to prove the rule: each map goes from a series key (a
-   * family, optionally with labels in braces) to its values; {@code allHosts} puts every host of a
-   * parameter set in one case instead of one host per accelerator vendor.
+   * The one target label that names a target's alert class: which parameters every alert rule of
+   * its job resolves to for it. Rules select the classes that share their parameters.
    */
+  public static final String CLASS_LABEL = "anvil_class";
+
   /**
-   * The target label that names the parameter set a host or device resolves this rule to (one
-   * rendered rule per value); also on what the rendered rule yields.
+   * The label of each rendered rule (one per parameter set) that spells its parameters
+   * ("for=5m,severity=warning,threshold=80"): on the rule, hence on its alerts, never on series.
    */
-  public String classLabel() {
+  public String paramsLabel() {
     return "anvil_" + name;
   }
 
@@ -63,6 +64,11 @@ public record AlertRule(
     return recording ? "recording rule" : "alert rule";
   }
 
+  /**
+   * What {@code anvil test} feeds promtool to prove the rule: each map goes from a series key (a
+   * family, optionally with labels in braces) to its values; {@code allHosts} puts every host of a
+   * parameter set in one case instead of one host per accelerator vendor.
+   */
   public record Examples(java.util.Map<String, Series> fires, java.util.Map<String, Series> quiet, boolean allHosts) {}
 
   /**

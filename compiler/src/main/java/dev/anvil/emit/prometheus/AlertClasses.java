@@ -9,12 +9,47 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Groups hosts by the parameters an alert rule resolves to for them. Each distinct parameter set
- * is one "class": one rendered rule, selected by the target label {@code anvil_<rule>} whose value
- * spells the parameters. Rule files therefore grow with distinct thresholds, not with hosts.
+ * Alert classes: a target's class is the parameter set of every rule of its job that covers it,
+ * named by one target label ({@code anvil_class="c…"}, a digest of those parameters). Each distinct
+ * parameter set of a rule is one rendered rule, selecting the classes that have it
+ * ({@code anvil_class=~"c1|c2"}). So a target carries one Anvil label however many rules cover it,
+ * and rule files grow with distinct parameter combinations, never with hosts.
  */
 final class AlertClasses {
   private AlertClasses() {}
+
+  /** One rendered rule: its parameters, and the alert classes (target label values) it selects. */
+  record Rendering(SortedMap<String, String> params, java.util.SortedSet<String> classes) {
+    Rendering(SortedMap<String, String> params) {
+      this(params, new java.util.TreeSet<>());
+    }
+  }
+
+  /**
+   * Class names for one job: "c" and 16 hex digits of the SHA-256 of the class's rules and parameter
+   * sets, so a name stays while its parameters stay, whatever else changes in the fleet. Each
+   * distinct class is digested once.
+   */
+  static final class Naming {
+    private final Map<String, String> ids = new java.util.HashMap<>();
+
+    String id(java.util.List<AlertRule> rules, Map<AlertRule, String> values) {
+      StringBuilder key = new StringBuilder();
+      for (AlertRule r : rules) {
+        String v = values.get(r);
+        if (v != null) key.append(r.name()).append('{').append(v).append("};");
+      }
+      return ids.computeIfAbsent(key.toString(), k -> "c" + java.util.HexFormat.of().formatHex(sha256(k), 0, 8));
+    }
+
+    private static byte[] sha256(String text) {
+      try {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** The parameters of a rule for a host, sorted by name; {@code devices} only when the template uses it. */
   static SortedMap<String, String> params(AlertRule rule, ResolvedHost host, boolean usesDevices) {

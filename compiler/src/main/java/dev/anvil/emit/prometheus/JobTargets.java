@@ -20,8 +20,8 @@ import java.util.TreeSet;
 
 /**
  * One scrape job's file_sd targets, written host by host (hosts come sorted by name), and what the
- * job's rules need from them: the alert classes seen and the target label names. Jobs are
- * independent, so the emitter builds them in parallel.
+ * job's rules need from them: for each rule and parameter set, the alert classes that have it, and
+ * the target label names. Jobs are independent, so the emitter builds them in parallel.
  */
 final class JobTargets {
   final Exporter exporter;
@@ -29,8 +29,9 @@ final class JobTargets {
   final String name;
   /** Every label name on this job's targets, plus job: the [[by]] of its rule templates. */
   final Set<String> labelNames = new TreeSet<>(Set.of("job"));
-  /** rule → class value → parameters, for the rules of this job's exporter. */
-  final Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
+  /** rule → parameter set ("for=5m,...,threshold=80") → its parameters and the alert classes that have it. */
+  final Map<AlertRule, SortedMap<String, AlertClasses.Rendering>> classes = new IdentityHashMap<>();
+  private final AlertClasses.Naming naming = new AlertClasses.Naming();
   final OutputFile file;
   final int targets;
 
@@ -42,25 +43,26 @@ final class JobTargets {
     // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
-    // a rule's class depends on the host's resolved entry (shared by identity) and its device count
-    Map<Object, Map<Integer, String>> classValues = new IdentityHashMap<>();
+    // a rule's parameters depend on the host's resolved entry (shared by identity) and its device count
+    Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name())) continue;
       Map<String, String> labels = new TreeMap<>(hostLabels.get(i));
+      Map<AlertRule, String> values = new IdentityHashMap<>();
       for (AlertRule rule : rules) {
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
-        String value = classValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
+        values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
             k -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
               SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
               String v = AlertClasses.classValue(params);
-              classes.get(rule).putIfAbsent(v, params);
+              classes.get(rule).computeIfAbsent(v, x -> new AlertClasses.Rendering(params));
               return v;
-            });
-        labels.put(rule.classLabel(), value);
+            }));
       }
+      addClass(rules, values, labels);
       labelNames.addAll(labels.keySet());
       Map<String, Object> group = new TreeMap<>();
       group.put("labels", labels);
@@ -88,13 +90,15 @@ final class JobTargets {
     for (FacilityDevice device : devices) {
       if (!via.containsKey(device)) continue;  // read by another exporter, or by none (reported)
       Map<String, String> labels = new TreeMap<>(TargetLabels.of(device, labelsByHost.get(device.host())));
+      Map<AlertRule, String> values = new IdentityHashMap<>();
       for (AlertRule rule : rules) {
         SortedMap<String, String> params = AlertClasses.params(rule, device);
         if (params == null) continue;
         String value = AlertClasses.classValue(params);
-        classes.get(rule).putIfAbsent(value, params);
-        labels.put(rule.classLabel(), value);
+        classes.get(rule).computeIfAbsent(value, x -> new AlertClasses.Rendering(params));
+        values.put(rule, value);
       }
+      addClass(rules, values, labels);
       labelNames.addAll(labels.keySet());
       labels.put("__param_module", device.moduleName());
       labels.put(EXPORTER_LABEL, via.get(device));
@@ -106,6 +110,18 @@ final class JobTargets {
     }
     this.targets = n;
     this.file = out.finish();
+  }
+
+  /**
+   * Names the target's alert class (the parameter set of every rule that covers it) in one label,
+   * and records the class with each of its rules' parameter sets: one label per target, however
+   * many rules cover it.
+   */
+  private void addClass(List<AlertRule> rules, Map<AlertRule, String> values, Map<String, String> labels) {
+    if (values.isEmpty()) return;
+    String id = naming.id(rules, values);
+    labels.put(AlertRule.CLASS_LABEL, id);
+    values.forEach((rule, value) -> classes.get(rule).get(value).classes().add(id));
   }
 
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */

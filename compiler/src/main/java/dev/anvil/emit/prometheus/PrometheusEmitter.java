@@ -107,11 +107,14 @@ public final class PrometheusEmitter implements Emitter {
 
   private Map<String, List<Map<String, Object>>> renderRules(Fleet fleet, ResolvedFleet resolved, List<JobTargets> jobs,
       Diagnostics diagnostics) {
-    Map<AlertRule, SortedMap<String, SortedMap<String, String>>> classes = new IdentityHashMap<>();
+    Map<AlertRule, SortedMap<String, AlertClasses.Rendering>> classes = new IdentityHashMap<>();
     Map<String, Set<String>> labelNamesByJob = new HashMap<>();
     // an exporter's host and device jobs share its job label, hence its rules: their facts merge
     for (JobTargets j : jobs) {
-      j.classes.forEach((rule, values) -> classes.computeIfAbsent(rule, k -> new TreeMap<>()).putAll(values));
+      j.classes.forEach((rule, values) -> {
+        SortedMap<String, AlertClasses.Rendering> merged = classes.computeIfAbsent(rule, k -> new TreeMap<>());
+        values.forEach((v, r) -> merged.computeIfAbsent(v, k -> new AlertClasses.Rendering(r.params())).classes().addAll(r.classes()));
+      });
       labelNamesByJob.computeIfAbsent(j.exporter.job(), k -> new TreeSet<>()).addAll(j.labelNames);
     }
     Map<String, List<Map<String, Object>>> byFamily = new TreeMap<>();
@@ -138,8 +141,10 @@ public final class PrometheusEmitter implements Emitter {
         continue;
       }
       for (var cls : classes.getOrDefault(rule, new TreeMap<>()).entrySet()) {
-        String selector = selectorJob + "," + rule.classLabel() + "=" + PromQl.string(cls.getKey());
-        addRule(byFamily, rule, template, cls.getValue(), selector, cls.getKey(), job, by, diagnostics);
+        java.util.SortedSet<String> ids = cls.getValue().classes();
+        String selector = selectorJob + "," + AlertRule.CLASS_LABEL + (ids.size() == 1 ? "=" : "=~")
+            + PromQl.string(String.join("|", ids));
+        addRule(byFamily, rule, template, cls.getValue().params(), selector, cls.getKey(), job, by, diagnostics);
       }
     }
     return byFamily;
@@ -181,9 +186,9 @@ public final class PrometheusEmitter implements Emitter {
     if (!rule.recording()) labels.put("severity", params.get("severity"));
     // Alertmanager routes it to anvil serve's drain receiver as well (docs/remediation.md)
     if ("drain".equals(params.get("remediate"))) labels.put("remediate", "drain");
-    // the class label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied;
+    // the parameters label keeps rules of one alert distinct (promtool rejects duplicates) and says which applied;
     // on a recording rule it keeps the series of two parameter sets apart where the expression aggregates it away
-    if (classValue != null) labels.put(rule.classLabel(), classValue);
+    if (classValue != null) labels.put(rule.paramsLabel(), classValue);
     if (!labels.isEmpty()) parsed.put("labels", labels);
     parsed.put("expr", Output.block(String.valueOf(parsed.get("expr"))));
     byFamily.computeIfAbsent(rule.family(), k -> new ArrayList<>()).add(parsed);

@@ -378,7 +378,7 @@ class CheckAgentTest {
     labels.put("check_type", type);
     labels.put("item", item);
     labels.put("severity", severity);
-    labels.put("anvil_" + rule, target.get("anvil_" + rule));
+    labels.put("anvil_" + rule, TestSupport.ruleParams(out.resolve("prometheus/rules/checks.yml"), rule, target.get("anvil_class")));
     Map<String, String> annotations = new TreeMap<>();
     annotations.put("summary", summary);
     if (description != null) annotations.put("description", description);

@@ -90,6 +90,9 @@ class PromtoolTest {
     if (fires) {
       Map<String, String> alertLabels = new TreeMap<>(labels);
       alertLabels.put("severity", "warning");
+      alertLabels.put("anvil_cpu_high", TestSupport.ruleParams(out.resolve("prometheus/rules/system.yml"), "cpu_high",
+          labels.get("anvil_class")));
+      assertTrue(alertLabels.get("anvil_cpu_high").contains("threshold=" + threshold), alertLabels.toString());
       expected.add(Map.of("exp_labels", alertLabels, "exp_annotations", Map.of("summary",
           "CPU usage on " + host + " is " + percent + "% (threshold " + threshold + "%)")));
     }
