@@ -242,7 +242,8 @@ public final class ModelMapper {
         n.has("scrape_interval") ? text(n, "scrape_interval") : d.scrapeInterval(),
         n.has("scrape_timeout") ? text(n, "scrape_timeout") : defaultTimeout(n, d),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
-        labels(n.get("external_labels")), ams, grafana(n.path("grafana"), ams, d.grafana()), src);
+        labels(n.get("external_labels")), ams, n.has("label_limit") ? n.get("label_limit").asInt() : d.labelLimit(),
+        grafana(n.path("grafana"), ams, d.grafana()), src);
   }
 
   private static PrometheusSettings.Grafana grafana(JsonNode n, List<String> alertmanagers,

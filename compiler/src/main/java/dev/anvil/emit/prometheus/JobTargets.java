@@ -34,6 +34,9 @@ final class JobTargets {
   private final AlertClasses.Naming naming = new AlertClasses.Naming();
   final OutputFile file;
   final int targets;
+  /** The most labels on one target (those Prometheus keeps: not {@code __}-prefixed), and that target's name. */
+  int widest;
+  String widestTarget;
 
   private JobTargets(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
       List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
@@ -64,6 +67,7 @@ final class JobTargets {
       }
       addClass(rules, values, labels);
       labelNames.addAll(labels.keySet());
+      measure(labels);
       Map<String, Object> group = new TreeMap<>();
       group.put("labels", labels);
       group.put("targets", List.of(address(host.host().address(), host.port(exporter.name()))));
@@ -100,6 +104,7 @@ final class JobTargets {
       }
       addClass(rules, values, labels);
       labelNames.addAll(labels.keySet());
+      measure(labels);
       labels.put("__param_module", device.moduleName());
       labels.put(EXPORTER_LABEL, via.get(device));
       Map<String, Object> group = new TreeMap<>();
@@ -122,6 +127,14 @@ final class JobTargets {
     String id = naming.id(rules, values);
     labels.put(AlertRule.CLASS_LABEL, id);
     values.forEach((rule, value) -> classes.get(rule).get(value).classes().add(id));
+  }
+
+  private void measure(Map<String, String> labels) {
+    int n = (int) labels.keySet().stream().filter(k -> !k.startsWith("__")).count();
+    if (n > widest) {
+      widest = n;
+      widestTarget = labels.get("instance");
+    }
   }
 
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */

@@ -13,6 +13,7 @@ import dev.anvil.emit.TargetLabels;
 import dev.anvil.emit.Templates;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Exporter;
+import dev.anvil.model.ExporterContract;
 import dev.anvil.model.FacilityDevice;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
@@ -70,6 +71,7 @@ public final class PrometheusEmitter implements Emitter {
         .filter(j -> j.targets > 0)
         .toList();
 
+    checkLabelBudget(fleet, jobs, diagnostics);
     List<OutputFile> files = new ArrayList<>();
     jobs.forEach(j -> files.add(j.file));
     Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, jobs, diagnostics);
@@ -77,6 +79,37 @@ public final class PrometheusEmitter implements Emitter {
         Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
     files.add(prometheusYml(fleet, jobs.stream().map(j -> j.name).collect(Collectors.toSet()), rulesByFamily.keySet()));
     return files;
+  }
+
+  /**
+   * The label budget: a series carries its target's labels, job, __name__ and its family's own
+   * labels; the widest target of a job with the widest family its exporter's contracts describe must
+   * fit {@code label_limit}, or a remote store (Mimir, Cortex: 30) refuses its series.
+   */
+  private static void checkLabelBudget(Fleet fleet, List<JobTargets> jobs, Diagnostics diagnostics) {
+    int limit = fleet.prometheus().labelLimit();
+    if (limit <= 0) return;
+    for (JobTargets j : jobs) {
+      int own = 0;
+      String family = null;
+      for (ExporterContract c : fleet.contracts()) {
+        if (!c.exporter().equals(j.exporter.name())) continue;
+        for (String f : c.metrics().keySet()) {
+          int n = c.labelsOf(f).size();
+          if (n > own) {
+            own = n;
+            family = f + " (" + c.exporter() + " " + c.version() + ")";
+          }
+        }
+      }
+      int total = j.widest + 2 + own;
+      if (total > limit) {
+        diagnostics.error(j.exporter.source().at("/name"), "job '" + j.name + "': series of " + j.widestTarget + " would carry "
+            + total + " labels (" + j.widest + " on its target, job, __name__" + (family == null ? "" : ", " + own + " of " + family)
+            + "), more than label_limit " + limit + " (kind: Prometheus; remote stores such as Mimir refuse them): give the"
+            + " host fewer labels or raise label_limit to what the store accepts");
+      }
+    }
   }
 
   /** For each facility device {@code exporter} reads: the address of the exporter on the host that reads it. */
