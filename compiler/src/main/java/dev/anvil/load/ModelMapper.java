@@ -243,7 +243,27 @@ public final class ModelMapper {
         n.has("scrape_timeout") ? text(n, "scrape_timeout") : defaultTimeout(n, d),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
         labels(n.get("external_labels")), ams, n.has("label_limit") ? n.get("label_limit").asInt() : d.labelLimit(),
+        remoteWrite(n.path("remote_write")), n.has("retention")
+            ? new PrometheusSettings.Retention(text(n.get("retention"), "time"), text(n.get("retention"), "size")) : null,
         grafana(n.path("grafana"), ams, d.grafana()), src);
+  }
+
+  private static List<PrometheusSettings.RemoteWrite> remoteWrite(JsonNode list) {
+    List<PrometheusSettings.RemoteWrite> out = new ArrayList<>();
+    for (JsonNode r : list) {
+      JsonNode auth = r.path("basic_auth");
+      out.add(new PrometheusSettings.RemoteWrite(text(r, "url"), text(r, "name"), text(r, "bearer_token_file"),
+          text(auth, "username"), text(auth, "password_file"), scalars(r.path("tls")), scalars(r.path("queue"))));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A mapping of scalars (strings, numbers, booleans) as Java values, in key order. */
+  private static Map<String, Object> scalars(JsonNode n) {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isBoolean() ? (Object) e.getValue().asBoolean()
+        : e.getValue().isIntegralNumber() ? (Object) e.getValue().asLong() : e.getValue().asText()));
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static PrometheusSettings.Grafana grafana(JsonNode n, List<String> alertmanagers,

@@ -15,8 +15,20 @@ public record PrometheusSettings(
     Map<String, String> externalLabels,
     List<String> alertmanagers,
     int labelLimit,
+    List<RemoteWrite> remoteWrite,
+    Retention retention,
     Grafana grafana,
     SourceRef source) {
+
+  /**
+   * A remote_write endpoint. Secrets are paths on the Prometheus host; {@code tls} and {@code queue}
+   * hold Prometheus' tls_config and queue_config keys (snake case) and their values.
+   */
+  public record RemoteWrite(String url, String name, String bearerTokenFile, String username, String passwordFile,
+      Map<String, Object> tls, Map<String, Object> queue) {}
+
+  /** How long ({@code time}, e.g. 15d) and how much ({@code size}, e.g. 500GB) the server keeps; either may be null. */
+  public record Retention(String time, String size) {}
 
   /** How Grafana reaches the datasources, and where the provisioned dashboards are on its host. */
   public record Grafana(String prometheusUrl, String alertmanagerUrl, String dashboardsPath) {}
@@ -27,7 +39,7 @@ public record PrometheusSettings(
   public static final String DASHBOARDS_PATH = "/var/lib/anvil/live/grafana/dashboards";
 
   public static PrometheusSettings defaults() {
-    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), DEFAULT_LABEL_LIMIT,
+    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), DEFAULT_LABEL_LIMIT, List.of(), null,
         new Grafana("http://127.0.0.1:9090", "http://127.0.0.1:9093", DASHBOARDS_PATH),
         SourceRef.builtIn("<built-in prometheus settings>"));
   }

@@ -196,7 +196,10 @@ public final class SchemaValidator {
       String secret = secretAt.pointer();
       JsonNode value = root.at(secret);
       String name = dotted(secret);
-      String message = value != null && value.isTextual() && !secretAt.place().allowsString()
+      String message = !secretAt.place().fileOrEnv()
+          ? "invalid value for '" + name + "' (not shown, as it may hold a secret): credentials are named by the path of"
+              + " a file on the host that uses them, never written here"
+          : value != null && value.isTextual() && !secretAt.place().allowsString()
           ? "'" + name + "' is a secret and must not be written in the repository: give it as {file: /path/to/secret}"
               + " or {env: VARIABLE} instead (the value is not shown)"
           : "invalid value for '" + name + "' (not shown, as it may hold a secret): expected a string of the"

@@ -14,6 +14,8 @@ import java.util.function.BiConsumer;
 public final class SchemaWalker {
   /** Marks a string field whose value may span lines (templates, descriptions). */
   public static final String MULTILINE = "x-anvil-multiline";
+  /** Marks credentials given in a form of their own (a file path on another host): never shown in a diagnostic. */
+  public static final String SECRET = "x-anvil-secret";
 
   private final JsonNode root;
 
@@ -30,6 +32,8 @@ public final class SchemaWalker {
     boolean multiline;
     /** The schema offers {@code {file: …}} / {@code {env: …}}: the place may hold a secret. */
     boolean secretShape;
+    /** The schema marks the place {@value #SECRET}: credentials that must be files, whose lines are never shown. */
+    boolean markedSecret;
     boolean stringType;
     final java.util.Map<String, Place> properties = new java.util.HashMap<>();
     Place additional;
@@ -66,6 +70,13 @@ public final class SchemaWalker {
 
     /** Whether a secret may stand here, even where a plain string is also allowed (a webhook URL). */
     public boolean secret() {
+      if (secretShape || markedSecret) return true;
+      for (Place a : alternatives) if (a.secretShape || a.markedSecret) return true;
+      return false;
+    }
+
+    /** Whether the secret here is given as {@code {file: …}} or {@code {env: …}} (not a marked place of its own form). */
+    public boolean fileOrEnv() {
       if (secretShape) return true;
       for (Place a : alternatives) if (a.secretShape) return true;
       return false;
@@ -92,6 +103,7 @@ public final class SchemaWalker {
     done.put(s, p);
     p.multiline = s.path(MULTILINE).asBoolean();
     p.secretShape = s.path("properties").size() == 2 && s.path("properties").has("file") && s.path("properties").has("env");
+    p.markedSecret = s.path(SECRET).asBoolean();
     p.stringType = s.path("type").asText().equals("string");
     s.path("properties").fields().forEachRemaining(e -> p.properties.put(e.getKey(), compile(e.getValue(), done)));
     if (s.path("additionalProperties").isObject()) p.additional = compile(s.get("additionalProperties"), done);

@@ -78,7 +78,51 @@ public final class PrometheusEmitter implements Emitter {
     rulesByFamily.forEach((family, rules) -> files.add(Output.yaml(DIR + "rules/" + family + ".yml",
         Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
     files.add(prometheusYml(fleet, jobs.stream().map(j -> j.name).collect(Collectors.toSet()), rulesByFamily.keySet()));
+    checkRemoteWrite(fleet.prometheus(), diagnostics);
+    PrometheusSettings.Retention retention = fleet.prometheus().retention();
+    if (retention != null) files.add(environment(retention));
     return files;
+  }
+
+  /** One remote_write entry as Prometheus reads it: credentials stay files on its host. */
+  private static Map<String, Object> remoteWrite(PrometheusSettings.RemoteWrite r) {
+    Map<String, Object> out = new TreeMap<>();
+    out.put("url", r.url());
+    if (r.name() != null) out.put("name", r.name());
+    if (r.bearerTokenFile() != null) out.put("authorization", Map.of("type", "Bearer", "credentials_file", r.bearerTokenFile()));
+    if (r.username() != null) out.put("basic_auth", Map.of("username", r.username(), "password_file", r.passwordFile()));
+    if (!r.tls().isEmpty()) out.put("tls_config", r.tls());
+    if (!r.queue().isEmpty()) out.put("queue_config", r.queue());
+    return out;
+  }
+
+  /** What Prometheus refuses in remote_write that the schema cannot say: two kinds of credentials, one name twice. */
+  private static void checkRemoteWrite(PrometheusSettings s, Diagnostics diagnostics) {
+    Set<String> names = new TreeSet<>();
+    for (int i = 0; i < s.remoteWrite().size(); i++) {
+      PrometheusSettings.RemoteWrite r = s.remoteWrite().get(i);
+      if (r.bearerTokenFile() != null && r.username() != null) {
+        diagnostics.error(s.source().at("/remote_write/" + i), "remote_write " + r.url() + ": bearer_token_file and basic_auth"
+            + " exclude each other (Prometheus sends one kind of credentials)");
+      }
+      if (r.name() != null && !names.add(r.name())) {
+        diagnostics.error(s.source().at("/remote_write/" + i + "/name"), "remote_write name '" + r.name() + "' is used twice;"
+            + " Prometheus refuses that");
+      }
+    }
+  }
+
+  /**
+   * prometheus.env: the server's flags that prometheus.yml cannot hold (retention), as Debian's
+   * /etc/default/prometheus, which its prometheus.service reads ({@code ARGS}).
+   */
+  private static OutputFile environment(PrometheusSettings.Retention r) {
+    List<String> flags = new ArrayList<>();
+    if (r.time() != null) flags.add("--storage.tsdb.retention.time=" + r.time());
+    if (r.size() != null) flags.add("--storage.tsdb.retention.size=" + r.size());
+    return new OutputFile(DIR + "prometheus.env", "# " + Output.GENERATED + "\n"
+        + "# Install as /etc/default/prometheus: Debian's prometheus.service passes $ARGS to the server.\n"
+        + "ARGS=\"" + String.join(" ", flags) + "\"\n");
   }
 
   /**
@@ -284,6 +328,7 @@ public final class PrometheusEmitter implements Emitter {
     root.put("scrape_configs", scrapeConfigs);
     root.put("alerting", Map.of("alertmanagers", List.of(Map.of("static_configs",
         List.of(Map.of("targets", s.alertmanagers()))))));
+    if (!s.remoteWrite().isEmpty()) root.put("remote_write", s.remoteWrite().stream().map(PrometheusEmitter::remoteWrite).toList());
     return Output.yaml(DIR + "prometheus.yml", root);
   }
 }
