@@ -29,7 +29,13 @@ class FixtureTest {
     // compiled as a user would, with every consumer's checker judging the output
     TestSupport.Run compiled = TestSupport.anvil("-C", fixture.toString(), "compile", "--verify=required", "--out", out.toString());
     assertEquals(0, compiled.exit(), compiled.err());
-    var r = TestSupport.exec(out.resolve("prometheus"), promtool, "check", "config", "prometheus.yml");
+    // every server's config: the one prometheus.yml, or each of a topology's (SITE/SHARD/prometheus-N.yml)
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(promtool, "check", "config"));
+    try (var files = java.nio.file.Files.walk(out.resolve("prometheus"))) {
+      files.filter(p -> p.getFileName().toString().matches("prometheus(-[0-9]+)?\\.yml")).sorted().forEach(p -> cmd.add(p.toString()));
+    }
+    assertTrue(cmd.size() > 3, "a prometheus.yml");
+    var r = TestSupport.exec(out.resolve("prometheus"), cmd.toArray(String[]::new));
     assertEquals(0, r.exit(), r.output());
   }
 }

@@ -49,6 +49,10 @@ public final class AlertTests {
       String problem) {}
 
   static final String RULES_DIR = "prometheus/rules/";
+  /** The fleet-wide rules of a topology of several servers, for a global evaluator. */
+  static final String GLOBAL_RULES_DIR = "prometheus/global/rules/";
+  /** A target file: of the one server, or of a site's shard. */
+  private static final java.util.regex.Pattern TARGET_FILE = java.util.regex.Pattern.compile("prometheus/(?:[^/]+/[0-9]+/)?targets/([^/]+)\\.json");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern KEY = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?", Pattern.DOTALL);
@@ -93,7 +97,8 @@ public final class AlertTests {
     Fleet fleet = resolved.fleet();
     Exporter exporter = fleet.exporters().get(rule.exporter());
     Position at = rule.source().at(rule.examples() == null ? "/rule" : "/examples");
-    String ruleFile = RULES_DIR + rule.family() + ".yml";
+    String ruleFile = (rule.fleetWide() && files.containsKey(GLOBAL_RULES_DIR + rule.family() + ".yml") ? GLOBAL_RULES_DIR : RULES_DIR)
+        + rule.family() + ".yml";
     if (exporter == null || !files.containsKey(ruleFile)) return;
     List<Map<String, String>> targets = targets(exporter);
     String classLabel = rule.paramsLabel();
@@ -350,7 +355,7 @@ public final class AlertTests {
 
   /** The emitted rule files, by path. */
   private List<String> ruleFiles() {
-    return files.keySet().stream().filter(p -> p.startsWith(RULES_DIR)).sorted().toList();
+    return files.keySet().stream().filter(p -> p.startsWith(RULES_DIR) || p.startsWith(GLOBAL_RULES_DIR)).sorted().toList();
   }
 
   /** The dashboard declaration a Grafana file was emitted from (its file is named after it). */
@@ -467,9 +472,13 @@ public final class AlertTests {
   private List<Map<String, String>> targets(Exporter exporter) {
     return targetsByJob.computeIfAbsent(exporter.job(), j -> {
       List<Map<String, String>> out = new ArrayList<>();
+      // every server's, in path order: a topology's shards each have a part of the job
+      List<String> paths = files.keySet().stream().filter(p -> TARGET_FILE.matcher(p).matches()).sorted().toList();
       for (String name : exporter.scrapeJobs()) {
-        OutputFile f = files.get("prometheus/targets/" + name + ".json");
-        if (f != null) out.addAll(targetLabels(f));
+        for (String p : paths) {
+          Matcher m = TARGET_FILE.matcher(p);
+          if (m.matches() && m.group(1).equals(name)) out.addAll(targetLabels(files.get(p)));
+        }
       }
       return out;
     });

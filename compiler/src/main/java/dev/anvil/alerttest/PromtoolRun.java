@@ -36,7 +36,7 @@ public final class PromtoolRun {
     Path dir = Files.createTempDirectory("anvil-alert-tests-");
     try {
       for (OutputFile f : output) {
-        if (!f.path().startsWith(AlertTests.RULES_DIR)) continue;
+        if (!f.path().startsWith(AlertTests.RULES_DIR) && !f.path().startsWith(AlertTests.GLOBAL_RULES_DIR)) continue;
         Path p = dir.resolve(f.path());
         Files.createDirectories(p.getParent());
         Files.writeString(p, f.content());

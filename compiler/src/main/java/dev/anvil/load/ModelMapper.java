@@ -245,7 +245,18 @@ public final class ModelMapper {
         labels(n.get("external_labels")), ams, n.has("label_limit") ? n.get("label_limit").asInt() : d.labelLimit(),
         remoteWrite(n.path("remote_write")), n.has("retention")
             ? new PrometheusSettings.Retention(text(n.get("retention"), "time"), text(n.get("retention"), "size")) : null,
+        sites(n.path("sites")), n.path("replicas").asInt(1),
         grafana(n.path("grafana"), ams, d.grafana()), src);
+  }
+
+  private static List<PrometheusSettings.Site> sites(JsonNode list) {
+    List<PrometheusSettings.Site> out = new ArrayList<>();
+    for (JsonNode site : list) {
+      List<dev.anvil.model.GroupName> groups = new ArrayList<>();
+      site.path("groups").forEach(g -> groups.add(dev.anvil.model.GroupName.parse(g.asText())));
+      out.add(new PrometheusSettings.Site(text(site, "name"), List.copyOf(groups), site.path("shards").asInt(1)));
+    }
+    return List.copyOf(out);
   }
 
   private static List<PrometheusSettings.RemoteWrite> remoteWrite(JsonNode list) {

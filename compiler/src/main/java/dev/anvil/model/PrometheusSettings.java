@@ -17,6 +17,8 @@ public record PrometheusSettings(
     int labelLimit,
     List<RemoteWrite> remoteWrite,
     Retention retention,
+    List<Site> sites,
+    int replicas,
     Grafana grafana,
     SourceRef source) {
 
@@ -26,6 +28,14 @@ public record PrometheusSettings(
    */
   public record RemoteWrite(String url, String name, String bearerTokenFile, String username, String passwordFile,
       Map<String, Object> tls, Map<String, Object> queue) {}
+
+  /** A site: its hosts are those in {@code groups} (or below), split between {@code shards} servers. */
+  public record Site(String name, List<GroupName> groups, int shards) {}
+
+  /** Whether the fleet is split between several Prometheus servers (or replicas) rather than scraped by one. */
+  public boolean distributed() {
+    return !sites.isEmpty();
+  }
 
   /** How long ({@code time}, e.g. 15d) and how much ({@code size}, e.g. 500GB) the server keeps; either may be null. */
   public record Retention(String time, String size) {}
@@ -39,7 +49,7 @@ public record PrometheusSettings(
   public static final String DASHBOARDS_PATH = "/var/lib/anvil/live/grafana/dashboards";
 
   public static PrometheusSettings defaults() {
-    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), DEFAULT_LABEL_LIMIT, List.of(), null,
+    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), DEFAULT_LABEL_LIMIT, List.of(), null, List.of(), 1,
         new Grafana("http://127.0.0.1:9090", "http://127.0.0.1:9093", DASHBOARDS_PATH),
         SourceRef.builtIn("<built-in prometheus settings>"));
   }

@@ -46,23 +46,34 @@ public final class Verifier {
     }
   }
 
-  /** One consumer's checker: the tool, its Debian package, the output it needs, how to run it. */
-  record Checker(String tool, String debianPackage, String needs, Command command) {}
+  /** One consumer's checker: the tool, its Debian package, the output files it reads (a pattern), how to run it. */
+  record Checker(String tool, String debianPackage, Pattern needs, Command command) {}
 
   interface Command {
-    List<String> args(Path tool, Path dir) throws IOException;
+    /** The command line for the output files {@code paths} (those {@link Checker#needs} matched, sorted). */
+    List<String> args(Path tool, Path dir, List<String> paths) throws IOException;
   }
 
   static final long TIMEOUT_SECONDS = 60;
 
+  /** promtool checks every server's config of a topology at once, with the rule and target files each names. */
   static final List<Checker> CHECKERS = List.of(
-      new Checker("promtool", "prometheus", "prometheus/prometheus.yml",
-          (tool, dir) -> List.of(tool.toString(), "check", "config", "prometheus/prometheus.yml")),
-      new Checker("amtool", "prometheus-alertmanager", "alertmanager/alertmanager.yml",
-          (tool, dir) -> List.of(tool.toString(), "check-config", "alertmanager/alertmanager.yml")),
-      new Checker("scontrol", "slurm-client", "slurm/nodes.conf", Verifier::slurmParse),
-      new Checker("prometheus-snmp-exporter", "prometheus-snmp-exporter", "snmp/snmp.yml",
-          (tool, dir) -> List.of(tool.toString(), "--dry-run", "--config.file=snmp/snmp.yml")));
+      new Checker("promtool", "prometheus", Pattern.compile("prometheus/(?:[^/]+/[0-9]+/)?prometheus(?:-[0-9]+)?\\.yml"),
+          (tool, dir, paths) -> concat(List.of(tool.toString(), "check", "config"), paths)),
+      // the fleet-wide rules of a topology, for the global evaluator: no server's config names them
+      new Checker("promtool", "prometheus", Pattern.compile("prometheus/global/rules/[^/]+\\.yml"),
+          (tool, dir, paths) -> concat(List.of(tool.toString(), "check", "rules"), paths)),
+      new Checker("amtool", "prometheus-alertmanager", Pattern.compile("alertmanager/alertmanager\\.yml"),
+          (tool, dir, paths) -> List.of(tool.toString(), "check-config", "alertmanager/alertmanager.yml")),
+      new Checker("scontrol", "slurm-client", Pattern.compile("slurm/nodes\\.conf"), (tool, dir, paths) -> slurmParse(tool, dir)),
+      new Checker("prometheus-snmp-exporter", "prometheus-snmp-exporter", Pattern.compile("snmp/snmp\\.yml"),
+          (tool, dir, paths) -> List.of(tool.toString(), "--dry-run", "--config.file=snmp/snmp.yml")));
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
 
   private Verifier() {}
 
@@ -89,19 +100,21 @@ public final class Verifier {
       }
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (Checker c : CHECKERS) {
-        if (!byPath.containsKey(c.needs())) continue;
+        List<String> paths = byPath.keySet().stream().filter(p -> c.needs().matcher(p).matches()).sorted().toList();
+        if (paths.isEmpty()) continue;
         Path tool = locate.apply(c.tool());
         if (tool == null) {
           if (mode == Mode.REQUIRED) {
-            diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " is not installed (Debian"
+            diagnostics.error(Position.ofFile("out/" + paths.get(0)), "verify: " + c.tool() + " is not installed (Debian"
                 + " package " + c.debianPackage() + "); --verify=required needs every consumer's checker");
           }
-          skipped.add(c.tool() + " (" + c.debianPackage() + ")");
+          String missing = c.tool() + " (" + c.debianPackage() + ")";
+          if (!skipped.contains(missing)) skipped.add(missing);
           continue;
         }
-        ran.add(c.tool());
+        if (!ran.contains(c.tool())) ran.add(c.tool());
         Path work = dir;
-        running.add(CompletableFuture.runAsync(() -> run(c, tool, work, fleet, diagnostics)));
+        running.add(CompletableFuture.runAsync(() -> run(c, tool, work, paths, fleet, diagnostics)));
       }
       running.forEach(CompletableFuture::join);
     } catch (IOException e) {
@@ -112,19 +125,19 @@ public final class Verifier {
     return new Report(ran, skipped);
   }
 
-  private static void run(Checker c, Path tool, Path dir, ResolvedFleet fleet, Diagnostics diagnostics) {
+  private static void run(Checker c, Path tool, Path dir, List<String> paths, ResolvedFleet fleet, Diagnostics diagnostics) {
     try {
-      ToolRun r = ToolRun.run(c.command().args(tool, dir), dir, TIMEOUT_SECONDS);
+      ToolRun r = ToolRun.run(c.command().args(tool, dir, paths), dir, TIMEOUT_SECONDS);
       if (!r.finished()) {
-        diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: " + c.tool() + " did not finish within "
+        diagnostics.error(Position.ofFile("out/" + paths.get(0)), "verify: " + c.tool() + " did not finish within "
             + TIMEOUT_SECONDS + " s");
         return;
       }
       String text = r.output().replace(dir + File.separator, "out/").replace(dir.toString(), "out");
       if (r.exit() == 0) return;
-      report(c, text, fleet, diagnostics);
+      report(c, paths.get(0), text, fleet, diagnostics);
     } catch (IOException e) {
-      diagnostics.error(Position.ofFile("out/" + c.needs()), "verify: cannot run " + c.tool() + ": " + e.getMessage());
+      diagnostics.error(Position.ofFile("out/" + paths.get(0)), "verify: cannot run " + c.tool() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -136,7 +149,7 @@ public final class Verifier {
   private static final Pattern ALERT = Pattern.compile("(?m)^\\s*alert:\\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)");
 
   /** Each meaningful line of a failed check is one finding, at the output file it names. */
-  private static void report(Checker c, String text, ResolvedFleet fleet, Diagnostics diagnostics) {
+  private static void report(Checker c, String primary, String text, ResolvedFleet fleet, Diagnostics diagnostics) {
     List<String> findings = text.lines().map(String::strip)
         .filter(l -> !l.isEmpty() && !(l.startsWith("Checking ") && !l.contains("FAILED")) && !l.startsWith("SUCCESS")
             && !l.startsWith("Found:") && !l.startsWith("amtool: error: failed to validate")
@@ -145,7 +158,7 @@ public final class Verifier {
     if (findings.isEmpty()) findings = List.of("refused the output (exit status non-zero, no message)");
     for (String line : findings) {
       Matcher file = FILE.matcher(line);
-      String path = file.find() ? "out/" + file.group(1) : "out/" + c.needs();
+      String path = file.find() ? "out/" + file.group(1) : "out/" + primary;
       String message = c.tool() + " refuses the output: " + line;
       AlertRule rule = ruleNamedIn(line, fleet);
       if (rule != null) {

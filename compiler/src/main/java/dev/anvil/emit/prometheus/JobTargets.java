@@ -38,11 +38,11 @@ final class JobTargets {
   int widest;
   String widestTarget;
 
-  private JobTargets(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
-      List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+  private JobTargets(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
+      List<Map<String, String>> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     this.exporter = exporter;
     this.name = exporter.job();
-    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + name + ".json");
+    Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
     // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
@@ -51,7 +51,7 @@ final class JobTargets {
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
-      if (!host.runs(exporter.name())) continue;
+      if (!host.runs(exporter.name()) || !scrapes.test(i)) continue;
       Map<String, String> labels = new TreeMap<>(hostLabels.get(i));
       Map<AlertRule, String> values = new IdentityHashMap<>();
       for (AlertRule rule : rules) {
@@ -83,11 +83,11 @@ final class JobTargets {
    * address; the exporter that reads it rides in {@code __anvil_exporter} and the module in
    * {@code __param_module} (the scrape config's relabelling turns them into the request).
    */
-  private JobTargets(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
+  private JobTargets(String dir, Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
       List<AlertRule> rules, Map<String, Map<String, String>> labelsByHost) {
     this.exporter = exporter;
     this.name = exporter.deviceJob();
-    Output.JsonLines out = new Output.JsonLines(PrometheusEmitter.DIR + "targets/" + name + ".json");
+    Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
     int n = 0;
@@ -140,16 +140,24 @@ final class JobTargets {
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */
   static final String EXPORTER_LABEL = "__anvil_exporter";
 
-  /** @param labelsByHost the target labels of each host by name: a BMC's are its host's */
-  static JobTargets devices(Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
+  /**
+   * @param dir where the server's files go (prometheus/, or prometheus/SITE/SHARD/)
+   * @param via the address of the exporter that reads each device this server scrapes
+   * @param labelsByHost the target labels of each host by name: a BMC's are its host's
+   */
+  static JobTargets devices(String dir, Exporter exporter, List<FacilityDevice> devices, Map<FacilityDevice, String> via,
       List<AlertRule> rules, Map<String, Map<String, String>> labelsByHost) {
-    return new JobTargets(exporter, devices, via, rules, labelsByHost);
+    return new JobTargets(dir, exporter, devices, via, rules, labelsByHost);
   }
 
-  /** @param hostLabels the target labels of each host, in the order of the resolved hosts */
-  static JobTargets build(Exporter exporter, ResolvedFleet resolved, List<Map<String, String>> hostLabels,
-      List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
-    return new JobTargets(exporter, resolved, hostLabels, rules, usesDevices);
+  /**
+   * @param dir where the server's files go (prometheus/, or prometheus/SITE/SHARD/)
+   * @param scrapes whether this server scrapes the host at an index of the resolved hosts
+   * @param hostLabels the target labels of each host, in the order of the resolved hosts
+   */
+  static JobTargets build(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
+      List<Map<String, String>> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+    return new JobTargets(dir, exporter, resolved, scrapes, hostLabels, rules, usesDevices);
   }
 
   static String address(String host, int port) {

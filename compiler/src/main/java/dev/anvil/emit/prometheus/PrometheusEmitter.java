@@ -18,6 +18,7 @@ import dev.anvil.model.FacilityDevice;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
+import dev.anvil.resolve.ResolvedHost;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -52,32 +53,64 @@ public final class PrometheusEmitter implements Emitter {
     }
     // the labels of a host are the same in every job: computed once, in parallel
     List<Map<String, String>> hostLabels = resolved.hosts().parallelStream().map(h -> TargetLabels.of(h, fleet)).toList();
-    Map<String, Map<FacilityDevice, String>> via = new HashMap<>();
+    Map<String, Map<FacilityDevice, ResolvedHost>> readers = new HashMap<>();
     for (Exporter e : fleet.exporters().values()) {
-      if (!e.probes().isEmpty()) via.put(e.name(), readers(e, resolved, diagnostics));
+      if (!e.probes().isEmpty()) readers.put(e.name(), dev.anvil.emit.DeviceReaders.of(e, resolved, diagnostics));
     }
     Map<String, Map<String, String>> labelsByHost = new HashMap<>();
     if (fleet.devices().stream().anyMatch(d -> d.host() != null)) {
       for (int i = 0; i < hostLabels.size(); i++) labelsByHost.put(resolved.hosts().get(i).name(), hostLabels.get(i));
     }
-    List<JobTargets> jobs = fleet.exporters().values().parallelStream()
-        .flatMap(e -> {
-          List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
-          java.util.stream.Stream.Builder<JobTargets> b = java.util.stream.Stream.builder();
-          if (e.readsHosts()) b.add(JobTargets.build(e, resolved, hostLabels, rules, usesDevices));
-          if (e.hasDeviceJob()) b.add(JobTargets.devices(e, fleet.devices(), via.get(e.name()), rules, labelsByHost));
-          return b.build();
-        })
-        .filter(j -> j.targets > 0)
-        .toList();
+    Servers servers = Servers.of(fleet.prometheus(), resolved, diagnostics);
+    Map<String, Integer> serverByHost = new HashMap<>();
+    for (int i = 0; i < resolved.hosts().size(); i++) serverByHost.put(resolved.hosts().get(i).name(), servers.serverOf()[i]);
+    // each server's jobs: the hosts it scrapes, and the devices their exporters read
+    List<List<JobTargets>> jobsByServer = new ArrayList<>();
+    for (int k = 0; k < servers.servers().size(); k++) {
+      int server = k;
+      String dir = servers.servers().get(k).dir();
+      jobsByServer.add(fleet.exporters().values().parallelStream()
+          .flatMap(e -> {
+            List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
+            java.util.stream.Stream.Builder<JobTargets> b = java.util.stream.Stream.builder();
+            if (e.readsHosts()) {
+              b.add(JobTargets.build(dir, e, resolved, i -> servers.serverOf()[i] == server, hostLabels, rules, usesDevices));
+            }
+            if (e.hasDeviceJob()) b.add(JobTargets.devices(dir, e, fleet.devices(), via(readers.get(e.name()), e, serverByHost, server),
+                rules, labelsByHost));
+            return b.build();
+          })
+          .filter(j -> j.targets > 0)
+          .toList());
+    }
+    List<JobTargets> jobs = jobsByServer.stream().flatMap(List::stream).toList();
 
     checkLabelBudget(fleet, jobs, diagnostics);
     List<OutputFile> files = new ArrayList<>();
     jobs.forEach(j -> files.add(j.file));
-    Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, jobs, diagnostics);
-    rulesByFamily.forEach((family, rules) -> files.add(Output.yaml(DIR + "rules/" + family + ".yml",
-        Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))))));
-    files.add(prometheusYml(fleet, jobs.stream().map(j -> j.name).collect(Collectors.toSet()), rulesByFamily.keySet()));
+    PrometheusSettings settings = fleet.prometheus();
+    // per-host rules read one host's series: every server evaluates them over its own. Fleet-wide
+    // rules need every host's series: with several servers, a global evaluator reads them from the store
+    Map<String, List<Map<String, Object>>> rulesByFamily = renderRules(fleet, resolved, jobs, diagnostics,
+        r -> !settings.distributed() || !r.fleetWide());
+    rulesByFamily.forEach((family, rules) -> files.add(ruleFile(DIR + "rules/" + family + ".yml", family, rules)));
+    if (settings.distributed()) {
+      Map<String, List<Map<String, Object>>> global = renderRules(fleet, resolved, jobs, diagnostics, AlertRule::fleetWide);
+      global.forEach((family, rules) -> files.add(ruleFile(DIR + "global/rules/" + family + ".yml", family, rules)));
+      if (!global.isEmpty() && settings.remoteWrite().isEmpty()) {
+        diagnostics.error(settings.source().at("/sites"), "fleet-wide rules (" + String.join(", ", global.keySet()) + ") need every"
+            + " host's series, which no one of several Prometheus servers has: add remote_write to a store and evaluate"
+            + " out/prometheus/global/rules there (vmalert, Thanos Ruler, Mimir ruler)");
+      }
+    }
+    for (int k = 0; k < servers.servers().size(); k++) {
+      Servers.Server server = servers.servers().get(k);
+      Set<String> names = jobsByServer.get(k).stream().map(j -> j.name).collect(Collectors.toSet());
+      String rulesDir = settings.distributed() ? "../../rules/" : "rules/";
+      for (int replica = 0; replica < settings.replicas(); replica++) {
+        files.add(prometheusYml(fleet, server, settings.replicas() > 1 ? replica : -1, names, rulesDir, rulesByFamily.keySet()));
+      }
+    }
     checkRemoteWrite(fleet.prometheus(), diagnostics);
     PrometheusSettings.Retention retention = fleet.prometheus().retention();
     if (retention != null) files.add(environment(retention));
@@ -131,8 +164,13 @@ public final class PrometheusEmitter implements Emitter {
    * fit {@code label_limit}, or a remote store (Mimir, Cortex: 30) refuses its series.
    */
   private static void checkLabelBudget(Fleet fleet, List<JobTargets> jobs, Diagnostics diagnostics) {
-    int limit = fleet.prometheus().labelLimit();
+    PrometheusSettings settings = fleet.prometheus();
+    int limit = settings.labelLimit();
     if (limit <= 0) return;
+    // external labels join every sample on its way to a store
+    Set<String> external = new TreeSet<>(settings.externalLabels().keySet());
+    if (settings.distributed()) external.add("site");
+    if (settings.replicas() > 1) external.add("replica");
     for (JobTargets j : jobs) {
       int own = 0;
       String family = null;
@@ -146,22 +184,28 @@ public final class PrometheusEmitter implements Emitter {
           }
         }
       }
-      int total = j.widest + 2 + own;
+      int total = j.widest + 2 + own + external.size();
       if (total > limit) {
         diagnostics.error(j.exporter.source().at("/name"), "job '" + j.name + "': series of " + j.widestTarget + " would carry "
             + total + " labels (" + j.widest + " on its target, job, __name__" + (family == null ? "" : ", " + own + " of " + family)
-            + "), more than label_limit " + limit + " (kind: Prometheus; remote stores such as Mimir refuse them): give the"
+            + (external.isEmpty() ? "" : ", " + external.size() + " external") + "), more than label_limit " + limit + " (kind: Prometheus; remote stores such as Mimir refuse them): give the"
             + " host fewer labels or raise label_limit to what the store accepts");
       }
     }
   }
 
-  /** For each facility device {@code exporter} reads: the address of the exporter on the host that reads it. */
-  private static Map<FacilityDevice, String> readers(Exporter exporter, ResolvedFleet resolved, Diagnostics diagnostics) {
+  /** For each facility device one of {@code server}'s hosts reads: the address of the exporter reading it. */
+  private static Map<FacilityDevice, String> via(Map<FacilityDevice, ResolvedHost> readers, Exporter exporter,
+      Map<String, Integer> serverByHost, int server) {
     Map<FacilityDevice, String> out = new HashMap<>();
-    dev.anvil.emit.DeviceReaders.of(exporter, resolved, diagnostics).forEach((d, host) ->
-        out.put(d, JobTargets.address(host.host().address(), host.port(exporter.name()))));
+    readers.forEach((d, host) -> {
+      if (serverByHost.get(host.name()) == server) out.put(d, JobTargets.address(host.host().address(), host.port(exporter.name())));
+    });
     return out;
+  }
+
+  private static OutputFile ruleFile(String path, String family, List<Map<String, Object>> rules) {
+    return Output.yaml(path, Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))));
   }
 
   /** Reports unknown template variables; returns whether the template uses the devices fact. */
@@ -183,7 +227,7 @@ public final class PrometheusEmitter implements Emitter {
   }
 
   private Map<String, List<Map<String, Object>>> renderRules(Fleet fleet, ResolvedFleet resolved, List<JobTargets> jobs,
-      Diagnostics diagnostics) {
+      Diagnostics diagnostics, java.util.function.Predicate<AlertRule> which) {
     Map<AlertRule, SortedMap<String, AlertClasses.Rendering>> classes = new IdentityHashMap<>();
     Map<String, Set<String>> labelNamesByJob = new HashMap<>();
     // an exporter's host and device jobs share its job label, hence its rules: their facts merge
@@ -197,7 +241,7 @@ public final class PrometheusEmitter implements Emitter {
     Map<String, List<Map<String, Object>>> byFamily = new TreeMap<>();
     for (AlertRule rule : fleet.alertRules()) {
       Exporter exporter = fleet.exporters().get(rule.exporter());
-      if (exporter == null) continue;
+      if (exporter == null || !which.test(rule)) continue;
       Mustache template;
       try {
         template = Templates.compile(rule.source().file() + "#" + rule.name(), rule.template());
@@ -293,13 +337,23 @@ public final class PrometheusEmitter implements Emitter {
     return scan.problems().isEmpty();
   }
 
-  private static OutputFile prometheusYml(Fleet fleet, Set<String> jobs, Set<String> families) {
+  /**
+   * One server's prometheus.yml: its jobs, the rule files (relative to it), and its site and replica
+   * as external labels, so that series from the servers of a topology stay apart in a store.
+   *
+   * @param replica the replica's number, or -1 where a shard has one server
+   */
+  private static OutputFile prometheusYml(Fleet fleet, Servers.Server server, int replica, Set<String> jobs, String rulesDir,
+      Set<String> families) {
     PrometheusSettings s = fleet.prometheus();
     Map<String, Object> global = new TreeMap<>();
     global.put("scrape_interval", s.scrapeInterval());
     global.put("scrape_timeout", s.scrapeTimeout());
     global.put("evaluation_interval", s.evaluationInterval());
-    if (!s.externalLabels().isEmpty()) global.put("external_labels", s.externalLabels());
+    Map<String, String> external = new TreeMap<>(s.externalLabels());
+    if (server.site() != null) external.put("site", server.site());
+    if (replica >= 0) external.put("replica", String.valueOf(replica));
+    if (!external.isEmpty()) global.put("external_labels", external);
     List<Object> scrapeConfigs = new ArrayList<>();
     for (Exporter e : fleet.exporters().values()) {
       for (String name : e.scrapeJobs()) {
@@ -324,11 +378,11 @@ public final class PrometheusEmitter implements Emitter {
     }
     Map<String, Object> root = new TreeMap<>();
     root.put("global", global);
-    root.put("rule_files", families.stream().map(f -> "rules/" + f + ".yml").toList());
+    root.put("rule_files", families.stream().map(f -> rulesDir + f + ".yml").toList());
     root.put("scrape_configs", scrapeConfigs);
     root.put("alerting", Map.of("alertmanagers", List.of(Map.of("static_configs",
         List.of(Map.of("targets", s.alertmanagers()))))));
     if (!s.remoteWrite().isEmpty()) root.put("remote_write", s.remoteWrite().stream().map(PrometheusEmitter::remoteWrite).toList());
-    return Output.yaml(DIR + "prometheus.yml", root);
+    return Output.yaml(server.dir() + (replica >= 0 ? "prometheus-" + replica + ".yml" : "prometheus.yml"), root);
   }
 }
