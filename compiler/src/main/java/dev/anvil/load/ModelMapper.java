@@ -263,7 +263,8 @@ public final class ModelMapper {
     List<PrometheusSettings.RemoteWrite> out = new ArrayList<>();
     for (JsonNode r : list) {
       JsonNode auth = r.path("basic_auth");
-      out.add(new PrometheusSettings.RemoteWrite(text(r, "url"), text(r, "name"), text(r, "bearer_token_file"),
+      out.add(new PrometheusSettings.RemoteWrite(text(r, "url"), text(r, "name"), r.path("deduplicate").asBoolean(false),
+          text(r, "bearer_token_file"),
           text(auth, "username"), text(auth, "password_file"), scalars(r.path("tls")), scalars(r.path("queue"))));
     }
     return List.copyOf(out);

@@ -24,10 +24,11 @@ public record PrometheusSettings(
 
   /**
    * A remote_write endpoint. Secrets are paths on the Prometheus host; {@code tls} and {@code queue}
-   * hold Prometheus' tls_config and queue_config keys (snake case) and their values.
+   * hold Prometheus' tls_config and queue_config keys (snake case) and their values; {@code deduplicate}
+   * sends samples without the replica label, so the store sees the replicas' series as one.
    */
-  public record RemoteWrite(String url, String name, String bearerTokenFile, String username, String passwordFile,
-      Map<String, Object> tls, Map<String, Object> queue) {}
+  public record RemoteWrite(String url, String name, boolean deduplicate, String bearerTokenFile, String username,
+      String passwordFile, Map<String, Object> tls, Map<String, Object> queue) {}
 
   /** A site: its hosts are those in {@code groups} (or below), split between {@code shards} servers. */
   public record Site(String name, List<GroupName> groups, int shards) {}

@@ -126,6 +126,8 @@ public final class PrometheusEmitter implements Emitter {
     if (r.username() != null) out.put("basic_auth", Map.of("username", r.username(), "password_file", r.passwordFile()));
     if (!r.tls().isEmpty()) out.put("tls_config", r.tls());
     if (!r.queue().isEmpty()) out.put("queue_config", r.queue());
+    // external labels are added before write relabelling: the replica label can be dropped here
+    if (r.deduplicate()) out.put("write_relabel_configs", List.of(Map.of("action", "labeldrop", "regex", "replica")));
     return out;
   }
 
@@ -380,8 +382,11 @@ public final class PrometheusEmitter implements Emitter {
     root.put("global", global);
     root.put("rule_files", families.stream().map(f -> rulesDir + f + ".yml").toList());
     root.put("scrape_configs", scrapeConfigs);
-    root.put("alerting", Map.of("alertmanagers", List.of(Map.of("static_configs",
-        List.of(Map.of("targets", s.alertmanagers()))))));
+    Map<String, Object> alerting = new TreeMap<>();
+    alerting.put("alertmanagers", List.of(Map.of("static_configs", List.of(Map.of("targets", s.alertmanagers())))));
+    // the replicas of a shard send the same alerts: without their replica label, Alertmanager sees one alert
+    if (replica >= 0) alerting.put("alert_relabel_configs", List.of(Map.of("action", "labeldrop", "regex", "replica")));
+    root.put("alerting", alerting);
     if (!s.remoteWrite().isEmpty()) root.put("remote_write", s.remoteWrite().stream().map(PrometheusEmitter::remoteWrite).toList());
     return Output.yaml(server.dir() + (replica >= 0 ? "prometheus-" + replica + ".yml" : "prometheus.yml"), root);
   }
