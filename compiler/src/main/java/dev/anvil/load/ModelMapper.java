@@ -242,7 +242,8 @@ public final class ModelMapper {
         n.has("scrape_interval") ? text(n, "scrape_interval") : d.scrapeInterval(),
         n.has("scrape_timeout") ? text(n, "scrape_timeout") : defaultTimeout(n, d),
         n.has("evaluation_interval") ? text(n, "evaluation_interval") : d.evaluationInterval(),
-        labels(n.get("external_labels")), ams, n.has("label_limit") ? n.get("label_limit").asInt() : d.labelLimit(),
+        labels(n.get("external_labels")), ams,
+        n.has("alertmanager_peers") ? List.copyOf(strings(n.get("alertmanager_peers"))) : List.of(), n.has("label_limit") ? n.get("label_limit").asInt() : d.labelLimit(),
         remoteWrite(n.path("remote_write")), n.has("retention")
             ? new PrometheusSettings.Retention(text(n.get("retention"), "time"), text(n.get("retention"), "size")) : null,
         sites(n.path("sites")), n.path("replicas").asInt(1),

@@ -14,6 +14,7 @@ public record PrometheusSettings(
     String evaluationInterval,
     Map<String, String> externalLabels,
     List<String> alertmanagers,
+    List<String> alertmanagerPeers,
     int labelLimit,
     List<RemoteWrite> remoteWrite,
     Retention retention,
@@ -50,7 +51,7 @@ public record PrometheusSettings(
   public static final String DASHBOARDS_PATH = "/var/lib/anvil/live/grafana/dashboards";
 
   public static PrometheusSettings defaults() {
-    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), DEFAULT_LABEL_LIMIT, List.of(), null, List.of(), 1,
+    return new PrometheusSettings("30s", "10s", "30s", Map.of(), List.of("127.0.0.1:9093"), List.of(), DEFAULT_LABEL_LIMIT, List.of(), null, List.of(), 1,
         new Grafana("http://127.0.0.1:9090", "http://127.0.0.1:9093", DASHBOARDS_PATH),
         SourceRef.builtIn("<built-in prometheus settings>"));
   }

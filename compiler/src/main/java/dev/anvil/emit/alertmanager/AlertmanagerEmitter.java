@@ -84,8 +84,23 @@ public final class AlertmanagerEmitter implements Emitter {
     for (Receiver r : fleet.receivers().values()) receivers.add(Receivers.emit(r, alerting.secretsDir()));
     config.put("receivers", receivers);
     config.put("templates", List.of("templates/*.tmpl"));
-    return List.of(Output.yaml(DIR + "alertmanager.yml", config),
-        new OutputFile(DIR + "templates/anvil.tmpl", Output.resource(AlertmanagerEmitter.class, "anvil.tmpl")));
+    List<OutputFile> files = new java.util.ArrayList<>(List.of(Output.yaml(DIR + "alertmanager.yml", config),
+        new OutputFile(DIR + "templates/anvil.tmpl", Output.resource(AlertmanagerEmitter.class, "anvil.tmpl"))));
+    List<String> peers = resolved.fleet().prometheus().alertmanagerPeers();
+    if (!peers.isEmpty()) files.add(clusterFlags(peers));
+    return files;
+  }
+
+  /**
+   * alertmanager.env: the cluster's peers as Debian's /etc/default/prometheus-alertmanager, which its
+   * service reads ({@code ARGS}); every Alertmanager gets the same list (its own address included).
+   */
+  private static OutputFile clusterFlags(List<String> peers) {
+    StringBuilder args = new StringBuilder();
+    for (String p : peers) args.append(args.length() == 0 ? "" : " ").append("--cluster.peer=").append(p);
+    return new OutputFile(DIR + "alertmanager.env", "# " + Output.GENERATED + "\n"
+        + "# Install as /etc/default/prometheus-alertmanager on every Alertmanager of the cluster.\n"
+        + "ARGS=\"" + args + "\"\n");
   }
 
   /**

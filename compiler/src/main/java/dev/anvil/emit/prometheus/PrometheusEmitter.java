@@ -103,6 +103,11 @@ public final class PrometheusEmitter implements Emitter {
             + " out/prometheus/global/rules there (vmalert, Thanos Ruler, Mimir ruler)");
       }
     }
+    if (settings.replicas() > 1 && settings.alertmanagers().size() > 1 && settings.alertmanagerPeers().isEmpty()) {
+      diagnostics.add(dev.anvil.diag.Diagnostic.warning(settings.source().at("/alertmanagers"), "the replicas send every alert"
+          + " to each of " + settings.alertmanagers().size() + " Alertmanagers; unless they run as a cluster (alertmanager_peers),"
+          + " each delivers it"));
+    }
     for (int k = 0; k < servers.servers().size(); k++) {
       Servers.Server server = servers.servers().get(k);
       Set<String> names = jobsByServer.get(k).stream().map(j -> j.name).collect(Collectors.toSet());

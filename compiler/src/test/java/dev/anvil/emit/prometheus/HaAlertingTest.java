@@ -108,6 +108,7 @@ class HaAlertingTest {
         scrape_timeout: 1s
         evaluation_interval: 1s
         alertmanagers: ["127.0.0.1:%d", "127.0.0.1:%d"]
+        alertmanager_peers: ["127.0.0.1:%d", "127.0.0.1:%d"]
         sites: [{name: lab, groups: [infrastructure:lab]}]
         replicas: 2
         remote_write:
@@ -127,17 +128,19 @@ class HaAlertingTest {
         kind: Receiver
         name: hook
         webhook: {url: "http://127.0.0.1:%d/hook"}
-        """.formatted(am[0], am[1], vmPort, sinkPort) + ports);
+        """.formatted(am[0], am[1], gossip[0], gossip[1], vmPort, sinkPort) + ports);
     Path out = tmp.resolve("out");
     TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.err());
 
     live.start("victoria-metrics", store, "-httpListenAddr=127.0.0.1:" + vmPort, "-storageDataPath=" + tmp.resolve("vm-data"),
         "-search.latencyOffset=0s", "-dedup.minScrapeInterval=1s");
+    // each Alertmanager with the cluster flags of the emitted alertmanager.env, as its service would read them
     for (int i = 0; i < 2; i++) {
-      live.start("am" + i, alertmanager, "--config.file=" + out.resolve("alertmanager/alertmanager.yml"),
-          "--storage.path=" + tmp.resolve("am-data-" + i), "--web.listen-address=127.0.0.1:" + am[i],
-          "--cluster.listen-address=127.0.0.1:" + gossip[i], "--cluster.peer=127.0.0.1:" + gossip[1 - i]);
+      live.start("am" + i, "sh", "-c", ". \"$0\" && exec \"$1\" $ARGS --config.file=\"$2\" --storage.path=\"$3\""
+          + " --web.listen-address=127.0.0.1:" + am[i] + " --cluster.listen-address=127.0.0.1:" + gossip[i],
+          out.resolve("alertmanager/alertmanager.env").toString(), alertmanager, out.resolve("alertmanager/alertmanager.yml").toString(),
+          tmp.resolve("am-data-" + i).toString());
     }
     for (int i = 0; i < 2; i++) live.awaitReady(am[i], "/-/ready");
     for (int r = 0; r < 2; r++) {
