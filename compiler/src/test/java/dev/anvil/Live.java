@@ -26,6 +26,7 @@ public final class Live implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final java.util.Map<String, Process> byName = new java.util.HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final List<com.sun.net.httpserver.HttpServer> servers = new ArrayList<>();
 
   public Live(Path logs) {
     this.logs = logs;
@@ -83,6 +84,31 @@ public final class Live implements AutoCloseable {
     return JSON.readTree(http.send(req, HttpResponse.BodyHandlers.ofString()).body());
   }
 
+  /** The body of GET {@code path} on 127.0.0.1:{@code port}, with {@code headers} (name, value, …). */
+  public String fetch(int port, String path, String... headers) throws Exception {
+    var req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    for (int i = 0; i + 1 < headers.length; i += 2) req.header(headers[i], headers[i + 1]);
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /**
+   * A stand-in exporter: {@code body} (Prometheus text format) at /metrics on a free loopback port,
+   * which it returns; stopped by {@link #close}.
+   */
+  public int serveMetrics(String body) throws IOException {
+    var s = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    s.createContext("/metrics", x -> {
+      x.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+      x.sendResponseHeaders(200, bytes.length);
+      x.getResponseBody().write(bytes);
+      x.close();
+    });
+    s.start();
+    servers.add(s);
+    return s.getAddress().getPort();
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -91,6 +117,7 @@ public final class Live implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    servers.forEach(s -> s.stop(0));
     for (Process p : processes) p.destroy();
     for (Process p : processes) {
       if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();

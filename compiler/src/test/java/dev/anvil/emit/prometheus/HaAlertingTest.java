@@ -2,7 +2,6 @@ package dev.anvil.emit.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.anvil.Live;
 import dev.anvil.TestSupport;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +40,6 @@ class HaAlertingTest {
   private Live live;
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -94,7 +88,8 @@ class HaAlertingTest {
     StringBuilder inventory = new StringBuilder("apiVersion: anvil.dev/v1\nkind: Group\nname: infrastructure:lab\n");
     StringBuilder ports = new StringBuilder();
     for (String host : List.of("up-01", "up-02", "down-01", "down-02")) {
-      int port = host.startsWith("up") ? serveNodeExporter() : Live.freePort();  // nothing listens for a down host
+      // nothing listens for a down host
+      int port = host.startsWith("up") ? live.serveMetrics("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 100\n") : Live.freePort();
       inventory.append("---\napiVersion: anvil.dev/v1\nkind: Host\nname: ").append(host)
           .append("\naddress: 127.0.0.1\nprimary_group: infrastructure:lab\n");
       ports.append("---\napiVersion: anvil.dev/v1\nkind: Policy\nhost: ").append(host)
@@ -168,12 +163,12 @@ class HaAlertingTest {
         "each alert delivered once: " + deliveries);
 
     // the store: each host's up once, the replicas' copies made one
-    JsonNode series = JSON.readTree(get(vmPort, "/api/v1/series?match[]=" + URLEncoder.encode("up{job=\"node\"}", StandardCharsets.UTF_8)))
+    JsonNode series = JSON.readTree(live.fetch(vmPort, "/api/v1/series?match[]=" + URLEncoder.encode("up{job=\"node\"}", StandardCharsets.UTF_8)))
         .path("data");
     assertEquals(4, series.size(), series.toString());
     for (JsonNode s : series) assertFalse(s.has("replica"), s.toString());
     // and the fleet-wide rule counted hosts, not copies: two of four are down
-    JsonNode down = JSON.readTree(get(vmPort, "/api/v1/query?query=" + URLEncoder.encode("count(up{job=\"node\"} == 0)",
+    JsonNode down = JSON.readTree(live.fetch(vmPort, "/api/v1/query?query=" + URLEncoder.encode("count(up{job=\"node\"} == 0)",
         StandardCharsets.UTF_8))).at("/data/result/0/value/1");
     assertEquals("2", down.asText());
   }
@@ -204,21 +199,4 @@ class HaAlertingTest {
     return s.getAddress().getPort();
   }
 
-  private int serveNodeExporter() throws Exception {
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 100\n".getBytes(StandardCharsets.UTF_8);
-    s.createContext("/metrics", x -> {
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
-    s.start();
-    servers.add(s);
-    return s.getAddress().getPort();
-  }
-
-  private String get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
 }

@@ -9,11 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anvil.Live;
 import dev.anvil.TestSupport;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +34,6 @@ class RemoteWriteTest {
 
   @TempDir Path tmp;
   private Live live;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -180,7 +175,6 @@ class RemoteWriteTest {
 
   private String vm(int port, String path) throws Exception {
     String auth = Base64.getEncoder().encodeToString(("anvil:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Basic " + auth)
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return live.fetch(port, path, "Authorization", "Basic " + auth);
   }
 }

@@ -6,19 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.anvil.Live;
 import dev.anvil.TestSupport;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +37,10 @@ class ScaleOutTest {
 
   @TempDir Path tmp;
   private Live live;
-  private final List<HttpServer> servers = new ArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stop() throws InterruptedException {
     if (live != null) live.close();
-    servers.forEach(s -> s.stop(0));
   }
 
   @Test
@@ -88,7 +78,8 @@ class ScaleOutTest {
     for (String site : List.of("dc1", "dc2")) {
       for (int i = 1; i <= HOSTS_PER_SITE; i++) {
         String host = site + "-node-" + i;
-        int port = serveNodeExporter(host);
+        int port = live.serveMetrics("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 100\nnode_memory_MemAvailable_bytes 1e9\n"
+            + "node_memory_MemTotal_bytes 2e9\nnode_uname_info{nodename=\"" + host + "\"} 1\n");
         siteOf.put(host, site);
         inventory.append("""
             ---
@@ -163,7 +154,7 @@ class ScaleOutTest {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       replicasByHost.clear();
-      for (JsonNode s : new ObjectMapper().readTree(vm(vmPort, "/api/v1/series?match[]=" + URLEncoder.encode("up{job=\"node\"}",
+      for (JsonNode s : new ObjectMapper().readTree(live.fetch(vmPort, "/api/v1/series?match[]=" + URLEncoder.encode("up{job=\"node\"}",
           StandardCharsets.UTF_8))).path("data")) {
         String host = s.path("instance").asText();
         assertEquals(siteOf.get(host), s.path("site").asText(), s.toString());
@@ -197,22 +188,6 @@ class ScaleOutTest {
     assertEquals(0, ok.exit(), ok.err());
   }
 
-  /** A stand-in node_exporter for {@code host} on a free loopback port: a few fixed series. */
-  private int serveNodeExporter(String host) throws Exception {
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = ("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 100\nnode_memory_MemAvailable_bytes 1e9\n"
-        + "node_memory_MemTotal_bytes 2e9\nnode_uname_info{nodename=\"" + host + "\"} 1\n").getBytes(StandardCharsets.UTF_8);
-    s.createContext("/metrics", x -> {
-      x.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
-    s.start();
-    servers.add(s);
-    return s.getAddress().getPort();
-  }
-
   /** The hosts a Prometheus reports up, once it has scraped every target it has. */
   private Set<String> awaitUp(int port) throws Exception {
     long deadline = System.currentTimeMillis() + 30_000;
@@ -232,8 +207,4 @@ class ScaleOutTest {
     return null;
   }
 
-  private String vm(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
 }
