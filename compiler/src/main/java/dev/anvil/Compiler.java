@@ -80,11 +80,15 @@ public final class Compiler {
    */
   public static Compilation compile(List<SourceFile> sources, List<String> problems, LoadCache cache) {
     Compilation c = compile(sources, cache);
-    for (String p : problems) {
-      String file = p.substring(0, p.indexOf(": error: "));
-      c.diagnostics().error(Position.ofFile(file), p.substring(p.indexOf(": error: ") + 9));
-    }
+    report(problems, c.diagnostics());
     return problems.isEmpty() ? c : new Compilation(sources, c.diagnostics(), c.fleet(), List.of());
+  }
+
+  /** The tree reader's problems ("path: error: message") as errors at their files. */
+  private static void report(List<String> problems, Diagnostics diagnostics) {
+    for (String p : problems) {
+      diagnostics.error(Position.ofFile(p.substring(0, p.indexOf(": error: "))), p.substring(p.indexOf(": error: ") + 9));
+    }
   }
 
   /**
@@ -152,6 +156,22 @@ public final class Compiler {
   }
 
   public static Compilation compile(List<SourceFile> sources, LoadCache cache) {
+    return run(sources, cache, true);
+  }
+
+  /**
+   * The repository at {@code repo} loaded, validated and resolved, without emitting anything: what
+   * {@code anvil explain} needs. Emitters' own findings (port clashes, label budgets) are not checked.
+   */
+  public static Compilation resolve(Path repo) throws IOException {
+    List<String> problems = new ArrayList<>();
+    List<SourceFile> sources = SourceTreeReader.read(repo, problems);
+    Compilation c = run(sources, LoadCache.NONE, false);
+    report(problems, c.diagnostics());
+    return c;
+  }
+
+  private static Compilation run(List<SourceFile> sources, LoadCache cache, boolean emit) {
     Timings t = Timings.start();
     Diagnostics diagnostics = new Diagnostics();
     // compiling the schemas takes a moment: let it overlap with parsing the first files
@@ -165,7 +185,7 @@ public final class Compiler {
     t.phase("resolve");
     dev.anvil.contract.ContractChecker.check(resolved, diagnostics);
     t.phase("contracts");
-    if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
+    if (diagnostics.hasErrors() || !emit) return new Compilation(sources, diagnostics, resolved, List.of());
 
     List<OutputFile> files = new ArrayList<>();
     for (Emitter e : EMITTERS) {

@@ -30,7 +30,8 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    Compilation c = Compiler.compile(parent.repo());
+    // resolution is all an answer needs: no emitter runs
+    Compilation c = Compiler.resolve(parent.repo());
     if (!c.ok()) {
       format.print(c, stderr);
       format.report(c, new java.util.LinkedHashMap<>(), stdout);

@@ -57,6 +57,10 @@ class LabelBudgetTest {
     assertTrue(over.err().contains("error: job 'dcgm': series of az-nd-a100-01 would carry 22 labels (10 on its target, job,"
         + " __name__, 9 of DCGM_FI_DEV_BOARD_LIMIT_VIOLATION (dcgm-exporter 3.3.9-3.6.1), 1 external), more than label_limit 21"), over.err());
 
+    // explain resolves and answers without running the emitters, so it still explains this fleet
+    TestSupport.Run explain = TestSupport.anvil("-C", repo.toString(), "explain", "az-nd-a100-01", "labels");
+    assertEquals(0, explain.exit(), explain.err());
+
     // a host with many labels of its own is what usually breaks the budget
     Files.writeString(settings, original);
     StringBuilder labels = new StringBuilder();
