@@ -111,9 +111,14 @@ public final class OutputWriter {
         Files.createDirectories(d);
         if (posix) Files.setPosixFilePermissions(d, DIR_MODE);
       }
+      // an unchanged file is linked, not written: the new directory shares its inode with the old one,
+      // which is only ever replaced whole, never written in place
+      Set<String> changed = new java.util.HashSet<>(drift.stale());
+      changed.addAll(drift.missing());
       files.parallelStream().forEach(f -> {
         try {
           Path target = tmp.resolve(f.path());
+          if (!changed.contains(f.path()) && link(outDir.resolve(f.path()), target)) return;
           Files.write(target, f.content().getBytes(StandardCharsets.UTF_8));
           if (posix) Files.setPosixFilePermissions(target, FILE_MODE);
         } catch (IOException e) {
@@ -140,35 +145,64 @@ public final class OutputWriter {
         .filter(p -> !p.equals(MARKER)).count();
   }
 
-  /** Compares the directory's content with {@code produced} (and the marker), byte for byte. */
+  /**
+   * Compares the directory's content with {@code produced} (and the marker), byte for byte, one file
+   * at a time: a size that differs settles it unread, and no more than a file per core is held.
+   */
   public static Drift compare(Path outDir, List<OutputFile> produced) throws IOException {
     List<OutputFile> files = withMarker(produced);
-    Map<String, byte[]> onDisk = new ConcurrentHashMap<>();
-    if (Files.isDirectory(outDir)) {
-      List<Path> paths;
+    Set<String> onDisk = new TreeSet<>();
+    if (Files.isDirectory(outDir, LinkOption.NOFOLLOW_LINKS)) {
       try (Stream<Path> s = Files.walk(outDir)) {
-        paths = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+            .forEach(p -> onDisk.add(outDir.relativize(p).toString().replace('\\', '/')));
       }
-      try {
-        paths.parallelStream().forEach(p -> {
-          try {
-            onDisk.put(outDir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
+    }
+    // per file: 0 same, 1 stale, 2 missing
+    int[] verdict = new int[files.size()];
+    try {
+      java.util.stream.IntStream.range(0, files.size()).parallel().forEach(i -> {
+        OutputFile f = files.get(i);
+        if (!onDisk.contains(f.path())) {
+          verdict[i] = 2;
+          return;
+        }
+        try {
+          verdict[i] = same(outDir.resolve(f.path()), f.content().getBytes(StandardCharsets.UTF_8)) ? 0 : 1;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     List<String> stale = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    for (OutputFile f : files) {
-      byte[] existing = onDisk.remove(f.path());
-      if (existing == null) missing.add(f.path());
-      else if (!Arrays.equals(existing, f.content().getBytes(StandardCharsets.UTF_8))) stale.add(f.path());
+    for (int i = 0; i < files.size(); i++) {
+      onDisk.remove(files.get(i).path());
+      if (verdict[i] == 1) stale.add(files.get(i).path());
+      if (verdict[i] == 2) missing.add(files.get(i).path());
     }
-    return new Drift(stale, missing, new ArrayList<>(new TreeSet<>(onDisk.keySet())));
+    return new Drift(stale, missing, new ArrayList<>(onDisk));
+  }
+
+  private static boolean same(Path file, byte[] expected) throws IOException {
+    return Files.size(file) == expected.length && Arrays.equals(Files.readAllBytes(file), expected);
+  }
+
+  /** A hard link at {@code target} to the unchanged {@code existing}; false where the file system has none. */
+  private static boolean link(Path existing, Path target) {
+    try {
+      // a file someone made unreadable to the consumers is written afresh with the output's mode
+      if (Files.getFileStore(existing).supportsFileAttributeView("posix")
+          && !Files.getPosixFilePermissions(existing, LinkOption.NOFOLLOW_LINKS).equals(FILE_MODE)) {
+        return false;
+      }
+      Files.createLink(target, existing);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   /** Defence in depth: whatever the emitters compute, nothing is written outside the output directory. */

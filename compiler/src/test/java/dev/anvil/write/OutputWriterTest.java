@@ -26,6 +26,25 @@ class OutputWriterTest {
   }
 
   @Test
+  void unchangedFilesAreLinkedNotRewrittenAndAFileWithTheWrongModeIsWrittenAfresh(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out");
+    OutputWriter.write(out, List.of(new OutputFile("same.yml", "1\n"), new OutputFile("changes.yml", "a\n"),
+        new OutputFile("private.yml", "p\n")));
+    Object same = Files.getAttribute(out.resolve("same.yml"), "unix:ino");
+    Object changes = Files.getAttribute(out.resolve("changes.yml"), "unix:ino");
+    Files.setPosixFilePermissions(out.resolve("private.yml"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Object privateIno = Files.getAttribute(out.resolve("private.yml"), "unix:ino");
+    assertEquals(1, OutputWriter.write(out, List.of(new OutputFile("same.yml", "1\n"), new OutputFile("changes.yml", "b\n"),
+        new OutputFile("private.yml", "p\n"))));
+    assertEquals(same, Files.getAttribute(out.resolve("same.yml"), "unix:ino"), "the unchanged file is the same inode");
+    assertTrue(!changes.equals(Files.getAttribute(out.resolve("changes.yml"), "unix:ino")), "the changed one is new");
+    assertEquals("b\n", Files.readString(out.resolve("changes.yml")));
+    assertTrue(!privateIno.equals(Files.getAttribute(out.resolve("private.yml"), "unix:ino")), "a 0600 file is not linked");
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(out.resolve("private.yml"))));
+  }
+
+  @Test
   void aWriteThatFailsHalfwayLeavesTheOldOutputIntact(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("out");
     OutputWriter.write(out, List.of(new OutputFile("keep.yml", "old\n")));
