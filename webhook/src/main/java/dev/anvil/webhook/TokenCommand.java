@@ -57,6 +57,10 @@ final class TokenCommand implements Runnable {
         return execute();
       } catch (Exit e) {
         return e.code;
+      } catch (java.io.IOException e) {
+        spec.commandLine().getErr().println("anvil token: cannot use the token store: " + e.getClass().getSimpleName() + ": "
+            + Text.shown(String.valueOf(e.getMessage())));
+        return 1;
       }
     }
 

@@ -198,6 +198,22 @@ class RegistrationTest {
     }
   }
 
+  @Test
+  void tokenCreateSaysWhatIsWrongWithoutAStackTrace() throws Exception {
+    // the token store's directory is a file: nothing can be written there
+    Files.writeString(tmp.resolve("not-a-dir"), "x");
+    Path bad = Files.writeString(tmp.resolve("bad.yaml"), "repository: " + origin + "\nregistration: {token_store: not-a-dir/tokens.json}\n");
+    var r = TestSupport.exec(tmp, "java", "-cp", System.getProperty("java.class.path"), WebhookServer.class.getName(), "token",
+        "create", "--config", bad.toString(), "--group", "infrastructure:lab");
+    assertEquals(1, r.exit(), r.output());
+    assertTrue(r.output().contains("anvil token: cannot use the token store: "), r.output());
+    assertFalse(r.output().contains("\tat "), r.output());
+    var usage = TestSupport.exec(tmp, "java", "-cp", System.getProperty("java.class.path"), WebhookServer.class.getName(), "token",
+        "create", "--config", config.toString(), "--group", "not a group");
+    assertEquals(2, usage.exit(), usage.output());
+    assertTrue(usage.output().contains("is not a group name like infrastructure:dc1/rack-a1"), usage.output());
+  }
+
   /** {@code anvil token create} as the launcher runs it: the service's jar, its own process. */
   private String token(String group, String ttl) throws Exception {
     var r = TestSupport.exec(tmp, "java", "-cp", System.getProperty("java.class.path"), WebhookServer.class.getName(), "token",
