@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class AnsibleImport {
   private static final Pattern GROUP_SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   /** Ansible's own groups: every host is in all, the rest in ungrouped. */
   private static final List<String> IMPLICIT = List.of("all", "ungrouped");
@@ -82,7 +81,7 @@ public final class AnsibleImport {
 
     StringBuilder hosts = new StringBuilder(Imported.header(source, "ansible", "one host per inventory host"));
     for (String name : hostNames) {
-      if (!HOST_NAME.matcher(name).matches()) {
+      if (!dev.anvil.model.Host.NAME.matcher(name).matches()) {
         notes.add("host '" + name + "': not a host name Anvil can keep; not imported");
         continue;
       }

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  */
 public final class PrometheusImport {
   private static final Pattern GROUP_PATH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
   private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9_-]*");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -113,7 +112,7 @@ public final class PrometheusImport {
     TreeSet<String> groups = new TreeSet<>();
     for (Target t : targets) {
       String name = t.labels().getOrDefault("instance", t.host());
-      if (!HOST_NAME.matcher(name).matches()) name = t.host();
+      if (!dev.anvil.model.Host.NAME.matcher(name).matches()) name = t.host();
       hostNames.putIfAbsent(t.host(), name);
       name = hostNames.get(t.host());
       Map<String, String> labels = hostLabels.computeIfAbsent(name, k -> new TreeMap<>());

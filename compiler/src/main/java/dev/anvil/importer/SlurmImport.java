@@ -30,7 +30,6 @@ public final class SlurmImport {
   static final int MAX_NAMES = 100_000;
   static final String GROUP = "infrastructure:imported";
 
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:_-]+");
   private static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern PARTITION = Pattern.compile("[A-Za-z0-9_-]+");
@@ -155,7 +154,7 @@ public final class SlurmImport {
     List<Node> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      if (!HOST_NAME.matcher(name).matches() || !ADDRESS.matcher(addresses.get(i)).matches()) {
+      if (!dev.anvil.model.Host.NAME.matcher(name).matches() || !ADDRESS.matcher(addresses.get(i)).matches()) {
         notes.add(where + ": '" + name + "' (" + addresses.get(i) + ") is not a host name and address Anvil can keep; not imported");
         continue;
       }
@@ -240,11 +239,7 @@ public final class SlurmImport {
     }
     String model = type != null ? type : name;
     if (type == null) notes.add(where + ": Gres " + spec + " has no type; Anvil types every Gres, this one as '" + name + "'");
-    String anvilName = switch (vendor) {
-      case "nvidia", "amd" -> "gpu";
-      case "google-tpu" -> "tpu";
-      default -> "npu";
-    };
+    String anvilName = dev.anvil.emit.slurm.SlurmEmitter.gresName(vendor);
     if (!anvilName.equals(name)) notes.add(where + ": Gres " + spec + " (" + vendor + ") is named " + anvilName + " in Anvil's output");
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("vendor", vendor);

@@ -49,12 +49,7 @@ public record FacilityDevice(String name, String type, String address, int port,
     if (secretFile == null && login == null) return module;
     String key = login == null ? secretFile
         : String.join("\n", login.user(), String.valueOf(secretFile), login.driver(), login.privilege());
-    try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return module + "_" + java.util.HexFormat.of().formatHex(h, 0, 4);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return module + "_" + Sha256.hex(key, 4);
   }
 
   /** What the exporter is asked to read: the address, and the port when it is not the type's default. */

@@ -17,4 +17,8 @@ public record Host(
     Map<String, String> labels,
     ObjectNode provider,
     Hardware hardware,
-    SourceRef source) {}
+    SourceRef source) {
+
+  /** A host name as host.schema.json allows it: it names files, so no '/'. For what comes from outside (imports, registration). */
+  public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
+}

@@ -61,6 +61,8 @@ final class Registrar {
   private final Metrics metrics;
   private final Clock clock;
   private final Path mirror;
+  /** The deployed branch, fetched into the registrations' own mirror: review branches start from its head. */
+  private final GitSource source;
 
   Registrar(ServiceConfig config, RegistrationTokens tokens, Metrics metrics, Clock clock) {
     this.config = config;
@@ -69,6 +71,7 @@ final class Registrar {
     this.metrics = metrics;
     this.clock = clock;
     this.mirror = config.workDir().resolve("registration.git");
+    this.source = new GitSource(config.repository(), config.branch(), mirror, config.timeouts().git());
   }
 
   /** One registration, start to end; registrations run one at a time. */
@@ -114,7 +117,7 @@ final class Registrar {
     }
     String name = (String) host.get("name");
     // the schema's host name: the file name below cannot leave its directory
-    if (!name.matches("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?")) {
+    if (!dev.anvil.model.Host.NAME.matcher(name).matches()) {
       return Answer.of(422, "error", "report refused: '" + dev.anvil.diag.Text.shown(name) + "' is not a host name");
     }
     String branch = settings.branchPrefix() + name;
@@ -126,7 +129,7 @@ final class Registrar {
       }
     }
 
-    GitSource.Snapshot snapshot = new GitSource(config.repository(), config.branch(), mirror, config.timeouts().git()).fetch();
+    GitSource.Snapshot snapshot = source.fetch();
     String path = settings.hostsDir() + "/" + name + ".yaml";
     String text = "# Registered by anvil serve from the node's own report (agent/anvil-register) at " + clock.instant()
         + ".\n# Review the accelerator models and the groups, then merge.\n" + Output.yamlText(host);
@@ -244,7 +247,7 @@ final class Registrar {
         // a commit lost with the mirror is made again, on the branch's head now
         RegistrationTokens.Token pending = t.commit() != null && !inMirror(t.commit()) ? t.committed(null) : t;
         String base = pending.commit() == null
-            ? new GitSource(config.repository(), config.branch(), mirror, config.timeouts().git()).fetch().commit() : null;
+            ? source.fetch().commit() : null;
         push(pending, base);
       }
       tokens.prune();

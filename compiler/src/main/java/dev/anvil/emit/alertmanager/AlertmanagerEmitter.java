@@ -96,11 +96,8 @@ public final class AlertmanagerEmitter implements Emitter {
    * service reads ({@code ARGS}); every Alertmanager gets the same list (its own address included).
    */
   private static OutputFile clusterFlags(List<String> peers) {
-    StringBuilder args = new StringBuilder();
-    for (String p : peers) args.append(args.length() == 0 ? "" : " ").append("--cluster.peer=").append(p);
-    return new OutputFile(DIR + "alertmanager.env", "# " + Output.GENERATED + "\n"
-        + "# Install as /etc/default/prometheus-alertmanager on every Alertmanager of the cluster.\n"
-        + "ARGS=\"" + args + "\"\n");
+    return Output.defaultsFile(DIR + "alertmanager.env", "/etc/default/prometheus-alertmanager",
+        " on every Alertmanager of the cluster.", peers.stream().map(p -> "--cluster.peer=" + p).toList());
   }
 
   /**

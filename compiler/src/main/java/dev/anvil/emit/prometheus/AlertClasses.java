@@ -39,15 +39,7 @@ final class AlertClasses {
         String v = values.get(r);
         if (v != null) key.append(r.name()).append('{').append(v).append("};");
       }
-      return ids.computeIfAbsent(key.toString(), k -> "c" + java.util.HexFormat.of().formatHex(sha256(k), 0, 8));
-    }
-
-    private static byte[] sha256(String text) {
-      try {
-        return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      return ids.computeIfAbsent(key.toString(), k -> "c" + dev.anvil.model.Sha256.hex(k, 8));
     }
   }
 

@@ -160,9 +160,8 @@ public final class PrometheusEmitter implements Emitter {
     List<String> flags = new ArrayList<>();
     if (r.time() != null) flags.add("--storage.tsdb.retention.time=" + r.time());
     if (r.size() != null) flags.add("--storage.tsdb.retention.size=" + r.size());
-    return new OutputFile(DIR + "prometheus.env", "# " + Output.GENERATED + "\n"
-        + "# Install as /etc/default/prometheus: Debian's prometheus.service passes $ARGS to the server.\n"
-        + "ARGS=\"" + String.join(" ", flags) + "\"\n");
+    return Output.defaultsFile(DIR + "prometheus.env", "/etc/default/prometheus",
+        ": Debian's prometheus.service passes $ARGS to the server.", flags);
   }
 
   /**

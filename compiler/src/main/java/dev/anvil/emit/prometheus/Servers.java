@@ -5,9 +5,6 @@ import dev.anvil.model.GroupName;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,13 +61,9 @@ record Servers(List<Server> servers, int[] serverOf) {
   /** The shard of a host name: the first 8 bytes of its SHA-256, modulo the shard count. */
   static int shard(String name, int shards) {
     if (shards == 1) return 0;
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-      long v = 0;
-      for (int b = 0; b < 8; b++) v = v << 8 | (d[b] & 0xff);
-      return (int) Long.remainderUnsigned(v, shards);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] d = dev.anvil.model.Sha256.of(name);
+    long v = 0;
+    for (int b = 0; b < 8; b++) v = v << 8 | (d[b] & 0xff);
+    return (int) Long.remainderUnsigned(v, shards);
   }
 }

@@ -84,6 +84,11 @@ public final class SlurmEmitter implements Emitter {
     return files;
   }
 
+  /** The Slurm gres name Anvil gives a vendor's accelerators: gpu, npu or tpu. */
+  public static String gresName(String vendor) {
+    return SlurmNode.gresName(vendor);
+  }
+
   /** The host's node line in nodes.conf, or null when it is no Slurm node. */
   public static String nodeLine(ResolvedHost h) {
     return SlurmNode.isNode(h) ? SlurmNode.of(h).line() : null;

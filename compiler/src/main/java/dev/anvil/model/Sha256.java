@@ -1,0 +1,24 @@
+package dev.anvil.model;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 of text (UTF-8): the one digest Anvil names things by. */
+public final class Sha256 {
+  private Sha256() {}
+
+  public static byte[] of(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);  // every Java runtime has SHA-256
+    }
+  }
+
+  /** The first {@code bytes} bytes of the digest in lower-case hex (all 32 for the whole). */
+  public static String hex(String text, int bytes) {
+    return HexFormat.of().formatHex(of(text), 0, bytes);
+  }
+}
