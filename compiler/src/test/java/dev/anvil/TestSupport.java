@@ -252,6 +252,17 @@ public final class TestSupport {
         "--sysfs", fixtures.resolve("sysfs").toString(), "--proc", fixtures.resolve("proc").toString());
   }
 
+  /**
+   * Each host's check list as the emitted playbook writes it (its {@code check-list} task, run for real on
+   * this machine with a local connection), into {@code destDir/<host>.json}.
+   */
+  public static ToolResult writeCheckListsWithAnsible(Path ansibleDir, Path destDir) throws Exception {
+    Files.createDirectories(destDir);
+    return exec(ansibleDir, "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=False",
+        tool("ansible-playbook", "ansible-core"), "-i", "inventory.yml", "exporters.yml", "-c", "local",
+        "--tags", "check-list", "-e", "anvil_check_list=" + destDir + "/{{ inventory_hostname }}.json");
+  }
+
   public static List<Path> subdirectories(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {

@@ -24,6 +24,15 @@ public final class CheckList {
 
   private CheckList() {}
 
+  /**
+   * Whether the host's list is also written as {@code checks/<host>.json} ({@code rollout.checks.delivery:
+   * file}). By default the Ansible playbook writes it on the host from the inventory's {@code anvil_checks},
+   * so a fleet of 100 000 hosts does not get 100 000 small files that repeat the inventory.
+   */
+  public static boolean deliveredAsFile(ResolvedHost host) {
+    return "file".equals(host.section(Resolver.ROLLOUT).path("checks").path("delivery").asText());
+  }
+
   // hosts with equal contributions share one resolved section instance: build each list once
   private static final Map<Object, List<Map<String, Object>>> LISTS =
       Collections.synchronizedMap(new WeakHashMap<>());

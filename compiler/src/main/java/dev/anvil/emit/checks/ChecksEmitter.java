@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * {@code checks/<host>.json}: the check list the agent ({@code agent/anvil-check-agent}) runs on a
- * host. Written for every host that runs node_exporter (the results travel through its textfile
- * collector), even with no checks: the agent then clears the results of checks that were removed.
+ * host, for the hosts that ask for it ({@code rollout.checks.delivery: file}) and run node_exporter
+ * (the results travel through its textfile collector) — even with no checks: the agent then clears
+ * the results of checks that were removed. Other hosts get the same document from the Ansible
+ * playbook, which writes it from the inventory's {@code anvil_checks}.
  */
 public final class ChecksEmitter implements Emitter {
   static final String DIR = "checks/";
@@ -20,7 +22,7 @@ public final class ChecksEmitter implements Emitter {
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     return resolved.hosts().parallelStream()
-        .filter(h -> h.runs(CheckList.EXPORTER))
+        .filter(h -> h.runs(CheckList.EXPORTER) && CheckList.deliveredAsFile(h))
         .map(h -> Output.json(DIR + h.name() + ".json", Map.of("generated", Output.GENERATED, "host", h.name(), "checks", CheckList.of(h))))
         .toList();
   }

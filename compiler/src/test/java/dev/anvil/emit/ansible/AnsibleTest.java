@@ -94,6 +94,61 @@ class AnsibleTest {
     assertEquals(0, r.exit(), r.output());
   }
 
+  /**
+   * By default no host gets {@code out/checks/<host>.json}: the playbook writes the list on the host from the
+   * inventory, the same document that {@code rollout.checks.delivery: file} asks to have in out/ — with
+   * template syntax, quotes and shell in a check's command kept as text, never evaluated.
+   */
+  @Test
+  void thePlaybookWritesTheCheckListThatDeliveryFileWouldWrite(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
+    Path sentinel = tmp.resolve("templated");
+    String hostile = "{{ lookup('pipe', 'touch " + sentinel + "') }} {% if 1 %}x{% endif %} \\\"q\\\" $(touch " + sentinel + ")";
+    TestSupport.writeFile(repo, "inventory/lab.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: by-ansible
+        address: 127.0.0.1
+        primary_group: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: by-file
+        address: 127.0.0.1
+        primary_group: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        group: infrastructure:lab
+        checks:
+          home: {type: mount, paths: [/home], fstype: nfs4}
+          probe: {type: command, command: [/bin/echo, "%s"]}
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        host: by-file
+        rollout: {checks: {delivery: file}}
+        """.formatted(hostile));
+    Path out = compile(repo, tmp);
+    assertFalse(java.nio.file.Files.exists(out.resolve("checks/by-ansible.json")), "no list file unless asked for");
+    var r = TestSupport.writeCheckListsWithAnsible(out.resolve("ansible"), tmp.resolve("etc"));
+    assertEquals(0, r.exit(), r.output());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode written = json.readTree(tmp.resolve("etc/by-ansible.json").toFile());
+    JsonNode file = json.readTree(out.resolve("checks/by-file.json").toFile());
+    assertEquals("by-ansible", written.path("host").asText());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) file).put("host", "by-ansible");
+    assertEquals(file, written, "the playbook and out/checks/ write the same document");
+    assertEquals(hostile.replace("\\\"", "\""),
+        written.path("checks").get(1).path("command").get(1).asText());
+    assertFalse(java.nio.file.Files.exists(sentinel), "nothing in a check list is templated or run");
+  }
+
   /** A dry run on localhost: a rolling rollout of 5 hosts by 2 runs 3 batches, a 20 % canary 2 (1, then 4). */
   @Test
   void aCheckRunOnLocalhostRollsOutInBatches(@TempDir Path tmp) throws Exception {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole check chain on this machine: a policy compiled by anvil into {@code checks/<host>.json},
- * the agent ({@code agent/anvil-check-agent}, needs python3) checking real things — mount points,
+ * The whole check chain on this machine: a policy compiled by anvil into the Ansible inventory, the
+ * host's list written by the emitted playbook's task (ansible-playbook, a local connection), the agent ({@code agent/anvil-check-agent}, needs python3) checking real things — mount points,
  * a temp directory, a listening and a closed local TCP port — and a fake sysfs/proc tree for
  * InfiniBand, NVMe and md RAID (test/agent, with stand-ins for nvme-cli and smartctl), its output
  * judged by {@code promtool check metrics}, and the emitted rules fed that output in
@@ -45,6 +45,7 @@ class CheckAgentTest {
   static int closedPort;
   static Path out;
   static Path prom;
+  static Path checkList;
   static String promtool;
   static String notAMount;
 
@@ -62,7 +63,11 @@ class CheckAgentTest {
     assertEquals(0, compiled.exit(), compiled.err());
 
     Path textfiles = tmp.resolve("textfile");
-    var r = TestSupport.runCheckAgent(out.resolve("checks/node-a.json"), textfiles, tmp.resolve("state/state.json"));
+    // the list the agent runs is the one the emitted playbook writes on the host
+    var written = TestSupport.writeCheckListsWithAnsible(out.resolve("ansible"), tmp.resolve("etc-anvil"));
+    assertEquals(0, written.exit(), written.output());
+    checkList = tmp.resolve("etc-anvil/node-a.json");
+    var r = TestSupport.runCheckAgent(checkList, textfiles, tmp.resolve("state/state.json"));
     assertEquals(0, r.exit(), r.output());
     prom = textfiles.resolve("anvil_checks.prom");
     assertTrue(Files.exists(prom), r.output());
@@ -125,7 +130,7 @@ class CheckAgentTest {
 
   @Test
   void theCompiledCheckListCarriesEveryCheckWithItsDefaults() throws Exception {
-    JsonNode list = JSON.readTree(out.resolve("checks/node-a.json").toFile());
+    JsonNode list = JSON.readTree(checkList.toFile());
     assertEquals("node-a", list.get("host").asText());
     assertEquals(23, list.get("checks").size());
     JsonNode first = list.get("checks").get(0);
@@ -143,7 +148,7 @@ class CheckAgentTest {
     Map<String, String> before = lastRuns(samples());
     Thread.sleep(1100);
     Path again = tmp.resolve("second-run");
-    var r = TestSupport.runCheckAgent(out.resolve("checks/node-a.json"), again, tmp.resolve("state/state.json"));
+    var r = TestSupport.runCheckAgent(checkList, again, tmp.resolve("state/state.json"));
     assertEquals(0, r.exit(), r.output());
     Map<String, String> after = lastRuns(parse(again.resolve("anvil_checks.prom")));
     assertEquals(before.get("disks"), after.get("disks"), "the hourly SMART check reuses its results");
