@@ -256,11 +256,13 @@ public final class TestSupport {
    * Each host's check list as the emitted playbook writes it (its {@code check-list} task, run for real on
    * this machine with a local connection), into {@code destDir/<host>.json}.
    */
-  public static ToolResult writeCheckListsWithAnsible(Path ansibleDir, Path destDir) throws Exception {
+  public static ToolResult writeCheckListsWithAnsible(Path ansibleDir, Path destDir, String... hosts) throws Exception {
     Files.createDirectories(destDir);
-    return exec(ansibleDir, "env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=False",
+    List<String> cmd = new ArrayList<>(List.of("env", "ANSIBLE_NOCOLOR=1", "ANSIBLE_LOCALHOST_WARNING=False",
         tool("ansible-playbook", "ansible-core"), "-i", "inventory.yml", "exporters.yml", "-c", "local",
-        "--tags", "check-list", "-e", "anvil_check_list=" + destDir + "/{{ inventory_hostname }}.json");
+        "--tags", "check-list", "-e", "anvil_check_list=" + destDir + "/{{ inventory_hostname }}.json"));
+    if (hosts.length > 0) cmd.addAll(List.of("--limit", String.join(",", hosts)));
+    return exec(ansibleDir, cmd.toArray(String[]::new));
   }
 
   public static List<Path> subdirectories(Path dir) throws IOException {

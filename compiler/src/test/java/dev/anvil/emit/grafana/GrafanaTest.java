@@ -160,7 +160,9 @@ class GrafanaTest {
 
     // the check agent's results for gpu-server-01, published by a real node_exporter
     Path textfiles = Files.createDirectories(tmp.resolve("textfiles"));
-    var agent = TestSupport.runCheckAgent(live.resolve("checks/gpu-server-01.json"), textfiles,
+    var written = TestSupport.writeCheckListsWithAnsible(live.resolve("ansible"), tmp.resolve("lists"), "gpu-server-01");
+    assertEquals(0, written.exit(), written.output());
+    var agent = TestSupport.runCheckAgent(tmp.resolve("lists/gpu-server-01.json"), textfiles,
         tmp.resolve("agent-state.json"));
     assertEquals(0, agent.exit(), agent.output());
 
