@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.yaml.snakeyaml.DumperOptions;
@@ -57,6 +56,20 @@ public final class Output {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A file made of parts already encoded (one per host, say), copied once into a buffer of its exact size. */
+  public static OutputFile concat(String path, List<byte[]> parts) {
+    long size = 0;
+    for (byte[] p : parts) size += p.length;
+    if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException(path + " would be over 2 GB");
+    byte[] out = new byte[(int) size];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return new OutputFile(path, out);
   }
 
   /** Block style, two-space indent, lists indented under their key, and no line folding. */
@@ -132,35 +145,55 @@ public final class Output {
    */
   public static final class JsonLines {
     private final String path;
-    private final StringWriter out = new StringWriter(1 << 16);
+    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
     private final JsonGenerator generator;
     private int count;
 
     public JsonLines(String path) {
       this.path = path;
       try {
-        generator = JSON.createGenerator(out);
+        // straight to UTF-8 bytes: the text is never held as a String
+        generator = JSON.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       generator.setPrettyPrinter(new MinimalPrettyPrinter(""));  // no separator between root values: ours
-      out.write("[\n");
+      out.writeBytes(OPEN);
     }
 
     public void add(Object element) {
+      add(g -> ELEMENT.writeValue(g, element));
+    }
+
+    /** An element written by the caller, token by token, for the largest files (sorted keys are the caller's to keep). */
+    public void add(Element element) {
       try {
-        if (count++ > 0) out.write(",\n");
-        JSON.writeValue(generator, element);
-        generator.flush();
+        if (count++ > 0) generator.writeRaw(",\n");
+        element.write(generator);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
 
-    public OutputFile finish() {
-      out.write(count > 0 ? "\n]\n" : "]\n");
-      return new OutputFile(path, out.toString());
+    /** Writes one element of the array. */
+    public interface Element {
+      void write(JsonGenerator generator) throws IOException;
     }
+
+    public OutputFile finish() {
+      try {
+        generator.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.writeBytes(count > 0 ? CLOSE : CLOSE_EMPTY);
+      return new OutputFile(path, out.toByteArray());
+    }
+
+    private static final ObjectWriter ELEMENT = JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    private static final byte[] OPEN = "[\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "\n]\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE_EMPTY = "]\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
 }

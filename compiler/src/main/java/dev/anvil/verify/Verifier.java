@@ -9,7 +9,6 @@ import dev.anvil.resolve.ResolvedFleet;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ public final class Verifier {
       for (OutputFile f : files) {
         Path p = dir.resolve(f.path());
         Files.createDirectories(p.getParent());
-        Files.writeString(p, f.content(), StandardCharsets.UTF_8);
+        Files.write(p, f.bytes());
       }
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (Checker c : CHECKERS) {

@@ -3,7 +3,6 @@ package dev.anvil.write;
 import dev.anvil.emit.OutputFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -119,7 +118,7 @@ public final class OutputWriter {
         try {
           Path target = tmp.resolve(f.path());
           if (!changed.contains(f.path()) && link(outDir.resolve(f.path()), target)) return;
-          Files.write(target, f.content().getBytes(StandardCharsets.UTF_8));
+          Files.write(target, f.bytes());
           if (posix) Files.setPosixFilePermissions(target, FILE_MODE);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -168,7 +167,7 @@ public final class OutputWriter {
           return;
         }
         try {
-          verdict[i] = same(outDir.resolve(f.path()), f.content().getBytes(StandardCharsets.UTF_8)) ? 0 : 1;
+          verdict[i] = same(outDir.resolve(f.path()), f.bytes()) ? 0 : 1;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -14,6 +14,7 @@ import dev.anvil.model.Hardware;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +56,10 @@ public final class AnsibleEmitter implements Emitter {
     Map<String, Rollout> rollouts = new TreeMap<>();
     List<ResolvedHost> all = resolved.hosts();
     // each host's line is independent of the others: built in parallel, joined in order
-    String[] lines = new String[all.size()];
-    java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = "    "
-        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters, secrets)) + "\n");
+    byte[][] lines = new byte[all.size()][];
+    java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = ("    "
+        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters, secrets)) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
     for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
         append(hosts.computeIfAbsent(names.of(g), k -> new ArrayList<>()), h.name());
@@ -71,13 +73,8 @@ public final class AnsibleEmitter implements Emitter {
       append(hosts.computeIfAbsent(r.group(), k -> new ArrayList<>()), h.name());
       children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
     }
-    long size = 256;
-    for (String l : lines) size += l.length();
-    StringBuilder inventory = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, size + size / 8));
-    inventory.append("# ").append(Output.GENERATED).append("\n")
-        .append("# Host vars are inline, one host per line.\nall:\n  vars:\n    anvil_exporter_dir: ").append(EXPORTER_DIR).append("\n")
-        .append("  hosts:\n");
-    for (String l : lines) inventory.append(l);
+    String header = "# " + Output.GENERATED + "\n# Host vars are inline, one host per line.\nall:\n  vars:\n"
+        + "    anvil_exporter_dir: " + EXPORTER_DIR + "\n  hosts:\n";
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
     top.retainAll(children.keySet());
     top.add(ROLLOUT_GROUP);
@@ -88,12 +85,16 @@ public final class AnsibleEmitter implements Emitter {
             + " (a namespace or group path becomes one); rename the host or the namespace");
       }
     }
-    inventory.append("  children:\n");
-    writeGroups(inventory, top, children, hosts, 4);
+    StringBuilder groups = new StringBuilder("  children:\n");
+    writeGroups(groups, top, children, hosts, 4);
+    List<byte[]> inventory = new ArrayList<>(lines.length + 2);
+    inventory.add(header.getBytes(StandardCharsets.UTF_8));
+    inventory.addAll(java.util.Arrays.asList(lines));
+    inventory.add(groups.toString().getBytes(StandardCharsets.UTF_8));
 
     List<Object> plays = new ArrayList<>();
     rollouts.values().forEach(r -> plays.add(r.play()));
-    List<OutputFile> files = new ArrayList<>(List.of(new OutputFile(DIR + "inventory.yml", inventory.toString()),
+    List<OutputFile> files = new ArrayList<>(List.of(Output.concat(DIR + "inventory.yml", inventory),
         Output.yaml(DIR + "exporters.yml", plays),
         new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml"))));
     files.addAll(counters.values());
