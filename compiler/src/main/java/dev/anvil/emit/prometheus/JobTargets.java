@@ -9,10 +9,12 @@ import dev.anvil.model.FacilityDevice;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,30 +50,61 @@ final class JobTargets {
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
     // a rule's parameters depend on the host's resolved entry (shared by identity) and its device count
     Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
+    // a host's alert class depends only on the sections the rules read (shared by identity between hosts
+    // with the same contributions) and its device counts: worked out once per distinct combination
+    List<String> ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
+    List<List<String>> vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
+    Map<List<Object>, Optional<String>> classOf = new HashMap<>();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name()) || !scrapes.test(i)) continue;
-      Map<String, String> labels = new TreeMap<>(hostLabels.get(i));
-      Map<AlertRule, String> values = new IdentityHashMap<>();
-      for (AlertRule rule : rules) {
-        if (!host.alertApplies(rule)) continue;
-        boolean devices = usesDevices.get(rule);
-        values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
-            k -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, k -> {
-              SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
-              String v = AlertClasses.classValue(params);
-              classes.get(rule).computeIfAbsent(v, x -> new AlertClasses.Rendering(params));
-              return v;
-            }));
-      }
-      addClass(rules, values, labels);
+      Map<String, String> labels = hostLabels.get(i);
+      Object[] shape = new Object[2 + ruleSections.size() + vendorSets.size()];
+      shape[0] = host.sections().get(Resolver.EXPORTERS);
+      shape[1] = host.sections().get(Resolver.CHECKS);
+      int at = 2;
+      for (String section : ruleSections) shape[at++] = host.sections().get(section);
+      for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
+      String id = classOf.computeIfAbsent(Arrays.asList(shape), k -> {
+        Map<AlertRule, String> values = new IdentityHashMap<>();
+        for (AlertRule rule : rules) {
+          if (!host.alertApplies(rule)) continue;
+          boolean devices = usesDevices.get(rule);
+          values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
+              x -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, x -> {
+                SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
+                String v = AlertClasses.classValue(params);
+                classes.get(rule).computeIfAbsent(v, y -> new AlertClasses.Rendering(params));
+                return v;
+              }));
+        }
+        return Optional.ofNullable(classId(rules, values));
+      }).orElse(null);
       labelNames.addAll(labels.keySet());
-      measure(labels);
-      Map<String, Object> group = new TreeMap<>();
-      group.put("labels", labels);
-      group.put("targets", List.of(address(host.host().address(), host.port(exporter.name()))));
-      out.add(group);
+      if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
+      measure(labels, id != null ? 1 : 0);
+      String target = address(host.host().address(), host.port(exporter.name()));
+      // written as it goes, the host's sorted labels with the class label in its place: nothing copied per job
+      out.add(g -> {
+        g.writeStartObject();
+        g.writeObjectFieldStart("labels");
+        boolean classWritten = id == null;
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+          int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
+          if (!classWritten && order >= 0) {
+            g.writeStringField(AlertRule.CLASS_LABEL, id);
+            classWritten = true;
+          }
+          if (id == null || order != 0) g.writeStringField(l.getKey(), l.getValue());
+        }
+        if (!classWritten) g.writeStringField(AlertRule.CLASS_LABEL, id);
+        g.writeEndObject();
+        g.writeArrayFieldStart("targets");
+        g.writeString(target);
+        g.writeEndArray();
+        g.writeEndObject();
+      });
       n++;
     }
     this.targets = n;
@@ -123,14 +156,26 @@ final class JobTargets {
    * many rules cover it.
    */
   private void addClass(List<AlertRule> rules, Map<AlertRule, String> values, Map<String, String> labels) {
-    if (values.isEmpty()) return;
+    String id = classId(rules, values);
+    if (id != null) labels.put(AlertRule.CLASS_LABEL, id);
+  }
+
+  /** The class of a parameter set of each rule (null for none), recorded with each rule's parameter set. */
+  private String classId(List<AlertRule> rules, Map<AlertRule, String> values) {
+    if (values.isEmpty()) return null;
     String id = naming.id(rules, values);
-    labels.put(AlertRule.CLASS_LABEL, id);
     values.forEach((rule, value) -> classes.get(rule).get(value).classes().add(id));
+    return id;
   }
 
   private void measure(Map<String, String> labels) {
-    int n = (int) labels.keySet().stream().filter(k -> !k.startsWith("__")).count();
+    measure(labels, 0);
+  }
+
+  /** @param more labels the target has besides {@code labels} (not {@code __}-prefixed) */
+  private void measure(Map<String, String> labels, int more) {
+    int n = more;
+    for (String k : labels.keySet()) if (!k.startsWith("__")) n++;
     if (n > widest) {
       widest = n;
       widestTarget = labels.get("instance");
