@@ -187,14 +187,28 @@ public final class Compiler {
     t.phase("contracts");
     if (diagnostics.hasErrors() || !emit) return new Compilation(sources, diagnostics, resolved, List.of());
 
+    // emitters are independent pure functions: they run side by side, each with its own diagnostics,
+    // reported in emitter order so that a run's messages do not depend on which finished first
+    List<Emitted> emitted = EMITTERS.parallelStream().map(e -> Emitted.of(e, resolved)).toList();
     List<OutputFile> files = new ArrayList<>();
-    for (Emitter e : EMITTERS) {
-      files.addAll(e.emit(resolved, diagnostics));
-      t.phase("emit " + e.getClass().getSimpleName().replace("Emitter", "").toLowerCase());
+    for (Emitted e : emitted) {
+      files.addAll(e.files());
+      e.diagnostics().all().forEach(diagnostics::add);
+      t.report("emit " + e.emitter().getClass().getSimpleName().replace("Emitter", "").toLowerCase(), e.nanos());
     }
+    t.phase("emit (all)");
     files.sort(Comparator.comparing(OutputFile::path));
     if (diagnostics.hasErrors()) return new Compilation(sources, diagnostics, resolved, List.of());
     return new Compilation(sources, diagnostics, resolved, List.copyOf(files));
+  }
+
+  private record Emitted(Emitter emitter, List<OutputFile> files, Diagnostics diagnostics, long nanos) {
+    static Emitted of(Emitter e, ResolvedFleet resolved) {
+      long start = System.nanoTime();
+      Diagnostics own = new Diagnostics();
+      List<OutputFile> files = e.emit(resolved, own);
+      return new Emitted(e, files, own, System.nanoTime() - start);
+    }
   }
 
   /**

@@ -11,6 +11,11 @@ public final class Timings {
     return new Timings();
   }
 
+  /** Reports a step's own duration, for steps that ran side by side. */
+  public void report(String name, long nanos) {
+    if (ON) System.err.printf("anvil: %-14s %6d ms%n", name, nanos / 1_000_000);
+  }
+
   /** Reports the time since the previous phase (or the start) under {@code name}. */
   public void phase(String name) {
     if (!ON) return;
