@@ -58,20 +58,6 @@ public final class Output {
     }
   }
 
-  /** A file made of parts already encoded (one per host, say), copied once into a buffer of its exact size. */
-  public static OutputFile concat(String path, List<byte[]> parts) {
-    long size = 0;
-    for (byte[] p : parts) size += p.length;
-    if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException(path + " would be over 2 GB");
-    byte[] out = new byte[(int) size];
-    int at = 0;
-    for (byte[] p : parts) {
-      System.arraycopy(p, 0, out, at, p.length);
-      at += p.length;
-    }
-    return new OutputFile(path, out);
-  }
-
   /** Block style, two-space indent, lists indented under their key, and no line folding. */
   private static DumperOptions dumperOptions() {
     DumperOptions o = new DumperOptions();

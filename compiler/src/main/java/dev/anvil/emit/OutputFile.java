@@ -1,52 +1,107 @@
 package dev.anvil.emit;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A generated file: path relative to the output directory, and its bytes — UTF-8 text with LF line
- * endings, encoded once, when the emitter made it, so that comparing and writing out/ never encode
- * 100 MB of inventory again.
+ * endings, encoded once when the emitter made it. A large file may be a sequence of parts (the
+ * inventory: one per host), written and compared part by part, never joined into one copy.
  */
 public final class OutputFile {
   private final String path;
-  private final byte[] bytes;
+  private final List<byte[]> parts;
+  private final long size;
+
+  private OutputFile(String path, List<byte[]> parts) {
+    this.path = path;
+    this.parts = parts;
+    long n = 0;
+    for (byte[] p : parts) n += p.length;
+    this.size = n;
+  }
 
   public OutputFile(String path, byte[] bytes) {
-    this.path = path;
-    this.bytes = bytes;
+    this(path, List.of(bytes));
   }
 
   public OutputFile(String path, String content) {
     this(path, content.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A file made of parts already encoded, in order (the list is kept, not copied: do not modify it). */
+  public static OutputFile ofParts(String path, List<byte[]> parts) {
+    return new OutputFile(path, parts);
+  }
+
   public String path() {
     return path;
   }
 
-  /** The file's bytes, shared: do not modify. */
+  /** Length in bytes. */
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Writes the bytes in slices of at most 64 KiB: a file channel copies each write through a
+   * temporary direct buffer as large as the write, which it then keeps per thread.
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    for (byte[] p : parts) {
+      for (int at = 0; at < p.length; at += SLICE) out.write(p, at, Math.min(SLICE, p.length - at));
+    }
+  }
+
+  private static final int SLICE = 1 << 16;
+
+  /** Whether {@code in} holds exactly this file's bytes, read a buffer at a time. */
+  public boolean sameAs(InputStream in) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    for (byte[] p : parts) {
+      for (int at = 0; at < p.length; ) {
+        int n = in.readNBytes(buffer, 0, Math.min(buffer.length, p.length - at));
+        if (n == 0 || !Arrays.equals(buffer, 0, n, p, at, at + n)) return false;
+        at += n;
+      }
+    }
+    return in.read() == -1;
+  }
+
+  /** The file's bytes in one array (joined on each call when it has several parts). */
   public byte[] bytes() {
-    return bytes;
+    if (parts.size() == 1) return parts.get(0);
+    if (size > Integer.MAX_VALUE - 8) throw new IllegalStateException(path + " is over 2 GB");
+    byte[] out = new byte[(int) size];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
 
   /** The file's text (decoded on each call: for tests, diffs and previews, not for writing). */
   public String content() {
-    return new String(bytes, StandardCharsets.UTF_8);
+    return new String(bytes(), StandardCharsets.UTF_8);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OutputFile f && path.equals(f.path) && Arrays.equals(bytes, f.bytes);
+    return o instanceof OutputFile f && path.equals(f.path) && size == f.size && Arrays.equals(bytes(), f.bytes());
   }
 
   @Override
   public int hashCode() {
-    return 31 * path.hashCode() + Arrays.hashCode(bytes);
+    return 31 * path.hashCode() + Long.hashCode(size);
   }
 
   @Override
   public String toString() {
-    return "OutputFile[" + path + ", " + bytes.length + " bytes]";
+    return "OutputFile[" + path + ", " + size + " bytes]";
   }
 }

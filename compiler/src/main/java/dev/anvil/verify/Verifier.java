@@ -95,7 +95,9 @@ public final class Verifier {
       for (OutputFile f : files) {
         Path p = dir.resolve(f.path());
         Files.createDirectories(p.getParent());
-        Files.write(p, f.bytes());
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(p), 1 << 16)) {
+          f.writeTo(o);
+        }
       }
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (Checker c : CHECKERS) {

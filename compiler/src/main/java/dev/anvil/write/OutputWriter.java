@@ -1,7 +1,10 @@
 package dev.anvil.write;
 
 import dev.anvil.emit.OutputFile;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +120,9 @@ public final class OutputWriter {
         try {
           Path target = tmp.resolve(f.path());
           if (!changed.contains(f.path()) && link(outDir.resolve(f.path()), target)) return;
-          Files.write(target, f.bytes());
+          try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
+            f.writeTo(o);
+          }
           if (posix) Files.setPosixFilePermissions(target, FILE_MODE);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -167,7 +171,7 @@ public final class OutputWriter {
           return;
         }
         try {
-          verdict[i] = same(outDir.resolve(f.path()), f.bytes()) ? 0 : 1;
+          verdict[i] = same(outDir.resolve(f.path()), f) ? 0 : 1;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -185,8 +189,11 @@ public final class OutputWriter {
     return new Drift(stale, missing, new ArrayList<>(onDisk));
   }
 
-  private static boolean same(Path file, byte[] expected) throws IOException {
-    return Files.size(file) == expected.length && Arrays.equals(Files.readAllBytes(file), expected);
+  private static boolean same(Path file, OutputFile expected) throws IOException {
+    if (Files.size(file) != expected.size()) return false;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return expected.sameAs(in);
+    }
   }
 
   /** A hard link at {@code target} to the unchanged {@code existing}; false where the file system has none. */

@@ -94,7 +94,7 @@ public final class AnsibleEmitter implements Emitter {
 
     List<Object> plays = new ArrayList<>();
     rollouts.values().forEach(r -> plays.add(r.play()));
-    List<OutputFile> files = new ArrayList<>(List.of(Output.concat(DIR + "inventory.yml", inventory),
+    List<OutputFile> files = new ArrayList<>(List.of(OutputFile.ofParts(DIR + "inventory.yml", inventory),
         Output.yaml(DIR + "exporters.yml", plays),
         new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml"))));
     files.addAll(counters.values());
