@@ -32,6 +32,7 @@ modules=java.base,java.compiler,java.desktop,java.naming,java.net.http,java.secu
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$stage/runtime"
 
 install -m 0755 "$root/packaging/anvil" "$stage/bin/anvil"
+install -m 0644 "$root/packaging/run-java.sh" "$stage/lib/run-java.sh"
 java=("$stage/runtime/bin/java" -jar "$stage/lib/anvil.jar")
 "${java[@]}" completion > "$stage/share/bash-completion/completions/anvil"
 "$root/packaging/manpage.sh" "$version" "${java[@]}" > "$stage/share/man/man1/anvil.1"

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release bundle (packaging/bundle.sh), unpacked and run the way an air-gapped site runs it: in
- * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and dirname.
+ * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and the
+ * coreutils the launcher uses (dirname, du, rm).
  * It compiles the example fleet to exactly the committed out/, starts a new repository that checks,
  * and the GitHub Actions recipe that repository gets installs it from the archive and passes; the
  * Debian package built from it installs with dpkg and runs.
@@ -56,7 +57,9 @@ class BundleTest {
     // the only programs on PATH: no java, no network tools
     bin = Files.createDirectories(tmp.resolve("bin"));
     Files.createSymbolicLink(bin.resolve("sh"), Path.of(TestSupport.tool("sh", "dash")));
-    Files.createSymbolicLink(bin.resolve("dirname"), Path.of(TestSupport.tool("dirname", "coreutils")));
+    for (String tool : List.of("dirname", "du", "rm")) {
+      Files.createSymbolicLink(bin.resolve(tool), Path.of(TestSupport.tool(tool, "coreutils")));
+    }
   }
 
   /** Runs a command offline: a new network namespace (only a down loopback), a bare environment. */
@@ -86,6 +89,17 @@ class BundleTest {
     Map<String, String> committed = TestSupport.snapshot(TestSupport.repoRoot().resolve("out"));
     assertEquals(committed.keySet(), built.keySet());
     for (String f : committed.keySet()) assertEquals(committed.get(f), built.get(f), "out/" + f);
+
+    // the heap comes from the input's size; one too small (forced here) ends the run at its first
+    // OutOfMemoryError, and the launcher runs it again with the JVM's default, stdout still one JSON document
+    var squeezed = offline(fleet, "sh", "-c", "ANVIL_HEAP_MB=4 \"$0\" check --verify=off --format json 2>\"$1\"",
+        home.resolve("bin/anvil").toString(), tmp.resolve("squeezed.err").toString());
+    assertEquals(0, squeezed.exit(), squeezed.output());
+    assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(squeezed.output()).path("ok").asBoolean(), squeezed.output());
+    String note = Files.readString(tmp.resolve("squeezed.err"));
+    assertTrue(note.contains("anvil: note: the input needed more than the 4 MB heap"), note);
+    var budget = offline(fleet, "sh", "-c", "ANVIL_HEAP_MB=lots \"$0\" check", home.resolve("bin/anvil").toString());
+    assertEquals(2, budget.exit(), budget.output());
 
     // anvil token runs the service's jar: a token for a node to register with, from the bundle alone
     Files.writeString(tmp.resolve("serve.yaml"), "repository: /nowhere\nwork_dir: " + tmp.resolve("serve-work") + "\nregistration: {}\n");

@@ -1,0 +1,82 @@
+# Sourced by both launchers (./anvil in a checkout, bin/anvil in the release bundle): runs the
+# compiler's JVM with a heap sized from the input. POSIX sh.
+#
+# A compile's live set grows with the YAML it reads: at its peak (every output file made) about 440 MB
+# for the 34 MB of the 100k-host benchmark fleet, of which the outputs are 190 MB, the model 100 MB
+# and the sources 34 MB. Without a limit the parallel collector grows the heap well past that before it
+# collects the old generation, so peak RSS ran at 2-3x what the work needs. The heap is therefore
+# capped at 160 MB + 12 x the size of the repository's inventory/, policies/, rules/ and dashboards/
+# (twice that for `anvil diff`, which compiles two revisions). Should an input need more — YAML that expands, an
+# import of a large file — the run ends at its first OutOfMemoryError before writing anything (out/ is
+# replaced whole, or not at all), and runs again once with the JVM's default heap, saying so.
+# ANVIL_HEAP_MB sets the heap instead (a container's memory limit, say); ANVIL_JAVA_OPTS replaces
+# all of the JVM's options.
+
+# The JVM options of a compile, a short batch job on a small machine: the parallel collector and the
+# C1 compiler finish it sooner than the defaults (test/bench/run.sh: C1 alone is ~1.5x faster at 10k
+# hosts and on par with the full JIT at 100k), and a young generation of at most 128 MiB keeps the
+# resident size near the live set.
+# The JVM's own warnings go to stderr: stdout is for --format json.
+ANVIL_JVM_OPTIONS="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=128m -Xlog:disable -Xlog:all=warning:stderr"
+
+# anvil_run_java JAVA JAR HOME CDS-ARCHIVE ANVIL-ARGUMENTS...   (CDS-ARCHIVE may be empty)
+anvil_run_java() {
+  _java=$1 _jar=$2 _home=$3 _jsa=$4
+  shift 4
+  # the repository as Anvil finds it: -C DIR, else the directory with inventory/, here or above
+  _repo= _factor=12 _prev=
+  for _a in "$@"; do
+    case "$_prev" in -C|--repo) _repo=$_a ;; esac
+    case "$_a" in
+      -C?*) _repo=${_a#-C} ; _repo=${_repo#=} ;;
+      --repo=*) _repo=${_a#--repo=} ;;
+      diff) _factor=24 ;;
+    esac
+    _prev=$_a
+  done
+  if [ -z "$_repo" ]; then
+    _repo=$(pwd)
+    while [ "$_repo" != / ] && [ ! -d "$_repo/inventory" ]; do _repo=$(dirname "$_repo"); done
+  fi
+  set -- "-Danvil.home=$_home" -jar "$_jar" "$@"
+  if [ -n "${ANVIL_JAVA_OPTS:-}" ]; then
+    # shellcheck disable=SC2086
+    exec "$_java" $ANVIL_JAVA_OPTS "$@"
+  fi
+  if [ -n "$_jsa" ] && [ -f "$_jsa" ]; then
+    set -- "-XX:SharedArchiveFile=$_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "$@"
+  fi
+  _bytes=0
+  for _d in inventory policies rules dashboards; do
+    [ -d "$_repo/$_d" ] || continue
+    # apparent size: a fleet of one small file per host is not 4 KiB per host
+    _b=$(du -sb "$_repo/$_d" 2>/dev/null) || _b=0
+    _b=${_b%%[!0-9]*}
+    _bytes=$((_bytes + ${_b:-0}))
+  done
+  _heap=$((160 + _bytes * _factor / 1048576))
+  # without du (a bare container), no cap rather than a run that is sure to start twice
+  command -v du >/dev/null 2>&1 || _heap=
+  case "${ANVIL_HEAP_MB:-}" in
+    '') ;;
+    *[!0-9]*) echo "anvil: ANVIL_HEAP_MB must be a whole number of megabytes" >&2; return 2 ;;
+    *) _heap=$ANVIL_HEAP_MB ;;
+  esac
+  if [ -z "$_heap" ]; then
+    # shellcheck disable=SC2086
+    exec "$_java" $ANVIL_JVM_OPTIONS "$@"
+  fi
+  _oom="${TMPDIR:-/tmp}/anvil-oom.$$"
+  rm -f "$_oom"
+  _rc=0
+  # shellcheck disable=SC2086
+  "$_java" $ANVIL_JVM_OPTIONS "-Xmx${_heap}m" -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError "-XX:OnOutOfMemoryError=: >$_oom" \
+    "$@" || _rc=$?
+  if [ -e "$_oom" ]; then
+    rm -f "$_oom"
+    echo "anvil: note: the input needed more than the ${_heap} MB heap set from its size; running again with the JVM's default heap" >&2
+    # shellcheck disable=SC2086
+    exec "$_java" $ANVIL_JVM_OPTIONS "$@"
+  fi
+  return $_rc
+}
