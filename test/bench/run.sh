@@ -25,7 +25,9 @@ command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install t
 jar="$(dirname "$anvil")/compiler/target/anvil.jar"
 mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$jar" "$root/test/bench/ParseFloor.java"
-jvm="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=256m"   # the launcher's options
+# the floor runs with the JVM options of the launcher being measured (its heap cap is Anvil's own)
+jvm=$(. "$(dirname "$anvil")/packaging/run-java.sh" 2>/dev/null && echo "${ANVIL_JVM_OPTIONS:-}")
+[ -n "$jvm" ] || jvm="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=256m"   # before run-java.sh
 commands=(floor check fresh unchanged diffcheck explain)
 
 # one timed run; appends "wall cpu rss_kb" to $work/$n-$name.txt
