@@ -60,19 +60,26 @@ public final class AnsibleEmitter implements Emitter {
     java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = ("    "
         + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters, secrets)) + "\n")
         .getBytes(StandardCharsets.UTF_8));
+    // hash lookups per host; the sorted maps are filled once per group, not once per host
+    Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
+    Map<Object, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
     for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
-        append(hosts.computeIfAbsent(names.of(g), k -> new ArrayList<>()), h.name());
-        for (GroupName c = g; c != null; c = c.parent()) {
-          String parent = c.parent() == null ? c.namespace() : names.of(c.parent());
-          children.computeIfAbsent(parent, k -> new TreeSet<>()).add(names.of(c));
-        }
+        append(hostsOfGroup.computeIfAbsent(g, k -> new ArrayList<>()), h.name());
       }
-      Rollout r = Rollout.of(h.section(Resolver.ROLLOUT).get("exporters"));
+      Rollout r = rolloutOfSection.computeIfAbsent(h.section(Resolver.ROLLOUT),
+          k -> Rollout.of(h.section(Resolver.ROLLOUT).get("exporters")));
       rollouts.putIfAbsent(r.group(), r);
       append(hosts.computeIfAbsent(r.group(), k -> new ArrayList<>()), h.name());
-      children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(r.group());
     }
+    for (var e : new TreeMap<>(hostsOfGroup).entrySet()) {
+      hosts.merge(names.of(e.getKey()), e.getValue(), AnsibleEmitter::union);
+      for (GroupName c = e.getKey(); c != null; c = c.parent()) {
+        String parent = c.parent() == null ? c.namespace() : names.of(c.parent());
+        children.computeIfAbsent(parent, k -> new TreeSet<>()).add(names.of(c));
+      }
+    }
+    rollouts.keySet().forEach(g -> children.computeIfAbsent(ROLLOUT_GROUP, k -> new TreeSet<>()).add(g));
     String header = "# " + Output.GENERATED + "\n# Host vars are inline, one host per line.\nall:\n  vars:\n"
         + "    anvil_exporter_dir: " + EXPORTER_DIR + "\n  hosts:\n";
     TreeSet<String> top = new TreeSet<>(fleet.namespaces().keySet());
@@ -99,6 +106,11 @@ public final class AnsibleEmitter implements Emitter {
         new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml"))));
     files.addAll(counters.values());
     return files;
+  }
+
+  /** Two groups that become one Ansible name (an error reported by GroupNames): their hosts, sorted. */
+  private static List<String> union(List<String> a, List<String> b) {
+    return new ArrayList<>(new TreeSet<>(java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
   }
 
   /** Adds a host to a group's sorted, distinct list (hosts arrive in name order). */

@@ -23,15 +23,11 @@ public final class Hostlist {
     Map<String, TreeSet<Long>> groups = new TreeMap<>();
     Map<String, String> prefixes = new TreeMap<>();
     List<String> plain = new ArrayList<>();
-    // first pass: the padded widths in use per prefix ("node08" pads to 2)
-    Map<String, java.util.Set<Integer>> padded = new TreeMap<>();
-    for (String name : names) {
-      Matcher m = TRAILING_NUMBER.matcher(name);
-      if (m.matches() && m.group(2).length() > 1 && m.group(2).startsWith("0")) {
-        padded.computeIfAbsent(m.group(1) == null ? "" : m.group(1), k -> new java.util.HashSet<>()).add(m.group(2).length());
-      }
-    }
-    for (String name : new TreeSet<>(names)) {
+    // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2)
+    Collection<String> sorted = names instanceof java.util.SortedSet<String> s && s.comparator() == null ? names : new TreeSet<>(names);
+    List<String[]> numbered = new ArrayList<>(sorted.size());
+    Map<String, java.util.Set<Integer>> padded = new java.util.HashMap<>();
+    for (String name : sorted) {
       Matcher m = TRAILING_NUMBER.matcher(name);
       if (!m.matches()) {
         plain.add(name);
@@ -39,13 +35,21 @@ public final class Hostlist {
       }
       String prefix = m.group(1) == null ? "" : m.group(1);
       String digits = m.group(2);
+      numbered.add(new String[] {prefix, digits});
+      if (digits.length() > 1 && digits.startsWith("0")) {
+        padded.computeIfAbsent(prefix, k -> new java.util.HashSet<>()).add(digits.length());
+      }
+    }
+    for (String[] n : numbered) {
+      String prefix = n[0];
+      String digits = n[1];
       // padded numbers keep their width, and an unpadded number of that many digits ("10" next to
       // "08") joins them, as Slurm pads every number of a range to its first number's width;
       // other unpadded numbers share width 0
       boolean isPadded = digits.length() > 1 && digits.startsWith("0");
       int width = isPadded || padded.getOrDefault(prefix, java.util.Set.of()).contains(digits.length()) ? digits.length() : 0;
       String key = prefix + "\u0000" + width;
-      prefixes.put(key, prefix);
+      prefixes.putIfAbsent(key, prefix);
       groups.computeIfAbsent(key, k -> new TreeSet<>()).add(Long.parseLong(digits));
     }
     TreeMap<String, String> parts = new TreeMap<>();
