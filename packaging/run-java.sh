@@ -1,12 +1,13 @@
 # Sourced by both launchers (./anvil in a checkout, bin/anvil in the release bundle): runs the
 # compiler's JVM with a heap sized from the input. POSIX sh.
 #
-# A compile's live set grows with the YAML it reads: at its peak (every output file made) about 440 MB
-# for the 34 MB of the 100k-host benchmark fleet, of which the outputs are 190 MB, the model 100 MB
-# and the sources 34 MB. Without a limit the parallel collector grows the heap well past that before it
-# collects the old generation, so peak RSS ran at 2-3x what the work needs. The heap is therefore
-# capped at 160 MB + 12 x the size of the repository's inventory/, policies/, rules/ and dashboards/
-# (twice that for `anvil diff`, which compiles two revisions). Should an input need more — YAML that expands, an
+# A compile's live set grows with its input: at its peak (every output file made) about 440 MB for the
+# 34 MB, 100k hosts of the benchmark fleet (outputs 190 MB, model 100 MB, sources 34 MB), and more per
+# byte for small hosts (the 20 MB, 146k-host bound needs more than 400 MB). Without a limit the parallel
+# collector grows the heap well past that before it collects the old generation, so peak RSS ran at
+# 2-3x what the work needs. The heap is therefore capped at 160 MB + the larger of 12 bytes per byte of
+# the repository's inventory/, policies/, rules/ and dashboards/ and 5 KiB per Host document (twice
+# that for `anvil diff`, which compiles two revisions). Should an input need more — YAML that expands, an
 # import of a large file — the run ends at its first OutOfMemoryError before writing anything (out/ is
 # replaced whole, or not at all), and runs again once with the JVM's default heap, saying so.
 # ANVIL_HEAP_MB sets the heap instead (a container's memory limit, say); ANVIL_JAVA_OPTS replaces
@@ -46,7 +47,7 @@ anvil_run_java() {
   if [ -n "$_jsa" ] && [ -f "$_jsa" ]; then
     set -- "-XX:SharedArchiveFile=$_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "$@"
   fi
-  _bytes=0
+  _bytes=0 _hosts=0
   for _d in inventory policies rules dashboards; do
     [ -d "$_repo/$_d" ] || continue
     # apparent size: a fleet of one small file per host is not 4 KiB per host
@@ -54,7 +55,16 @@ anvil_run_java() {
     _b=${_b%%[!0-9]*}
     _bytes=$((_bytes + ${_b:-0}))
   done
-  _heap=$((160 + _bytes * _factor / 1048576))
+  if [ -d "$_repo/inventory" ]; then
+    # Host documents, roughly (a count per file): the outputs grow with hosts, not with bytes
+    for _c in $(grep -rhcE '^kind: *["'"'"']?Host' "$_repo/inventory" 2>/dev/null); do
+      _hosts=$((_hosts + _c))
+    done
+  fi
+  _heap=$((_bytes * _factor / 1048576))
+  _per_host=$((_hosts * _factor * 5 / 12 / 1024))
+  [ "$_per_host" -gt "$_heap" ] && _heap=$_per_host
+  _heap=$((_heap + 160))
   # without du (a bare container), no cap rather than a run that is sure to start twice
   command -v du >/dev/null 2>&1 || _heap=
   case "${ANVIL_HEAP_MB:-}" in

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release bundle (packaging/bundle.sh), unpacked and run the way an air-gapped site runs it: in
  * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and the
- * coreutils the launcher uses (dirname, du, rm).
+ * tools the launcher uses (dirname, du, grep, rm).
  * It compiles the example fleet to exactly the committed out/, starts a new repository that checks,
  * and the GitHub Actions recipe that repository gets installs it from the archive and passes; the
  * Debian package built from it installs with dpkg and runs.
@@ -57,7 +57,7 @@ class BundleTest {
     // the only programs on PATH: no java, no network tools
     bin = Files.createDirectories(tmp.resolve("bin"));
     Files.createSymbolicLink(bin.resolve("sh"), Path.of(TestSupport.tool("sh", "dash")));
-    for (String tool : List.of("dirname", "du", "rm")) {
+    for (String tool : List.of("dirname", "du", "grep", "rm")) {
       Files.createSymbolicLink(bin.resolve(tool), Path.of(TestSupport.tool(tool, "coreutils")));
     }
   }
