@@ -160,18 +160,24 @@ public final class Compiler {
   }
 
   /**
-   * The repository at {@code repo} loaded, validated and resolved, without emitting anything: what
-   * {@code anvil explain} needs. Emitters' own findings (port clashes, label budgets) are not checked.
+   * The repository at {@code repo} loaded and validated, and one host resolved, without emitting
+   * anything: what {@code anvil explain} needs. Every file's errors count; of resolution's findings
+   * only that host's, and emitters' own (label budgets, say) are not checked.
    */
-  public static Compilation resolve(Path repo) throws IOException {
+  public static Compilation resolve(Path repo, String host) throws IOException {
     List<String> problems = new ArrayList<>();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
-    Compilation c = run(sources, LoadCache.NONE, false);
+    Compilation c = run(sources, LoadCache.NONE, false, h -> h.name().equals(host));
     report(problems, c.diagnostics());
     return c;
   }
 
   private static Compilation run(List<SourceFile> sources, LoadCache cache, boolean emit) {
+    return run(sources, cache, emit, h -> true);
+  }
+
+  private static Compilation run(List<SourceFile> sources, LoadCache cache, boolean emit,
+      java.util.function.Predicate<dev.anvil.model.Host> hosts) {
     Timings t = Timings.start();
     Diagnostics diagnostics = new Diagnostics();
     // compiling the schemas takes a moment: let it overlap with parsing the first files
@@ -181,7 +187,7 @@ public final class Compiler {
     t.phase("load+validate");
     Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
     t.phase("references");
-    ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve();
+    ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve(hosts);
     t.phase("resolve");
     dev.anvil.contract.ContractChecker.check(resolved, diagnostics);
     t.phase("contracts");

@@ -30,8 +30,8 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    // resolution is all an answer needs: no emitter runs
-    Compilation c = Compiler.resolve(parent.repo());
+    // the host's resolution is all an answer needs: no other host is resolved, no emitter runs
+    Compilation c = Compiler.resolve(parent.repo(), host);
     if (!c.ok()) {
       format.print(c, stderr);
       format.report(c, new java.util.LinkedHashMap<>(), stdout);

@@ -67,7 +67,15 @@ public final class Resolver {
   }
 
   public ResolvedFleet resolve() {
-    List<ResolvedHost> hosts = fleet.hosts().parallelStream().map(this::resolve).toList();
+    return resolve(h -> true);
+  }
+
+  /**
+   * The hosts {@code which} selects, and the findings about them (conflicts, port collisions,
+   * incomplete checks): one host for {@code anvil explain}, all of them for a compile.
+   */
+  public ResolvedFleet resolve(java.util.function.Predicate<Host> which) {
+    List<ResolvedHost> hosts = fleet.hosts().parallelStream().filter(which).map(this::resolve).toList();
     reportConflicts(hosts);
     reportPortCollisions(hosts);
     reportIncompleteChecks(hosts);

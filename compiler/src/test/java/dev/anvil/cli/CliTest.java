@@ -79,6 +79,45 @@ class CliTest {
     assertTrue(r.err().contains("has no value 'alerts.nope'"), r.err());
   }
 
+  /** explain resolves only the host it is asked about: another host's resolution error is check's to report. */
+  @Test
+  void explainAnswersForAHostWhileAnotherHostDoesNotResolve(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
+    TestSupport.writeFile(repo, "inventory/lab.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Group
+        name: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: fine
+        address: 10.0.0.1
+        primary_group: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: broken
+        address: 10.0.0.2
+        primary_group: infrastructure:lab
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        host: broken
+        checks:
+          scratch: {type: mount}
+        """);
+    TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
+    assertEquals(1, check.exit(), check.err());
+    assertTrue(check.err().contains("needs 'paths' on host broken"), check.err());
+    TestSupport.Run fine = TestSupport.anvil("-C", repo.toString(), "explain", "fine", "exporters");
+    assertEquals(0, fine.exit(), fine.err());
+    assertTrue(fine.out().contains("node_exporter"), fine.out());
+    TestSupport.Run broken = TestSupport.anvil("-C", repo.toString(), "explain", "broken", "checks");
+    assertEquals(1, broken.exit(), broken.out());
+    assertTrue(broken.err().contains("needs 'paths' on host broken"), broken.err());
+  }
+
   @Test
   void explainNamesWhyAnAlertDoesNotApply() {
     TestSupport.Run r = TestSupport.anvil("-C", REPO, "explain", "storage-server-01", "alerts.nvidia_xid_error.for");
