@@ -39,7 +39,7 @@ public final class PromtoolRun {
         if (!f.path().startsWith(AlertTests.RULES_DIR) && !f.path().startsWith(AlertTests.GLOBAL_RULES_DIR)) continue;
         Path p = dir.resolve(f.path());
         Files.createDirectories(p.getParent());
-        Files.write(p, f.bytes());
+        f.writeTo(p);
       }
       Path tests = Files.createDirectories(dir.resolve("tests"));
       List<AlertTests.Case> runnable = new ArrayList<>();

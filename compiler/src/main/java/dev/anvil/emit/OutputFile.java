@@ -59,6 +59,13 @@ public final class OutputFile {
 
   private static final int SLICE = 1 << 16;
 
+  /** Writes the file at {@code target} (created or truncated). */
+  public void writeTo(java.nio.file.Path target) throws IOException {
+    try (OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target), SLICE)) {
+      writeTo(out);
+    }
+  }
+
   /** Whether {@code in} holds exactly this file's bytes, read a buffer at a time. */
   public boolean sameAs(InputStream in) throws IOException {
     byte[] buffer = new byte[1 << 16];

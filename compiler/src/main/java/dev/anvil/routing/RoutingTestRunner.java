@@ -40,7 +40,7 @@ public final class RoutingTestRunner {
       JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(alertmanagerYml.content());
       this.config = new AlertmanagerConfig(tree);
       this.configFile = Files.createTempFile("anvil-alertmanager-", ".yml");
-      Files.write(configFile, alertmanagerYml.bytes());
+      alertmanagerYml.writeTo(configFile);
       configFile.toFile().deleteOnExit();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -95,9 +95,7 @@ public final class Verifier {
       for (OutputFile f : files) {
         Path p = dir.resolve(f.path());
         Files.createDirectories(p.getParent());
-        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(p), 1 << 16)) {
-          f.writeTo(o);
-        }
+        f.writeTo(p);
       }
       List<CompletableFuture<Void>> running = new ArrayList<>();
       for (Checker c : CHECKERS) {

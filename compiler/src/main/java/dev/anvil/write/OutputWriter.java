@@ -1,10 +1,8 @@
 package dev.anvil.write;
 
 import dev.anvil.emit.OutputFile;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -120,9 +118,7 @@ public final class OutputWriter {
         try {
           Path target = tmp.resolve(f.path());
           if (!changed.contains(f.path()) && link(outDir.resolve(f.path()), target)) return;
-          try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
-            f.writeTo(o);
-          }
+          f.writeTo(target);
           if (posix) Files.setPosixFilePermissions(target, FILE_MODE);
         } catch (IOException e) {
           throw new UncheckedIOException(e);

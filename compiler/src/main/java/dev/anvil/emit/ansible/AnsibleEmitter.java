@@ -62,13 +62,12 @@ public final class AnsibleEmitter implements Emitter {
         .getBytes(StandardCharsets.UTF_8));
     // hash lookups per host; the sorted maps are filled once per group, not once per host
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
-    Map<Object, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
+    Map<JsonNode, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
     for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
         append(hostsOfGroup.computeIfAbsent(g, k -> new ArrayList<>()), h.name());
       }
-      Rollout r = rolloutOfSection.computeIfAbsent(h.section(Resolver.ROLLOUT),
-          k -> Rollout.of(h.section(Resolver.ROLLOUT).get("exporters")));
+      Rollout r = rolloutOfSection.computeIfAbsent(h.section(Resolver.ROLLOUT), k -> Rollout.of(k.get("exporters")));
       rollouts.putIfAbsent(r.group(), r);
       append(hosts.computeIfAbsent(r.group(), k -> new ArrayList<>()), h.name());
     }

@@ -85,26 +85,7 @@ final class JobTargets {
       if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
       measure(labels, id != null ? 1 : 0);
       String target = address(host.host().address(), host.port(exporter.name()));
-      // written as it goes, the host's sorted labels with the class label in its place: nothing copied per job
-      out.add(g -> {
-        g.writeStartObject();
-        g.writeObjectFieldStart("labels");
-        boolean classWritten = id == null;
-        for (Map.Entry<String, String> l : labels.entrySet()) {
-          int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
-          if (!classWritten && order >= 0) {
-            g.writeStringField(AlertRule.CLASS_LABEL, id);
-            classWritten = true;
-          }
-          if (id == null || order != 0) g.writeStringField(l.getKey(), l.getValue());
-        }
-        if (!classWritten) g.writeStringField(AlertRule.CLASS_LABEL, id);
-        g.writeEndObject();
-        g.writeArrayFieldStart("targets");
-        g.writeString(target);
-        g.writeEndArray();
-        g.writeEndObject();
-      });
+      out.add(g -> writeTarget(g, labels, id, target));
       n++;
     }
     this.targets = n;
@@ -135,9 +116,10 @@ final class JobTargets {
         classes.get(rule).computeIfAbsent(value, x -> new AlertClasses.Rendering(params));
         values.put(rule, value);
       }
-      addClass(rules, values, labels);
+      String id = classId(rules, values);
+      if (id != null) labels.put(AlertRule.CLASS_LABEL, id);
       labelNames.addAll(labels.keySet());
-      measure(labels);
+      measure(labels, 0);
       labels.put("__param_module", device.moduleName());
       labels.put(EXPORTER_LABEL, via.get(device));
       Map<String, Object> group = new TreeMap<>();
@@ -151,25 +133,14 @@ final class JobTargets {
   }
 
   /**
-   * Names the target's alert class (the parameter set of every rule that covers it) in one label,
-   * and records the class with each of its rules' parameter sets: one label per target, however
-   * many rules cover it.
+   * The target's alert class (the parameter set of every rule that covers it; null for none), its one
+   * label however many rules cover it; recorded with each of its rules' parameter sets.
    */
-  private void addClass(List<AlertRule> rules, Map<AlertRule, String> values, Map<String, String> labels) {
-    String id = classId(rules, values);
-    if (id != null) labels.put(AlertRule.CLASS_LABEL, id);
-  }
-
-  /** The class of a parameter set of each rule (null for none), recorded with each rule's parameter set. */
   private String classId(List<AlertRule> rules, Map<AlertRule, String> values) {
     if (values.isEmpty()) return null;
     String id = naming.id(rules, values);
     values.forEach((rule, value) -> classes.get(rule).get(value).classes().add(id));
     return id;
-  }
-
-  private void measure(Map<String, String> labels) {
-    measure(labels, 0);
   }
 
   /** @param more labels the target has besides {@code labels} (not {@code __}-prefixed) */
@@ -180,6 +151,31 @@ final class JobTargets {
       widest = n;
       widestTarget = labels.get("instance");
     }
+  }
+
+  /**
+   * One target group, written as it goes: the host's sorted labels with the class label in its place
+   * (nothing copied per job), and the scrape address.
+   */
+  private static void writeTarget(com.fasterxml.jackson.core.JsonGenerator g, Map<String, String> labels, String classId,
+      String target) throws java.io.IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("labels");
+    boolean classWritten = classId == null;
+    for (Map.Entry<String, String> l : labels.entrySet()) {
+      int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
+      if (!classWritten && order >= 0) {
+        g.writeStringField(AlertRule.CLASS_LABEL, classId);
+        classWritten = true;
+      }
+      if (classId == null || order != 0) g.writeStringField(l.getKey(), l.getValue());
+    }
+    if (!classWritten) g.writeStringField(AlertRule.CLASS_LABEL, classId);
+    g.writeEndObject();
+    g.writeArrayFieldStart("targets");
+    g.writeString(target);
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */

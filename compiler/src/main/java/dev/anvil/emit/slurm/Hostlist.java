@@ -19,13 +19,16 @@ public final class Hostlist {
 
   private Hostlist() {}
 
+  /** A host name's prefix and trailing number, as written. */
+  private record Numbered(String prefix, String digits) {}
+
   public static String compress(Collection<String> names) {
     Map<String, TreeSet<Long>> groups = new TreeMap<>();
     Map<String, String> prefixes = new TreeMap<>();
     List<String> plain = new ArrayList<>();
     // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2)
     Collection<String> sorted = names instanceof java.util.SortedSet<String> s && s.comparator() == null ? names : new TreeSet<>(names);
-    List<String[]> numbered = new ArrayList<>(sorted.size());
+    List<Numbered> numbered = new ArrayList<>(sorted.size());
     Map<String, java.util.Set<Integer>> padded = new java.util.HashMap<>();
     for (String name : sorted) {
       Matcher m = TRAILING_NUMBER.matcher(name);
@@ -35,14 +38,14 @@ public final class Hostlist {
       }
       String prefix = m.group(1) == null ? "" : m.group(1);
       String digits = m.group(2);
-      numbered.add(new String[] {prefix, digits});
+      numbered.add(new Numbered(prefix, digits));
       if (digits.length() > 1 && digits.startsWith("0")) {
         padded.computeIfAbsent(prefix, k -> new java.util.HashSet<>()).add(digits.length());
       }
     }
-    for (String[] n : numbered) {
-      String prefix = n[0];
-      String digits = n[1];
+    for (Numbered n : numbered) {
+      String prefix = n.prefix();
+      String digits = n.digits();
       // padded numbers keep their width, and an unpadded number of that many digits ("10" next to
       // "08") joins them, as Slurm pads every number of a range to its first number's width;
       // other unpadded numbers share width 0
