@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live, on 127.0.0.1: a compiled config repo drives real Prometheus and Alertmanager (Debian packages
@@ -36,18 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the chat and pager webhooks.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class LiveAlertingTest {
+class LiveAlertingTest extends LiveTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path tmp;
-  private Live live;
   private final List<HttpServer> servers = new ArrayList<>();
 
   record Delivery(long receivedMillis, String path, JsonNode payload) {}
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    if (live != null) live.close();
     for (HttpServer s : servers) s.stop(0);
   }
 

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exporter playbook's health gate, run for real (ansible-playbook -c local, its unit and gate
@@ -22,15 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exporter is down is rolled back to them, fails, and the rollout stops before the next batch.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RolloutGateTest {
-  @TempDir Path tmp;
-  private Live live;
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (live != null) live.close();
-  }
-
+class RolloutGateTest extends LiveTest {
   @Test
   void aCanaryThatComesUpPassesAndOneThatDoesNotIsRolledBackAndStopsTheRollout() throws Exception {
     String nodeExporter = TestSupport.tool("prometheus-node-exporter", "prometheus-node-exporter");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live, on 127.0.0.1: a simulated BMC (ipmi_sim, Debian openipmi) with a failed fan answers over
@@ -28,15 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BmcUnreadable fires for; and the password is nowhere in out/ or the playbook's output.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class BmcLiveTest {
-  @TempDir Path tmp;
-  private Live live;
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (live != null) live.close();
-  }
-
+class BmcLiveTest extends LiveTest {
   @Test
   void aBmcReadOutOfBandWithAPasswordFromAFileRaisesItsServersAlerts() throws Exception {
     String sim = TestSupport.tool("ipmi_sim", "openipmi");

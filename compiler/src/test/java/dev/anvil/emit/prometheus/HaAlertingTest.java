@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * High availability, live on 127.0.0.1: one shard of two Prometheus replicas, each sending its alerts
@@ -33,17 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Alertmanagers; the store holds each host's series once.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class HaAlertingTest {
+class HaAlertingTest extends LiveTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path tmp;
-  private Live live;
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<JsonNode> deliveries = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (live != null) live.close();
     servers.forEach(s -> s.stop(0));
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live, on 127.0.0.1: the example fleet's recording rules (rules/recording.yaml), compiled for two
@@ -27,14 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * prometheus) over series served as all-smi writes them.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class LiveRecordingTest {
-  @TempDir Path tmp;
-  private Live live;
+class LiveRecordingTest extends LiveTest {
   private final List<HttpServer> servers = new ArrayList<>();
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (live != null) live.close();
     servers.forEach(s -> s.stop(0));
   }
 

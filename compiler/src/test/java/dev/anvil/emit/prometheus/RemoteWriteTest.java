@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live, on 127.0.0.1: remote_write and retention from {@code kind: Prometheus}. A real node_exporter
@@ -29,16 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * out/.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RemoteWriteTest {
+class RemoteWriteTest extends LiveTest {
   private static final String PASSWORD = "s3cret'with\"quotes{{x}}";
 
-  @TempDir Path tmp;
-  private Live live;
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (live != null) live.close();
-  }
 
   @Test
   void prometheusWritesEverySeriesToTheStoreWithTheCredentialsFromItsFileAndKeepsTheRetention() throws Exception {

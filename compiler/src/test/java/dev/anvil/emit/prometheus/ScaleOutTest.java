@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scale-out, live on 127.0.0.1: two sites of two shards, each shard two replicas: eight real
@@ -32,16 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * series once per replica, labelled with its site.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ScaleOutTest {
+class ScaleOutTest extends LiveTest {
   private static final int HOSTS_PER_SITE = 6;
 
-  @TempDir Path tmp;
-  private Live live;
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (live != null) live.close();
-  }
 
   @Test
   void everyHostIsScrapedByExactlyOneShardOfItsSiteAndStoredOncePerReplica() throws Exception {

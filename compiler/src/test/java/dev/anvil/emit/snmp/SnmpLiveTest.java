@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anvil.Live;
+import dev.anvil.LiveTest;
 import dev.anvil.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live, on 127.0.0.1: two real snmpd agents (Debian snmpd) answer as a rack's UPS and PDUs would
@@ -30,16 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * thresholds and for no other, and the community is nowhere in out/.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class SnmpLiveTest {
+class SnmpLiveTest extends LiveTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path tmp;
-  private Live live;
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (live != null) live.close();
-  }
 
   @Test
   void theEmittedModulesReadRealSnmpAgentsAndTheFacilityAlertsFireForTheRightDevices() throws Exception {
