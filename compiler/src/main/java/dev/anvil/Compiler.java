@@ -37,7 +37,7 @@ public final class Compiler {
   /** Every emitter, in output order. */
   static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter(), new SlurmEmitter(),
       new AnsibleEmitter(), new ChecksEmitter(), new GrafanaEmitter(), new dev.anvil.emit.snmp.SnmpEmitter(),
-      new dev.anvil.emit.ipmi.IpmiEmitter());
+      new dev.anvil.emit.ipmi.IpmiEmitter(), new dev.anvil.emit.kubernetes.KubernetesEmitter());
 
   private static SchemaValidator schemaValidator;
 

@@ -35,6 +35,15 @@ public final class Output {
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
       .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
+  /** The same, with every string value double-quoted. */
+  private static final ObjectMapper QUOTED_YAML = new ObjectMapper(YAMLFactory.builder()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+      .dumperOptions(dumperOptions())
+      .build())
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+      .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
       .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
@@ -98,6 +107,18 @@ public final class Output {
   public static String yamlText(Object tree) {
     try {
       return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * YAML with every string value quoted, for readers that follow YAML 1.1 as Go's do (kubectl, the
+   * GPU Operator's tools): there an unquoted {@code yes}, {@code on} or {@code 0x20B010DE} is no string.
+   */
+  public static String yamlTextQuoted(Object tree) {
+    try {
+      return QUOTED_YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -34,6 +34,7 @@ public record Declarations(
     List<Dashboard> dashboards,
     List<dev.anvil.model.ExporterContract> contracts,
     List<dev.anvil.model.FacilityDevice> devices,
+    List<dev.anvil.model.Cluster> clusters,
     java.util.Map<String, java.util.Set<String>> refused) {
 
   /** Whether a document of {@code kind} named {@code name} (any name, if null) was declared but refused. */

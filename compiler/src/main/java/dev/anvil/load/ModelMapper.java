@@ -31,7 +31,7 @@ import java.util.TreeMap;
 public final class ModelMapper {
   /** Policy sections, in the order they are resolved and explained. */
   public static final List<String> POLICY_SECTIONS = List.of("labels", "exporters", "alerts", "recording", "checks", "routing",
-      "maintenance", "slurm", "rollout");
+      "maintenance", "slurm", "rollout", "kubernetes", "gpu_sharing");
 
   private final List<Namespace> namespaces = new ArrayList<>();
   private final List<Group> groups = new ArrayList<>();
@@ -47,6 +47,7 @@ public final class ModelMapper {
   private final List<Dashboard> dashboards = new ArrayList<>();
   private final List<dev.anvil.model.ExporterContract> contracts = new ArrayList<>();
   private final List<dev.anvil.model.FacilityDevice> devices = new ArrayList<>();
+  private final List<dev.anvil.model.Cluster> clusters = new ArrayList<>();
 
   public void add(Document doc) {
     JsonNode n = doc.root();
@@ -66,6 +67,7 @@ public final class ModelMapper {
       case "Dashboard" -> dashboards.add(dashboard(n, src));
       case "ExporterContract" -> contracts.add(contract(n, src));
       case "FacilityDevice" -> devices.add(device(n, src));
+      case "Cluster" -> clusters.add(cluster(n, src));
       default -> throw new IllegalArgumentException("unvalidated kind " + doc.kind());
     }
   }
@@ -94,12 +96,20 @@ public final class ModelMapper {
     dashboards.addAll(other.dashboards);
     contracts.addAll(other.contracts);
     devices.addAll(other.devices);
+    clusters.addAll(other.clusters);
     other.refused.forEach((kind, names) -> refused.computeIfAbsent(kind, k -> new java.util.TreeSet<>()).addAll(names));
   }
 
   public Declarations result() {
     return new Declarations(namespaces, groups, hosts, policies, exporters, alertRules, prometheus, receivers, alerting,
-        routingTests, partitions, dashboards, contracts, devices, refused);
+        routingTests, partitions, dashboards, contracts, devices, clusters, refused);
+  }
+
+  private static dev.anvil.model.Cluster cluster(JsonNode n, SourceRef src) {
+    JsonNode operator = n.path("gpu_operator");
+    return new dev.anvil.model.Cluster(text(n, "name"), text(n, "provider"), text(n, "region"), text(n, "kubernetes"),
+        operator.has("version") ? text(operator, "version") : dev.anvil.model.Cluster.GPU_OPERATOR_VERSION,
+        operator.has("namespace") ? text(operator, "namespace") : dev.anvil.model.Cluster.GPU_OPERATOR_NAMESPACE, src);
   }
 
   private static Group group(JsonNode n, SourceRef src) {

@@ -19,7 +19,8 @@ public record Fleet(
     List<Partition> partitions,
     List<Dashboard> dashboards,
     List<ExporterContract> contracts,
-    List<FacilityDevice> devices) {
+    List<FacilityDevice> devices,
+    SortedMap<String, Cluster> clusters) {
 
   public int priorityOf(String namespace) {
     return namespaces.get(namespace).priority();

@@ -43,9 +43,11 @@ public final class Resolver {
   public static final String MAINTENANCE = "maintenance";
   public static final String SLURM = "slurm";
   public static final String ROLLOUT = "rollout";
+  public static final String KUBERNETES = "kubernetes";
+  public static final String GPU_SHARING = "gpu_sharing";
   /** Resolved sections, in explain order. */
   public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, RECORDING, CHECKS, ROUTING,
-      MAINTENANCE, SLURM, ROLLOUT);
+      MAINTENANCE, SLURM, ROLLOUT, KUBERNETES, GPU_SHARING);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;
@@ -298,7 +300,7 @@ public final class Resolver {
         + hostsPhrase(names)));
   }
 
-  static String hostsPhrase(Set<String> names) {
+  public static String hostsPhrase(Set<String> names) {
     if (names.size() == 1) return "on host " + names.iterator().next();
     List<String> some = new ArrayList<>(names).subList(0, Math.min(3, names.size()));
     return "on " + names.size() + " hosts (" + String.join(", ", some) + (names.size() > 3 ? ", ..." : "") + ")";

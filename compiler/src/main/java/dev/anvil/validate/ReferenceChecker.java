@@ -120,7 +120,24 @@ public final class ReferenceChecker {
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
         partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters, rules), contracts(d.contracts(), exporters),
-        devices(d.devices(), known, hosts, exporters, rules));
+        devices(d.devices(), known, hosts, exporters, rules), clusters(d.clusters(), policies));
+  }
+
+  /** Clusters by name; a policy's kubernetes.node.cluster must name one. */
+  private java.util.SortedMap<String, dev.anvil.model.Cluster> clusters(List<dev.anvil.model.Cluster> declared,
+      List<Policy> policies) {
+    TreeMap<String, dev.anvil.model.Cluster> out = new TreeMap<>();
+    for (dev.anvil.model.Cluster c : declared) unique(out, c.name(), c, dev.anvil.model.Cluster::source, "cluster", "/name");
+    for (Policy p : policies) {
+      for (Policy.Entry e : p.entries()) {
+        if (!e.section().equals("kubernetes") || !e.value().has("cluster")) continue;
+        String name = e.value().get("cluster").asText();
+        if (!out.containsKey(name)) {
+          unknown(p.source().at(e.pointer() + "/cluster"), "Cluster", name, Suggestions.didYouMean(name, out.keySet()));
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSortedMap(out);
   }
 
   private List<Dashboard> dashboards(List<Dashboard> declared, Map<String, Exporter> exporters,

@@ -35,6 +35,7 @@ public final class SchemaValidator {
       Map.entry("Policy", "policy"),
       Map.entry("Exporter", "exporter"),
       Map.entry("AlertRule", "alert-rule"),
+      Map.entry("Cluster", "cluster"),
       Map.entry("RecordingRule", "recording-rule"),
       Map.entry("Prometheus", "prometheus"),
       Map.entry("Receiver", "receiver"),
