@@ -208,7 +208,7 @@ class CliTest {
     assertEquals(0, ok.exit(), ok.err());
     var doc = json.readTree(ok.out());
     assertTrue(doc.path("ok").asBoolean());
-    assertEquals(16, doc.path("hosts").asInt());
+    assertEquals(17, doc.path("hosts").asInt());
     TestSupport.Run bad = TestSupport.anvil("-C", BAD, "check", "--format", "json");
     assertEquals(1, bad.exit());
     assertEquals("", bad.err(), "diagnostics go into the document, not stderr");
