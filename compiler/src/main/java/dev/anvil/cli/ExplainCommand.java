@@ -13,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
-    description = {"Show a host's effective values, where each came from and what it beat.",
+    description = {"Show a host's effective values, where each came from and what it beat;"
+        + " or a node pool's (HOST is then the pool's group, e.g. logical:inference/eks/t4-spot).",
         "KEY narrows the answer: a section (alerts), an entry (alerts.cpu_high) or a value (alerts.cpu_high.threshold)."})
 final class ExplainCommand implements Callable<Integer> {
   @ParentCommand AnvilCommand parent;
@@ -39,6 +40,14 @@ final class ExplainCommand implements Callable<Integer> {
       return AnvilCommand.INVALID;
     }
     ResolvedHost h = c.fleet().host(host);
+    dev.anvil.resolve.ResolvedPool pool = h != null ? null : c.fleet().pools().stream()
+        .filter(p -> p.group().toString().equals(host)).findFirst().orElse(null);
+    if (pool != null && !format.json()) {
+      if (new Explainer(c.fleet()).explain(pool, key, stdout)) return AnvilCommand.OK;
+      stderr.println("anvil: error: pool '" + host + "' has no value '" + key + "' (its keys start with kubernetes,"
+          + " gpu_sharing)");
+      return AnvilCommand.INVALID;
+    }
     if (format.json() && h != null) {
       var data = new dev.anvil.explain.Explainer(c.fleet()).explainData(h, key);
       if (data != null) {

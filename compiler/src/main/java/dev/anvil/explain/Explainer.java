@@ -85,12 +85,36 @@ public final class Explainer {
   /** Prints the explanation; returns false when {@code keyPrefix} matches nothing. */
   public boolean explain(ResolvedHost host, String keyPrefix, PrintWriter out) {
     header(host, out);
-    SortedMap<String, Provenance> all = host.provenance();
     List<String> keys = keys(host, keyPrefix);
+    values(host.provenance(), keys, k -> notApplied(host, k), out);
+    return !keys.isEmpty();
+  }
+
+  /**
+   * A node pool's settings (by default its kubernetes and gpu_sharing sections), resolved over its
+   * group and the group's ancestors; false when {@code keyPrefix} matches nothing.
+   */
+  public boolean explain(dev.anvil.resolve.ResolvedPool pool, String keyPrefix, PrintWriter out) {
+    out.println("pool " + pool.group() + "  (a node pool of cluster " + pool.settings().path("cluster").asText("?")
+        + ": its nodes are made on demand)");
+    out.println("  order    the group > its ancestors > defaults");
+    SortedMap<String, Provenance> all = pool.provenance();
+    List<String> keys = new ArrayList<>();
+    for (String k : all.keySet()) {
+      boolean wanted = keyPrefix == null ? k.startsWith(Resolver.KUBERNETES + ".") || k.startsWith(Resolver.GPU_SHARING + ".")
+          : k.equals(keyPrefix) || k.startsWith(keyPrefix + ".");
+      if (wanted) keys.add(k);
+    }
+    values(all, keys, k -> "", out);
+    return !keys.isEmpty();
+  }
+
+  private static void values(SortedMap<String, Provenance> all, List<String> keys,
+      java.util.function.Function<String, String> note, PrintWriter out) {
     for (String k : keys) {
       out.println();
       Provenance p = all.get(k);
-      out.println(k + " = " + show(p.value()) + notApplied(host, k));
+      out.println(k + " = " + show(p.value()) + note.apply(k));
       out.println("  set by   " + describe(p.from(), k));
       String verb = "  beats   ";
       for (Provenance.Shadowed s : p.shadowed()) {
@@ -100,7 +124,6 @@ public final class Explainer {
       }
     }
     out.flush();
-    return !keys.isEmpty();
   }
 
   private void header(ResolvedHost host, PrintWriter out) {

@@ -87,8 +87,6 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
 
   /** Every provenance entry, keyed "section.entry.leaf". */
   public SortedMap<String, Provenance> provenance() {
-    SortedMap<String, Provenance> out = new TreeMap<>();
-    sections.forEach((section, r) -> r.provenance().forEach((k, v) -> out.put(section + "." + k, v)));
-    return out;
+    return ResolvedSection.provenance(sections);
   }
 }

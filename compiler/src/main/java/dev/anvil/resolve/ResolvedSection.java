@@ -62,6 +62,13 @@ public final class ResolvedSection {
     return out;
   }
 
+  /** Every provenance entry of resolved sections, keyed "section.entry.leaf". */
+  static SortedMap<String, Provenance> provenance(Map<String, ResolvedSection> sections) {
+    SortedMap<String, Provenance> out = new TreeMap<>();
+    sections.forEach((section, r) -> r.provenance().forEach((k, v) -> out.put(section + "." + k, v)));
+    return out;
+  }
+
   public List<Conflict> conflicts() {
     List<Conflict> out = new ArrayList<>();
     entries.values().forEach(e -> out.addAll(e.conflicts()));

@@ -55,6 +55,8 @@ public final class Resolver {
   private final Map<GroupName, Map<String, List<Contribution>>> byGroup = new HashMap<>();
   private final Map<String, Map<String, List<Contribution>>> byHost = new HashMap<>();
   private final List<Group> selectorGroups = new ArrayList<>();
+  /** Groups whose own policy declares kubernetes.pool, sorted; the ones without such a descendant are pools. */
+  private final TreeSet<GroupName> poolGroups = new TreeSet<>();
   // Three caches make the cost grow with distinct combinations, not with hosts: contributions per
   // membership set, sections per contribution list, and entries per contribution list (one entry's
   // contributors repeat far more often than a whole section's).
@@ -78,10 +80,26 @@ public final class Resolver {
    */
   public ResolvedFleet resolve(java.util.function.Predicate<Host> which) {
     List<ResolvedHost> hosts = fleet.hosts().parallelStream().filter(which).map(this::resolve).toList();
-    reportConflicts(hosts);
+    // a group whose pool settings are shared by pools beneath it is no pool itself
+    List<ResolvedPool> pools = poolGroups.stream()
+        .filter(g -> poolGroups.stream().noneMatch(other -> g.isAncestorOf(other)))
+        .map(this::resolvePool).toList();
+    Map<String, Map<String, ResolvedSection>> resolved = new LinkedHashMap<>();
+    for (ResolvedHost h : hosts) resolved.put("host " + h.name(), h.sections());
+    for (ResolvedPool p : pools) resolved.put("pool " + p.group(), p.sections());
+    reportConflicts(resolved);
     reportPortCollisions(hosts);
     reportIncompleteChecks(hosts);
-    return new ResolvedFleet(fleet, hosts);
+    return new ResolvedFleet(fleet, hosts, pools);
+  }
+
+  /** A pool's group resolved like a host that is in that group alone. */
+  private ResolvedPool resolvePool(GroupName group) {
+    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(List.of(group), this::groupContributions);
+    ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
+    for (int i = 0; i < SECTIONS.size(); i++) resolved[i] = sections.computeIfAbsent(fromGroups.get(SECTIONS.get(i)),
+        this::resolveSection);
+    return new ResolvedPool(group, new SectionMap(resolved));
   }
 
   private ResolvedHost resolve(Host host) {
@@ -194,6 +212,7 @@ public final class Resolver {
         src = Source.host(p.host());
       }
       for (Policy.Entry e : p.entries()) {
+        if (p.group() != null && e.section().equals(KUBERNETES) && e.name().equals("pool")) poolGroups.add(p.group());
         target.computeIfAbsent(e.section(), k -> new ArrayList<>())
             .add(new Contribution(src, e.section(), e.name(), e.value(), e.strategy(), p.source(), e.pointer()));
       }
@@ -216,14 +235,15 @@ public final class Resolver {
   /** Notes printed for the other contenders of one conflict; the rest are counted. */
   static final int MAX_CONFLICT_NOTES = 10;
 
-  private void reportConflicts(List<ResolvedHost> hosts) {
+  /** @param resolved "host NAME" or "pool GROUP" → its sections */
+  private void reportConflicts(Map<String, Map<String, ResolvedSection>> resolved) {
     Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (ResolvedHost h : hosts) {
-      h.sections().forEach((section, r) -> {
+    for (Map.Entry<String, Map<String, ResolvedSection>> h : resolved.entrySet()) {
+      h.getValue().forEach((section, r) -> {
         if (!r.hasConflicts()) return;
         for (ResolvedSection.Conflict c : r.conflicts()) {
           affected.computeIfAbsent(new ConflictKey(c.contenders(), section + "." + c.path()), k -> new TreeSet<>())
-              .add(h.name());
+              .add(h.getKey());
         }
       });
     }
@@ -245,7 +265,7 @@ public final class Resolver {
             : "'" + cs.get(i).source().label() + "' sets it here"));
       }
       diagnostics.error(cs.get(0).positionOf(leaf), "conflicting values for '" + k.path() + "': " + who
-          + " have equal rank " + hostsPhrase(names) + (cs.size() > 2 ? "; make one group more specific (a child group"
+          + " have equal rank " + subjectsPhrase(names) + (cs.size() > 2 ? "; make one group more specific (a child group"
           + " or a stronger namespace) or set the value on the host" : ""), notes.toArray(Note[]::new));
     });
   }
@@ -298,6 +318,19 @@ public final class Resolver {
     affected.forEach((k, names) -> diagnostics.error(k.type().positionOf("type"), "check '" + k.check() + "' of type "
         + CheckType.parse(k.type().value().path("type").asText()).label() + " needs '" + k.setting() + "' "
         + hostsPhrase(names)));
+  }
+
+  /** Like hostsPhrase, for "host NAME" and "pool GROUP" subjects. */
+  public static String subjectsPhrase(Set<String> subjects) {
+    if (subjects.stream().allMatch(s -> s.startsWith("host "))) {
+      TreeSet<String> hosts = new TreeSet<>();
+      subjects.forEach(s -> hosts.add(s.substring(5)));
+      return hostsPhrase(hosts);
+    }
+    if (subjects.size() == 1) return "on " + subjects.iterator().next();
+    List<String> some = new ArrayList<>(subjects).subList(0, Math.min(3, subjects.size()));
+    return "on " + subjects.size() + " hosts and pools (" + String.join(", ", some) + (subjects.size() > 3 ? ", ..." : "")
+        + ")";
   }
 
   public static String hostsPhrase(Set<String> names) {

@@ -131,6 +131,10 @@ public final class ReferenceChecker {
     for (Policy p : policies) {
       for (Policy.Entry e : p.entries()) {
         if (!e.section().equals("kubernetes") || !e.value().has("cluster")) continue;
+        if (e.name().equals("pool") && p.host() != null) {
+          diagnostics.error(p.source().at(e.pointer()), "kubernetes.pool belongs on a group (a pool's nodes are made on"
+              + " demand); a host joins a cluster with kubernetes.node");
+        }
         String name = e.value().get("cluster").asText();
         if (!out.containsKey(name)) {
           unknown(p.source().at(e.pointer() + "/cluster"), "Cluster", name, Suggestions.didYouMean(name, out.keySet()));

@@ -11,6 +11,7 @@ import dev.anvil.model.Hardware;
 import dev.anvil.resolve.Provenance;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedPool;
 import dev.anvil.resolve.ResolvedSection;
 import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
@@ -25,9 +26,11 @@ import java.util.regex.Pattern;
 /**
  * {@code kubernetes/<cluster>/}: how each cluster's NVIDIA GPUs are shared, for the GPU Operator
  * (v26.7.0): its Helm values, the device plugin's named configs, the mig-parted layouts, and the
- * node labels that pick a config per node ({@code nvidia.com/device-plugin.config},
- * {@code nvidia.com/mig.config}). A MIG layout is checked against the GPU model's profile table
- * (MigTable) first: a layout the GPU cannot make is a compile error, not a node stuck in mig-manager.
+ * labels that pick a config per node ({@code nvidia.com/device-plugin.config},
+ * {@code nvidia.com/mig.config}) — on declared hosts' Node objects, and in the node template of
+ * each Karpenter pool (KarpenterPools). A MIG layout is checked against the GPU model's profile
+ * table (MigTable) first: a layout the GPU cannot make is a compile error, not a node stuck in
+ * mig-manager.
  */
 public final class KubernetesEmitter implements Emitter {
   static final String DIR = "kubernetes/";
@@ -41,10 +44,53 @@ public final class KubernetesEmitter implements Emitter {
   private static final Pattern NODE_NAME =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
+  /**
+   * What shares GPUs: a declared host, or a pool whose nodes have its instance types' GPUs.
+   *
+   * @param subject "host NAME" or "pool GROUP", for messages
+   * @param fallback where to point when no policy set the value in question
+   */
+  record Sharer(String subject, List<Hardware.Accelerator> gpus, Map<String, ResolvedSection> sections,
+      Position fallback) {
+
+    JsonNode nvidia() {
+      ResolvedSection s = sections.get(Resolver.GPU_SHARING);
+      return s == null ? null : s.get("nvidia");
+    }
+
+    /**
+     * Where a gpu_sharing.nvidia setting was written: the policy whose value won for {@code path}
+     * (e.g. "mig.layouts.H100-80GB"), else the one that set the mode, else the fallback.
+     */
+    Position at(String path) {
+      ResolvedSection section = sections.get(Resolver.GPU_SHARING);
+      ResolvedSection.Entry entry = section == null ? null : section.entry("nvidia");
+      if (entry != null) {
+        for (String p : List.of(path, "mode")) {
+          String key = "nvidia." + p;
+          for (Map.Entry<String, Provenance> e : entry.provenance().entrySet()) {
+            if (e.getKey().equals(key) || e.getKey().startsWith(key + ".")) return e.getValue().from().positionOf(p);
+          }
+        }
+      }
+      return fallback;
+    }
+  }
+
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
     SortedMap<String, Cluster> clusters = resolved.fleet().clusters();
-    if (clusters.isEmpty()) return List.of();
+    Findings findings = new Findings();
+    for (ResolvedPool p : resolved.pools()) {
+      if (!p.settings().has("cluster")) {
+        findings.add(KarpenterPools.at(p, "cluster"), "pool " + p.group() + " names no cluster (kubernetes.pool.cluster)",
+            "pool " + p.group());
+      }
+    }
+    if (clusters.isEmpty()) {
+      findings.report(diagnostics);
+      return List.of();
+    }
     Map<String, List<ResolvedHost>> nodes = new TreeMap<>();
     for (ResolvedHost h : resolved.hosts()) {
       JsonNode node = h.section(Resolver.KUBERNETES).get("node");
@@ -53,148 +99,179 @@ public final class KubernetesEmitter implements Emitter {
         nodes.computeIfAbsent(node.get("cluster").asText(), k -> new ArrayList<>()).add(h);
       }
     }
-    Findings findings = new Findings();
+    Map<String, List<ResolvedPool>> pools = new TreeMap<>();
+    for (ResolvedPool p : resolved.pools()) {
+      if (clusters.containsKey(p.settings().path("cluster").asText())) {
+        pools.computeIfAbsent(p.settings().get("cluster").asText(), k -> new ArrayList<>()).add(p);
+      }
+    }
     List<OutputFile> files = new ArrayList<>();
-    for (Cluster c : clusters.values()) files.addAll(cluster(c, nodes.getOrDefault(c.name(), List.of()), findings));
+    for (Cluster c : clusters.values()) {
+      files.addAll(cluster(c, nodes.getOrDefault(c.name(), List.of()), pools.getOrDefault(c.name(), List.of()),
+          findings));
+    }
+    KarpenterPools.checkSlinky(resolved.fleet().partitions(), resolved.pools(), findings);
     findings.report(diagnostics);
     return files;
   }
 
-  private static List<OutputFile> cluster(Cluster cluster, List<ResolvedHost> hosts, Findings findings) {
+  private static List<OutputFile> cluster(Cluster cluster, List<ResolvedHost> hosts, List<ResolvedPool> pools,
+      Findings findings) {
     String dir = DIR + cluster.name() + "/";
-    MigTable table = MigTable.get();
-    SortedMap<String, Map<String, Object>> pluginConfigs = new TreeMap<>();
-    pluginConfigs.put(GpuSharing.EXCLUSIVE.pluginConfigName(), GpuSharing.EXCLUSIVE.pluginConfig());
-    // mig-parted config name → its per-model entries, and the host whose layouts made it (for a clash)
-    SortedMap<String, List<Map<String, Object>>> migConfigs = new TreeMap<>();
-    Map<String, ResolvedHost> migConfigFrom = new TreeMap<>();
+    Configs configs = new Configs(cluster, findings);
     SortedMap<String, SortedMap<String, String>> nodeLabels = new TreeMap<>();
-    boolean mixed = false;
     for (ResolvedHost h : hosts) {
       List<Hardware.Accelerator> gpus = h.host().hardware().accelerators().stream()
           .filter(a -> a.vendor().equals("nvidia")).toList();
       if (gpus.isEmpty()) continue;  // the device plugin only runs where NVIDIA GPUs are
+      Sharer sharer = new Sharer("host " + h.name(), gpus, h.sections(), h.host().source().at("/name"));
       if (h.name().length() > 253 || !NODE_NAME.matcher(h.name()).matches()) {
-        findings.add(h.host().source().at("/name"), "host name '" + h.name() + "' is not a Kubernetes node name (lower-case"
-            + " letters, digits, '-' and '.'), yet it is a node of cluster '" + cluster.name() + "'", h);
+        findings.add(sharer.fallback(), "host name '" + h.name() + "' is not a Kubernetes node name (lower-case"
+            + " letters, digits, '-' and '.'), yet it is a node of cluster '" + cluster.name() + "'", sharer.subject());
         continue;
       }
-      GpuSharing sharing = GpuSharing.of(h.section(Resolver.GPU_SHARING).get("nvidia"));
-      if (!sharing.mode().equals("exclusive") && !h.section(Resolver.GPU_SHARING).path("nvidia").has(
-          sharing.mode())) {
-        findings.add(at(h, "mode"), "gpu_sharing mode " + sharing.mode() + " needs its settings ("
-            + sharing.mode() + ": ...)", h);
-        continue;
+      SortedMap<String, String> labels = configs.labelsFor(sharer);
+      if (labels != null) nodeLabels.put(h.name(), labels);
+    }
+    List<Object> karpenter = new KarpenterPools(cluster, findings).objects(pools, configs);
+
+    List<OutputFile> files = new ArrayList<>();
+    files.add(values(dir, cluster, configs.mixed));
+    Map<String, String> pluginData = new TreeMap<>();
+    configs.plugin.forEach((name, config) -> pluginData.put(name, Output.yamlTextQuoted(config)));
+    files.add(yaml(dir + "device-plugin-config.yaml", configMap(PLUGIN_CONFIGMAP, cluster, pluginData)));
+    Map<String, Object> migParted = new LinkedHashMap<>();
+    migParted.put("version", "v1");
+    Map<String, Object> migConfigs = new TreeMap<>(configs.mig);
+    migConfigs.put(MIG_DISABLED, List.of(Map.of("devices", "all", "mig-enabled", false)));
+    migParted.put("mig-configs", migConfigs);
+    files.add(yaml(dir + "mig-parted-config.yaml",
+        configMap(MIG_CONFIGMAP, cluster, Map.of("config.yaml", Output.yamlTextQuoted(migParted)))));
+    if (!nodeLabels.isEmpty()) files.add(nodes(dir, nodeLabels));
+    if (!karpenter.isEmpty()) {
+      files.add(documents(dir + "karpenter.yaml", "# kubectl apply --filename karpenter.yaml  (Karpenter "
+          + KarpenterPools.KARPENTER_VERSION + ", karpenter.sh/v1 and karpenter.k8s.aws/v1)\n", karpenter));
+    }
+    return files;
+  }
+
+  /**
+   * The named configs of one cluster: the device plugin's (one per distinct sharing setting) and
+   * mig-parted's (one per MIG config name), filled as nodes and pools ask for them.
+   */
+  static final class Configs {
+    private final Cluster cluster;
+    private final Findings findings;
+    final SortedMap<String, Map<String, Object>> plugin = new TreeMap<>();
+    /** mig-parted config name → its per-model entries, and who first used it (for a clash). */
+    final SortedMap<String, List<Map<String, Object>>> mig = new TreeMap<>();
+    private final Map<String, String> migFrom = new TreeMap<>();
+    boolean mixed;
+
+    Configs(Cluster cluster, Findings findings) {
+      this.cluster = cluster;
+      this.findings = findings;
+      plugin.put(GpuSharing.EXCLUSIVE.pluginConfigName(), GpuSharing.EXCLUSIVE.pluginConfig());
+    }
+
+    /** The GPU Operator's node labels for a sharer's setting; null when the setting is impossible (reported). */
+    SortedMap<String, String> labelsFor(Sharer s) {
+      GpuSharing sharing = GpuSharing.of(s.nvidia());
+      if (!sharing.mode().equals("exclusive") && !s.nvidia().has(sharing.mode())) {
+        findings.add(s.at("mode"), "gpu_sharing mode " + sharing.mode() + " needs its settings (" + sharing.mode()
+            + ": ...)", s.subject());
+        return null;
       }
-      SortedMap<String, String> labels = new TreeMap<>();
+      MigTable table = MigTable.get();
       boolean migCapable = false;
       boolean ok = true;
-      for (Hardware.Accelerator gpu : byModel(gpus).values()) {
+      for (Hardware.Accelerator gpu : byModel(s.gpus())) {
         MigTable.Model model = gpu.memoryGb() == null ? null : table.modelOf(gpu.model(), gpu.memoryGb());
         migCapable |= model != null;
         if (!sharing.isMig()) continue;
         if (model == null) {
-          findings.add(at(h, "mode"), "MIG on " + gpu.model() + (gpu.memoryGb() == null ? " (no memory_gb)" : " "
+          findings.add(s.at("mode"), "MIG on " + gpu.model() + (gpu.memoryGb() == null ? " (no memory_gb)" : " "
               + gpu.memoryGb() + " GB") + ": that GPU has no MIG (MIG-capable: " + table.families()
-              + "; the table matches a model by family and memory_gb)", h);
+              + "; the table matches a model by family and memory_gb)", s.subject());
           ok = false;
         } else if (sharing.layoutFor(model.name()) == null) {
-          findings.add(at(h, "mig.layouts"), "MIG config '" + sharing.migConfig() + "' has no layout for the "
-              + model.name() + " (a layouts entry keyed " + model.name() + ")", h);
+          findings.add(s.at("mig.layouts"), "MIG config '" + sharing.migConfig() + "' has no layout for the "
+              + model.name() + " (a layouts entry keyed " + model.name() + ")", s.subject());
           ok = false;
         }
       }
-      List<Map<String, Object>> migEntries = sharing.isMig() ? migEntries(sharing, table, h, findings) : List.of();
-      ok &= migEntries != null;
-      if (!ok) continue;
+      List<Map<String, Object>> entries = sharing.isMig() ? migEntries(sharing, table, s) : List.of();
+      if (!ok || entries == null) return null;
+      SortedMap<String, String> labels = new TreeMap<>();
       if (sharing.isMig()) {
         if (sharing.migConfig() == null) {
-          findings.add(at(h, "mig"), "MIG needs a config name (mig.config): the nvidia.com/mig.config label's value", h);
-          continue;
+          findings.add(s.at("mig"), "MIG needs a config name (mig.config): the nvidia.com/mig.config label's value",
+              s.subject());
+          return null;
         }
-        List<Map<String, Object>> before = migConfigs.putIfAbsent(sharing.migConfig(), migEntries);
-        if (before != null && !before.equals(migEntries)) {
-          ResolvedHost other = migConfigFrom.get(sharing.migConfig());
-          findings.add(at(h, "mig.config"), "MIG config '" + sharing.migConfig() + "' means different layouts on "
-              + h.name() + " and " + other.name() + " in cluster '" + cluster.name() + "' (one name, one layout per GPU"
-              + " model)", h);
-          continue;
+        List<Map<String, Object>> before = mig.putIfAbsent(sharing.migConfig(), entries);
+        if (before != null && !before.equals(entries)) {
+          findings.add(s.at("mig.config"), "MIG config '" + sharing.migConfig() + "' means different layouts for "
+              + s.subject() + " and " + migFrom.get(sharing.migConfig()) + " in cluster '" + cluster.name()
+              + "' (one name, one layout per GPU model)", s.subject());
+          return null;
         }
-        migConfigFrom.putIfAbsent(sharing.migConfig(), h);
+        migFrom.putIfAbsent(sharing.migConfig(), s.subject());
         mixed |= sharing.migStrategy().equals("mixed");
         labels.put(MIG_LABEL, sharing.migConfig());
       } else if (migCapable) {
         labels.put(MIG_LABEL, MIG_DISABLED);
       }
-      pluginConfigs.putIfAbsent(sharing.pluginConfigName(), sharing.pluginConfig());
+      plugin.putIfAbsent(sharing.pluginConfigName(), sharing.pluginConfig());
       labels.put(PLUGIN_LABEL, sharing.pluginConfigName());
-      nodeLabels.put(h.name(), labels);
+      return labels;
     }
 
-    List<OutputFile> files = new ArrayList<>();
-    files.add(values(dir, cluster, mixed));
-    Map<String, String> pluginData = new TreeMap<>();
-    pluginConfigs.forEach((name, config) -> pluginData.put(name, Output.yamlTextQuoted(config)));
-    files.add(yaml(dir + "device-plugin-config.yaml", configMap(PLUGIN_CONFIGMAP, cluster, pluginData)));
-    Map<String, Object> migParted = new LinkedHashMap<>();
-    migParted.put("version", "v1");
-    Map<String, Object> configs = new TreeMap<>(migConfigs);
-    configs.put(MIG_DISABLED, List.of(Map.of("devices", "all", "mig-enabled", false)));
-    migParted.put("mig-configs", configs);
-    files.add(yaml(dir + "mig-parted-config.yaml",
-        configMap(MIG_CONFIGMAP, cluster, Map.of("config.yaml", Output.yamlTextQuoted(migParted)))));
-    files.add(nodes(dir, nodeLabels));
-    return files;
-  }
-
-  /**
-   * mig-parted's entries for the host's MIG config: one per layout, for the device IDs of its model;
-   * null when a layout is one the model cannot make (reported).
-   */
-  private static List<Map<String, Object>> migEntries(GpuSharing sharing, MigTable table, ResolvedHost h,
-      Findings findings) {
-    List<Map<String, Object>> entries = new ArrayList<>();
-    boolean ok = true;
-    TreeSet<String> keys = new TreeSet<>();
-    if (sharing.migLayouts() != null) sharing.migLayouts().fieldNames().forEachRemaining(keys::add);
-    for (String key : keys) {
-      MigTable.Model model = table.models().get(key);
-      if (model == null) {
-        findings.add(at(h, "mig.layouts." + key), "no GPU model '" + key + "' in the MIG table (it has "
-            + String.join(", ", table.models().keySet()) + ")", h);
-        ok = false;
-        continue;
+    /**
+     * mig-parted's entries for a MIG config: one per layout, for the device IDs of its model; null
+     * when a layout is one the model cannot make (reported).
+     */
+    private List<Map<String, Object>> migEntries(GpuSharing sharing, MigTable table, Sharer s) {
+      List<Map<String, Object>> entries = new ArrayList<>();
+      boolean ok = true;
+      TreeSet<String> keys = new TreeSet<>();
+      if (sharing.migLayouts() != null) sharing.migLayouts().fieldNames().forEachRemaining(keys::add);
+      for (String key : keys) {
+        MigTable.Model model = table.models().get(key);
+        if (model == null) {
+          findings.add(s.at("mig.layouts." + key), "no GPU model '" + key + "' in the MIG table (it has "
+              + String.join(", ", table.models().keySet()) + ")", s.subject());
+          ok = false;
+          continue;
+        }
+        SortedMap<String, Integer> layout = sharing.layoutFor(key);
+        String why = model.whyNot(layout);
+        if (why == null && sharing.migStrategy().equals("single") && layout.size() > 1) {
+          why = "MIG strategy single exposes one profile per node as nvidia.com/gpu, but this layout has "
+              + layout.size() + " (" + String.join(", ", layout.keySet()) + "); use strategy mixed";
+        }
+        if (why != null) {
+          findings.add(s.at("mig.layouts." + key), "impossible MIG layout '" + sharing.migConfig() + "': " + why,
+              s.subject());
+          ok = false;
+          continue;
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("device-filter", model.pciDeviceIds());
+        entry.put("devices", "all");
+        entry.put("mig-enabled", true);
+        entry.put("mig-devices", layout);
+        entries.add(entry);
       }
-      SortedMap<String, Integer> layout = sharing.layoutFor(key);
-      String why = model.whyNot(layout);
-      if (why == null && sharing.migStrategy().equals("single") && layout.size() > 1) {
-        why = "MIG strategy single exposes one profile per node as nvidia.com/gpu, but this layout has "
-            + layout.size() + " (" + String.join(", ", layout.keySet()) + "); use strategy mixed";
-      }
-      if (why != null) {
-        findings.add(at(h, "mig.layouts." + key), "impossible MIG layout '" + sharing.migConfig() + "': " + why, h);
-        ok = false;
-        continue;
-      }
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("device-filter", model.pciDeviceIds());
-      entry.put("devices", "all");
-      entry.put("mig-enabled", true);
-      entry.put("mig-devices", layout);
-      entries.add(entry);
+      return ok ? entries : null;
     }
-    return ok ? entries : null;
   }
 
-  private static OutputFile yaml(String path, Object tree) {
-    return new OutputFile(path, "# " + Output.GENERATED + "\n" + Output.yamlTextQuoted(tree));
-  }
-
-  /** One accelerator entry per model and memory: a host's layout is per GPU model. */
-  private static Map<String, Hardware.Accelerator> byModel(List<Hardware.Accelerator> gpus) {
+  /** One accelerator entry per model and memory: a layout is per GPU model. */
+  private static List<Hardware.Accelerator> byModel(List<Hardware.Accelerator> gpus) {
     Map<String, Hardware.Accelerator> out = new TreeMap<>();
     for (Hardware.Accelerator a : gpus) out.putIfAbsent(a.model() + "/" + a.memoryGb(), a);
-    return out;
+    return List.copyOf(out.values());
   }
 
   /** The GPU Operator's Helm values: the device plugin and mig-manager read Anvil's ConfigMaps. */
@@ -216,59 +293,54 @@ public final class KubernetesEmitter implements Emitter {
     Map<String, Object> cm = new LinkedHashMap<>();
     cm.put("apiVersion", "v1");
     cm.put("kind", "ConfigMap");
-    cm.put("metadata", Map.of("name", name, "namespace", cluster.gpuOperatorNamespace(),
-        "labels", Map.of("app.kubernetes.io/managed-by", "anvil")));
+    cm.put("metadata", Map.of("name", name, "namespace", cluster.gpuOperatorNamespace(), "labels", MANAGED));
     cm.put("data", new TreeMap<>(data));
     return cm;
   }
+
+  static final Map<String, String> MANAGED = Map.of("app.kubernetes.io/managed-by", "anvil");
 
   /**
    * The labels of each node, as Node objects that hold nothing else: server-side apply with
    * Anvil's field manager sets these labels and leaves every other field of the node alone.
    */
   private static OutputFile nodes(String dir, SortedMap<String, SortedMap<String, String>> nodeLabels) {
-    StringBuilder text = new StringBuilder("# " + Output.GENERATED + "\n"
-        + "# kubectl apply --server-side --field-manager=anvil --filename nodes.yaml\n");
+    List<Object> docs = new ArrayList<>();
     nodeLabels.forEach((name, labels) -> {
       Map<String, Object> node = new LinkedHashMap<>();
       node.put("apiVersion", "v1");
       node.put("kind", "Node");
       node.put("metadata", Map.of("name", name, "labels", labels));
-      text.append("---\n").append(Output.yamlTextQuoted(node));
+      docs.add(node);
     });
-    return new OutputFile(dir + "nodes.yaml", text.toString());
+    return documents(dir + "nodes.yaml", "# kubectl apply --server-side --field-manager=anvil --filename nodes.yaml\n",
+        docs);
   }
 
-  /**
-   * Where a gpu_sharing.nvidia setting was written for this host: the policy whose value won for
-   * {@code path} (e.g. "mig.layouts.H100-80GB"), else the one that set the mode, else the host.
-   */
-  private static Position at(ResolvedHost h, String path) {
-    ResolvedSection section = h.sections().get(Resolver.GPU_SHARING);
-    ResolvedSection.Entry entry = section == null ? null : section.entry("nvidia");
-    if (entry != null) {
-      for (String p : List.of(path, "mode")) {
-        String key = "nvidia." + p;
-        for (Map.Entry<String, Provenance> e : entry.provenance().entrySet()) {
-          if (e.getKey().equals(key) || e.getKey().startsWith(key + ".")) return e.getValue().from().positionOf(p);
-        }
-      }
-    }
-    return h.host().source().at("/name");
+  private static OutputFile yaml(String path, Object tree) {
+    return new OutputFile(path, "# " + Output.GENERATED + "\n" + Output.yamlTextQuoted(tree));
   }
 
-  /** Errors found on many hosts alike, reported once each with the hosts they concern. */
-  private static final class Findings {
+  /** Several objects in one file, each its own YAML document. */
+  private static OutputFile documents(String path, String howToApply, List<Object> objects) {
+    StringBuilder text = new StringBuilder("# " + Output.GENERATED + "\n" + howToApply);
+    for (Object o : objects) text.append("---\n").append(Output.yamlTextQuoted(o));
+    return new OutputFile(path, text.toString());
+  }
+
+  /** Errors found on many hosts or pools alike, reported once each with what they concern. */
+  static final class Findings {
     private record Finding(Position at, String message) {}
 
-    private final Map<Finding, TreeSet<String>> hosts = new LinkedHashMap<>();
+    private final Map<Finding, TreeSet<String>> subjects = new LinkedHashMap<>();
 
-    void add(Position at, String message, ResolvedHost h) {
-      hosts.computeIfAbsent(new Finding(at, message), k -> new TreeSet<>()).add(h.name());
+    /** @param subject "host NAME" or "pool GROUP" */
+    void add(Position at, String message, String subject) {
+      subjects.computeIfAbsent(new Finding(at, message), k -> new TreeSet<>()).add(subject);
     }
 
     void report(Diagnostics diagnostics) {
-      hosts.forEach((f, names) -> diagnostics.error(f.at(), f.message() + " " + Resolver.hostsPhrase(names)));
+      subjects.forEach((f, names) -> diagnostics.error(f.at(), f.message() + " " + Resolver.subjectsPhrase(names)));
     }
   }
 }

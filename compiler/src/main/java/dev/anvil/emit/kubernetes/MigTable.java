@@ -106,7 +106,8 @@ public final class MigTable {
 
   /**
    * The table's model for a host's accelerator: its family (A100, H100, ...) leads the model name once
-   * vendor words are dropped ("NVIDIA H100 80GB HBM3", "nvidia-tesla-a100"), and the memory matches.
+   * vendor words are dropped ("NVIDIA H100 80GB HBM3", "nvidia-tesla-a100"), and the memory matches
+   * within 3 % (clouds report 179 GB for a B200's 180).
    * Null when the GPU has no MIG.
    */
   public Model modelOf(String acceleratorModel, int memoryGb) {
@@ -119,7 +120,7 @@ public final class MigTable {
     }
     for (Model m : models.values()) {
       if (first.startsWith(m.family()) && !Character.isDigit(charAfter(first, m.family().length()))
-          && m.memoryGb() == memoryGb) {
+          && Math.abs(m.memoryGb() - memoryGb) <= Math.max(1, m.memoryGb() * 3 / 100)) {
         return m;
       }
     }

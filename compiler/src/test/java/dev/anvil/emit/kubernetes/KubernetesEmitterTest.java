@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The example fleet's on-prem cluster, read back as the Go tools read it (YAML 1.1, where 0x20B0 is a
+ * The example fleet's clusters, read back as the Go tools read it (YAML 1.1, where 0x20B0 is a
  * number and yes a boolean): every label a node carries names a config that exists, and the
  * settings come from the policy that wins by namespace priority.
  */
 class KubernetesEmitterTest {
   static final Path DIR = TestSupport.repoRoot().resolve("out/kubernetes/onprem-serving");
+  static final Path EKS = TestSupport.repoRoot().resolve("out/kubernetes/eks-inference");
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> load(String file) throws Exception {
@@ -81,5 +82,52 @@ class KubernetesEmitterTest {
     assertEquals(0, explain.exit(), explain.err());
     assertTrue(explain.out().contains("logical:inference/onprem-k8s/mig"), explain.out());
     assertTrue(explain.out().contains("time_slicing"), "the parent's value, overridden: " + explain.out());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyPoolIsANodePoolWithItsNodeClassAndItsSharingLabels() throws Exception {
+    Map<String, Map<String, Object>> pools = new java.util.TreeMap<>();
+    java.util.Set<String> nodeClasses = new java.util.TreeSet<>();
+    for (Object doc : new Yaml().loadAll(Files.readString(EKS.resolve("karpenter.yaml")))) {
+      Map<String, Object> o = (Map<String, Object>) doc;
+      String name = (String) ((Map<String, Object>) o.get("metadata")).get("name");
+      if (o.get("kind").equals("NodePool")) pools.put(name, (Map<String, Object>) o.get("spec"));
+      else if (o.get("kind").equals("EC2NodeClass")) nodeClasses.add(name);
+    }
+    assertEquals(java.util.Set.of("a100-burst", "h100-mig", "t4-spot"), pools.keySet(),
+        "the three pool groups under logical:inference/eks, not the parent that holds their defaults");
+    assertEquals(pools.keySet(), nodeClasses);
+    Map<String, Object> plugin = (Map<String, Object>) new Yaml().<Map<String, Object>>load(
+        Files.readString(EKS.resolve("device-plugin-config.yaml"))).get("data");
+    Map<String, Map<String, Object>> labels = new java.util.TreeMap<>();
+    pools.forEach((name, spec) -> {
+      Map<String, Object> template = (Map<String, Object>) spec.get("template");
+      Map<String, Object> l = (Map<String, Object>) ((Map<String, Object>) template.get("metadata")).get("labels");
+      labels.put(name, l);
+      assertTrue(plugin.containsKey(l.get(KubernetesEmitter.PLUGIN_LABEL)), name + " " + l);
+      Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) template.get("spec")).get("nodeClassRef");
+      assertEquals(name, ref.get("name"));
+    });
+    assertEquals("inference-mixed", labels.get("h100-mig").get(KubernetesEmitter.MIG_LABEL));
+    assertEquals("time-slicing-4-strict", labels.get("t4-spot").get(KubernetesEmitter.PLUGIN_LABEL));
+    // an A100 pool without MIG still turns MIG off on its nodes
+    assertEquals(KubernetesEmitter.MIG_DISABLED, labels.get("a100-burst").get(KubernetesEmitter.MIG_LABEL));
+    // the parent's taint and disruption budgets reach every pool
+    for (Map<String, Object> spec : pools.values()) {
+      Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+      assertEquals(List.of(Map.of("key", "nvidia.com/gpu", "value", "true", "effect", "NoSchedule")), podSpec.get("taints"));
+      assertEquals(2, ((List<Object>) ((Map<String, Object>) spec.get("disruption")).get("budgets")).size());
+    }
+  }
+
+  @Test
+  void explainSaysWhyAPoolHasItsSettings() {
+    TestSupport.Run explain = TestSupport.anvil("-C", TestSupport.repoRoot().toString(), "explain",
+        "logical:inference/eks/t4-spot", "kubernetes.pool.cluster");
+    assertEquals(0, explain.exit(), explain.err());
+    assertTrue(explain.out().contains("kubernetes.pool.cluster = eks-inference"), explain.out());
+    assertTrue(explain.out().contains("set by   logical:inference/eks (merge)  policies/logical/eks.yaml:8:"),
+        "inherited from the parent group: " + explain.out());
   }
 }
