@@ -107,9 +107,15 @@ public final class ModelMapper {
 
   private static dev.anvil.model.Cluster cluster(JsonNode n, SourceRef src) {
     JsonNode operator = n.path("gpu_operator");
+    JsonNode monitoring = n.path("monitoring");
+    String operatorNamespace = operator.has("namespace") ? text(operator, "namespace")
+        : dev.anvil.model.Cluster.GPU_OPERATOR_NAMESPACE;
+    Map<String, String> labels = new TreeMap<>();
+    monitoring.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     return new dev.anvil.model.Cluster(text(n, "name"), text(n, "provider"), text(n, "region"), text(n, "kubernetes"),
         operator.has("version") ? text(operator, "version") : dev.anvil.model.Cluster.GPU_OPERATOR_VERSION,
-        operator.has("namespace") ? text(operator, "namespace") : dev.anvil.model.Cluster.GPU_OPERATOR_NAMESPACE, src);
+        operatorNamespace, monitoring.has("namespace") ? text(monitoring, "namespace") : operatorNamespace,
+        java.util.Collections.unmodifiableMap(labels), src);
   }
 
   private static Group group(JsonNode n, SourceRef src) {

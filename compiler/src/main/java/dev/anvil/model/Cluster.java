@@ -10,9 +10,12 @@ import dev.anvil.load.SourceRef;
  * @param kubernetes the minor version, e.g. "1.31"
  * @param gpuOperatorVersion the GPU Operator's chart version (e.g. v26.7.0)
  * @param gpuOperatorNamespace where the operator and its ConfigMaps live
+ * @param monitoringNamespace where the ServiceMonitor and PrometheusRules go
+ * @param monitoringLabels what the cluster's Prometheus selects them by
  */
 public record Cluster(String name, String provider, String region, String kubernetes, String gpuOperatorVersion,
-    String gpuOperatorNamespace, SourceRef source) {
+    String gpuOperatorNamespace, String monitoringNamespace, java.util.Map<String, String> monitoringLabels,
+    SourceRef source) {
 
   /** The GPU Operator release Anvil's outputs are written for and tested against. */
   public static final String GPU_OPERATOR_VERSION = "v26.7.0";

@@ -85,6 +85,18 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
     return sb.toString();
   }
 
+  /**
+   * This host as seen by an exporter that something else runs on it (the GPU Operator's
+   * dcgm-exporter on a Kubernetes node): the same settings, with {@code exporter} enabled.
+   */
+  public ResolvedHost running(String exporter) {
+    ResolvedSection[] copy = new ResolvedSection[Resolver.SECTIONS.size()];
+    for (int i = 0; i < copy.length; i++) copy[i] = sections.get(Resolver.SECTIONS.get(i));
+    int at = Resolver.SECTIONS.indexOf(Resolver.EXPORTERS);
+    copy[at] = (copy[at] == null ? new ResolvedSection(Map.of()) : copy[at]).withEnabled(exporter);
+    return new ResolvedHost(host, memberships, new SectionMap(copy));
+  }
+
   /** Every provenance entry, keyed "section.entry.leaf". */
   public SortedMap<String, Provenance> provenance() {
     return ResolvedSection.provenance(sections);

@@ -19,6 +19,11 @@ public record ResolvedPool(GroupName group, Map<String, ResolvedSection> section
     return s == null ? EMPTY : s.values();
   }
 
+  /** The pool's settings as one of its nodes would have them: for rules that judge a node, such as alert classes. */
+  public ResolvedHost asNode(dev.anvil.model.Host node) {
+    return new ResolvedHost(node, java.util.List.of(group), sections);
+  }
+
   /** Every provenance entry, keyed "section.entry.leaf". */
   public java.util.SortedMap<String, Provenance> provenance() {
     return ResolvedSection.provenance(sections);

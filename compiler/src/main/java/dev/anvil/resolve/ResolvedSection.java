@@ -62,6 +62,17 @@ public final class ResolvedSection {
     return out;
   }
 
+  /** The same section with entry {@code name} enabled (an exporter run by someone else). */
+  ResolvedSection withEnabled(String name) {
+    Map<String, Entry> copy = new TreeMap<>(entries);
+    Entry e = entries.get(name);
+    ObjectNode value = e != null && e.value().isObject() ? ((ObjectNode) e.value()).deepCopy()
+        : JsonNodeFactory.instance.objectNode();
+    value.put("enabled", true);
+    copy.put(name, new Entry(value, e != null ? e.provenance() : new TreeMap<>(), List.of()));
+    return new ResolvedSection(copy);
+  }
+
   /** Every provenance entry of resolved sections, keyed "section.entry.leaf". */
   static SortedMap<String, Provenance> provenance(Map<String, ResolvedSection> sections) {
     SortedMap<String, Provenance> out = new TreeMap<>();

@@ -41,6 +41,13 @@ public final class AlertmanagerEmitter implements Emitter {
       String cls = TargetLabels.routingClass(h);
       if (cls != null) classes.putIfAbsent(cls, h);
     }
+    // a Kubernetes pool's nodes are no declared hosts, and their alerts route like a host's
+    for (var members : dev.anvil.emit.kubernetes.ClusterMembers.of(resolved).values()) {
+      for (var shape : members.poolShapes()) {
+        String cls = TargetLabels.routingClass(shape.node());
+        if (cls != null) classes.putIfAbsent(cls, shape.node());
+      }
+    }
 
     Map<String, Object> route = new LinkedHashMap<>();
     route.put("receiver", alerting.receiver());

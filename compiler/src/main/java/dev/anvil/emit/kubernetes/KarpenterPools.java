@@ -369,7 +369,7 @@ final class KarpenterPools {
   }
 
   /** The known instance types a pool may launch. */
-  private static List<AwsInstanceTypes.Type> typesOf(ResolvedPool pool) {
+  static List<AwsInstanceTypes.Type> typesOf(ResolvedPool pool) {
     List<AwsInstanceTypes.Type> out = new ArrayList<>();
     pool.settings().path("instance_types").forEach(t -> {
       AwsInstanceTypes.Type type = AwsInstanceTypes.all().get(t.asText());

@@ -48,39 +48,16 @@ final class JobTargets {
     // JSON has no comments: the marker rides in a leading target group without targets, which Prometheus ignores
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
-    // a rule's parameters depend on the host's resolved entry (shared by identity) and its device count
-    Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
-    // a host's alert class depends only on the sections the rules read (shared by identity between hosts
-    // with the same contributions) and its device counts: worked out once per distinct combination
-    List<String> ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
-    List<List<String>> vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
-    Map<List<Object>, Optional<String>> classOf = new HashMap<>();
+    this.rules = rules;
+    this.usesDevices = usesDevices;
+    this.ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
+    this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name()) || !scrapes.test(i)) continue;
       Map<String, String> labels = hostLabels.get(i);
-      Object[] shape = new Object[2 + ruleSections.size() + vendorSets.size()];
-      shape[0] = host.sections().get(Resolver.EXPORTERS);
-      shape[1] = host.sections().get(Resolver.CHECKS);
-      int at = 2;
-      for (String section : ruleSections) shape[at++] = host.sections().get(section);
-      for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
-      String id = classOf.computeIfAbsent(Arrays.asList(shape), k -> {
-        Map<AlertRule, String> values = new IdentityHashMap<>();
-        for (AlertRule rule : rules) {
-          if (!host.alertApplies(rule)) continue;
-          boolean devices = usesDevices.get(rule);
-          values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
-              x -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, x -> {
-                SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
-                String v = AlertClasses.classValue(params);
-                classes.get(rule).computeIfAbsent(v, y -> new AlertClasses.Rendering(params));
-                return v;
-              }));
-        }
-        return Optional.ofNullable(classId(rules, values));
-      }).orElse(null);
+      String id = classOf(host);
       labelNames.addAll(labels.keySet());
       if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
       measure(labels, id != null ? 1 : 0);
@@ -90,6 +67,47 @@ final class JobTargets {
     }
     this.targets = n;
     this.file = out.finish();
+  }
+
+  private List<AlertRule> rules;
+  private Map<AlertRule, Boolean> usesDevices;
+  private List<String> ruleSections;
+  private List<List<String>> vendorSets;
+  /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
+  private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
+  /**
+   * A host's alert class depends only on the sections the rules read (shared by identity between
+   * hosts with the same contributions) and its device counts: worked out once per distinct combination.
+   */
+  private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
+
+  /**
+   * The alert class of a host of this job (null: no rule covers it), recorded with its rules'
+   * parameter sets so that the rules are rendered for it. Also for nodes this server does not
+   * scrape but whose series carry the class: Kubernetes nodes scraped in their cluster.
+   */
+  synchronized String classOf(ResolvedHost host) {
+    Object[] shape = new Object[2 + ruleSections.size() + vendorSets.size()];
+    shape[0] = host.sections().get(Resolver.EXPORTERS);
+    shape[1] = host.sections().get(Resolver.CHECKS);
+    int at = 2;
+    for (String section : ruleSections) shape[at++] = host.sections().get(section);
+    for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
+    return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
+      Map<AlertRule, String> values = new IdentityHashMap<>();
+      for (AlertRule rule : rules) {
+        if (!host.alertApplies(rule)) continue;
+        boolean devices = usesDevices.get(rule);
+        values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
+            x -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, x -> {
+              SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
+              String v = AlertClasses.classValue(params);
+              classes.get(rule).computeIfAbsent(v, y -> new AlertClasses.Rendering(params));
+              return v;
+            }));
+      }
+      return Optional.ofNullable(classId(rules, values));
+    }).orElse(null);
   }
 
   /**

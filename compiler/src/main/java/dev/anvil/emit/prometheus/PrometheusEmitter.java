@@ -83,11 +83,30 @@ public final class PrometheusEmitter implements Emitter {
           .filter(j -> j.targets > 0)
           .toList());
     }
-    List<JobTargets> jobs = jobsByServer.stream().flatMap(List::stream).toList();
+    List<JobTargets> jobs = new ArrayList<>(jobsByServer.stream().flatMap(List::stream).toList());
+
+    // Kubernetes clusters scrape dcgm-exporter themselves: their nodes' alert classes join the rules
+    Map<String, dev.anvil.emit.kubernetes.ClusterMembers> clusters = dev.anvil.emit.kubernetes.ClusterMembers.of(resolved);
+    Map<String, List<ClusterMonitoring.NodeClass>> nodeClasses = Map.of();
+    Exporter dcgmExporter = fleet.exporters().get(ClusterMonitoring.DCGM);
+    if (dcgmExporter != null && clusters.values().stream().anyMatch(m -> !m.isEmpty())) {
+      JobTargets dcgm = jobs.stream().filter(j -> j.exporter == dcgmExporter && j.name.equals(dcgmExporter.job()))
+          .findFirst().orElse(null);
+      if (dcgm == null) {
+        // no host of the fleet runs it: a job without targets holds the clusters' classes
+        dcgm = JobTargets.build(DIR, dcgmExporter, resolved, i -> false, hostLabels,
+            rulesByExporter.getOrDefault(dcgmExporter.name(), List.of()), usesDevices);
+        jobs.add(dcgm);
+      }
+      nodeClasses = ClusterMonitoring.classes(fleet, clusters, dcgm);
+      ClusterMonitoring.warnTwoExporters(clusters, diagnostics);
+    }
 
     checkLabelBudget(fleet, jobs, diagnostics);
     List<OutputFile> files = new ArrayList<>();
-    jobs.forEach(j -> files.add(j.file));
+    jobs.forEach(j -> {
+      if (j.targets > 0) files.add(j.file);
+    });
     PrometheusSettings settings = fleet.prometheus();
     // per-host rules read one host's series: every server evaluates them over its own. Fleet-wide
     // rules need every host's series: with several servers, a global evaluator reads them from the store
@@ -116,6 +135,9 @@ public final class PrometheusEmitter implements Emitter {
         files.add(prometheusYml(fleet, server, settings.replicas() > 1 ? replica : -1, names, rulesDir, rulesByFamily.keySet()));
       }
     }
+    java.util.TreeSet<String> families = ClusterMonitoring.families(fleet);
+    nodeClasses.forEach((cluster, classes) -> files.add(ClusterMonitoring.file(fleet.clusters().get(cluster),
+        dcgmExporter.job(), classes, rulesByFamily, families)));
     checkRemoteWrite(fleet.prometheus(), diagnostics);
     PrometheusSettings.Retention retention = fleet.prometheus().retention();
     if (retention != null) files.add(environment(retention));
@@ -211,7 +233,12 @@ public final class PrometheusEmitter implements Emitter {
   }
 
   private static OutputFile ruleFile(String path, String family, List<Map<String, Object>> rules) {
-    return Output.yaml(path, Map.of("groups", List.of(Map.of("name", "anvil-" + family, "rules", rules))));
+    return Output.yaml(path, Map.of("groups", ruleGroups(family, rules)));
+  }
+
+  /** A family's rule groups: the rule file's, and a cluster's PrometheusRule's. */
+  static List<Object> ruleGroups(String family, List<Map<String, Object>> rules) {
+    return List.of(Map.of("name", "anvil-" + family, "rules", rules));
   }
 
   /** Reports unknown template variables; returns whether the template uses the devices fact. */

@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Every object under out/kubernetes/ against the real schemas of the versions Anvil writes for
  * (kept in test/upstream/ with their source and checksum): core kinds against the Kubernetes 1.31
- * OpenAPI, NodePools and EC2NodeClasses against Karpenter v1.14.1's CRDs, the GPU Operator's Helm
+ * OpenAPI, NodePools and EC2NodeClasses against Karpenter v1.14.1's CRDs, ServiceMonitors and
+ * PrometheusRules against prometheus-operator v0.93.0's, the GPU Operator's Helm
  * values against the v26.7.0 chart's own values. Strict, as kubectl's default field validation is:
  * a field the schema does not know is an error.
  */
@@ -65,8 +66,15 @@ class KubernetesSchemaTest {
         root.putArray("allOf").addObject().put("$ref", "#/definitions/io.k8s.api.core.v1." + kind);
         out.put("v1/" + kind, factory.getSchema(root));
       }
-      for (String crd : List.of("karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml")) {
-        JsonNode doc = YAML.readTree(UPSTREAM.resolve("karpenter-provider-aws-v1.14.1/" + crd).toFile());
+      assertEquals("a99047972c9dd7679ce2050b9968e8a08773492e671b3e17abd476d42aa78a32",
+          sha256(UPSTREAM.resolve("prometheus-operator-v0.93.0/monitoring.coreos.com_servicemonitors.yaml")));
+      assertEquals("78be98554b9c8506ab2b4f4feb91c5f3a56e536a0a510f3a8e876a459970d56d",
+          sha256(UPSTREAM.resolve("prometheus-operator-v0.93.0/monitoring.coreos.com_prometheusrules.yaml")));
+      for (String crd : List.of("karpenter-provider-aws-v1.14.1/karpenter.sh_nodepools.yaml",
+          "karpenter-provider-aws-v1.14.1/karpenter.k8s.aws_ec2nodeclasses.yaml",
+          "prometheus-operator-v0.93.0/monitoring.coreos.com_servicemonitors.yaml",
+          "prometheus-operator-v0.93.0/monitoring.coreos.com_prometheusrules.yaml")) {
+        JsonNode doc = YAML.readTree(UPSTREAM.resolve(crd).toFile());
         String group = doc.at("/spec/group").asText();
         String kind = doc.at("/spec/names/kind").asText();
         for (JsonNode version : doc.at("/spec/versions")) {
@@ -129,8 +137,10 @@ class KubernetesSchemaTest {
       assertTrue(errors.isEmpty(), e.getKey() + ": " + errors);
       kinds.merge(e.getValue().path("kind").asText(), 1, Integer::sum);
     }
-    // both example clusters: two ConfigMaps each, the on-prem cluster's two nodes, three pools
-    assertEquals(Map.of("ConfigMap", 4, "Node", 2, "NodePool", 3, "EC2NodeClass", 3), kinds);
+    // both example clusters: two ConfigMaps, a ServiceMonitor and the NVIDIA rules each; the on-prem
+    // cluster's two nodes, the EKS cluster's three pools
+    assertEquals(Map.of("ConfigMap", 4, "Node", 2, "NodePool", 3, "EC2NodeClass", 3, "ServiceMonitor", 2,
+        "PrometheusRule", 2), kinds);
   }
 
   @Test
@@ -149,6 +159,11 @@ class KubernetesSchemaTest {
     assertFalse(validate(badPolicy).isEmpty(), "consolidationPolicy is an enum");
     JsonNode configMap = objects().stream().map(Map.Entry::getValue)
         .filter(o -> o.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+    JsonNode monitor = objects().stream().map(Map.Entry::getValue)
+        .filter(o -> o.path("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+    ObjectNode badAction = monitor.deepCopy();
+    ((ObjectNode) badAction.at("/spec/endpoints/0/relabelings/0")).put("action", "rename");
+    assertFalse(validate(badAction).isEmpty(), "a relabelling action prometheus-operator does not know");
     ObjectNode numbers = configMap.deepCopy();
     ((ObjectNode) numbers.get("data")).put("replicas", 4);
     assertFalse(validate(numbers).isEmpty(), "ConfigMap data are strings");

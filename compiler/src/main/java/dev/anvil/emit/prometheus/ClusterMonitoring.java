@@ -1,0 +1,163 @@
+package dev.anvil.emit.prometheus;
+
+import dev.anvil.emit.Output;
+import dev.anvil.emit.OutputFile;
+import dev.anvil.emit.kubernetes.ClusterMembers;
+import dev.anvil.model.AlertRule;
+import dev.anvil.model.Cluster;
+import dev.anvil.model.Fleet;
+import dev.anvil.resolve.ResolvedHost;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code kubernetes/<cluster>/monitoring.yaml}: the cluster's own Prometheus (prometheus-operator)
+ * scrapes the GPU Operator's dcgm-exporter and evaluates the same NVIDIA alert rules as the file
+ * rules — the very rule groups of out/prometheus/rules/, as PrometheusRule objects. The rules select
+ * their hosts by alert class; in the cluster, the ServiceMonitor's relabelling gives each node's
+ * series its class: a declared node by its name, a pool's node by its pool and GPU count (labels
+ * Karpenter sets on the node, read through attachMetadata). Each node's class is worked out like a
+ * host's, from the node's or pool's resolved thresholds, so the rule files hold its rules too.
+ */
+final class ClusterMonitoring {
+  /** The Anvil exporter that the GPU Operator runs on every GPU node. */
+  static final String DCGM = "dcgm-exporter";
+  /** The GPU Operator's dcgm-exporter Service (gpu-operator v26.7.0, assets/state-dcgm-exporter/0400_service.yaml). */
+  static final String DCGM_SERVICE_LABEL = "nvidia-dcgm-exporter";
+  static final String DCGM_PORT = "gpu-metrics";
+  /** Node labels in Prometheus' Kubernetes discovery, with attachMetadata.node. */
+  static final String NODE_NAME = "__meta_kubernetes_pod_node_name";
+  static final String NODEPOOL = "__meta_kubernetes_node_label_karpenter_sh_nodepool";
+  static final String GPU_COUNT = "__meta_kubernetes_node_label_karpenter_k8s_aws_instance_gpu_count";
+
+  /**
+   * A node, or a pool's node shape, and the labels its series get: its alert class, and the labels
+   * a host's targets carry (groups, team, routing class), so that its alerts route as a host's do.
+   */
+  record NodeClass(List<String> sourceLabels, String regex, java.util.SortedMap<String, String> labels) {
+
+    String classId() {
+      return labels.get(AlertRule.CLASS_LABEL);
+    }
+  }
+
+  private ClusterMonitoring() {}
+
+  /**
+   * Each cluster's nodes and pool shapes with their dcgm alert classes, recorded in {@code dcgm} so
+   * that the rules are rendered for them; call before the rules are rendered.
+   */
+  static Map<String, List<NodeClass>> classes(Fleet fleet, Map<String, ClusterMembers> clusters, JobTargets dcgm) {
+    Map<String, List<NodeClass>> out = new TreeMap<>();
+    clusters.forEach((name, members) -> {
+      List<NodeClass> classes = new ArrayList<>();
+      for (ResolvedHost node : members.nodes()) {
+        // node names are [a-z0-9.-]: a dot is the one character to escape in Prometheus' (RE2, anchored) regex
+        add(classes, List.of(NODE_NAME), node.name().replace(".", "\\."), node.running(DCGM), fleet, dcgm);
+      }
+      for (ClusterMembers.PoolShape shape : members.poolShapes()) {
+        add(classes, List.of(NODEPOOL, GPU_COUNT), shape.pool() + ";" + shape.gpus(), shape.node().running(DCGM), fleet, dcgm);
+      }
+      if (!members.isEmpty()) out.put(name, classes);
+    });
+    return out;
+  }
+
+  private static void add(List<NodeClass> into, List<String> sourceLabels, String regex, ResolvedHost node, Fleet fleet,
+      JobTargets dcgm) {
+    String id = dcgm.classOf(node);
+    if (id == null) return;
+    java.util.SortedMap<String, String> labels = new TreeMap<>(dev.anvil.emit.TargetLabels.of(node, fleet));
+    labels.remove("instance");  // the node's name, set for every target
+    labels.put(AlertRule.CLASS_LABEL, id);
+    into.add(new NodeClass(sourceLabels, regex, labels));
+  }
+
+  /**
+   * A declared node of a cluster already has the GPU Operator's dcgm-exporter: one that Anvil's
+   * playbook installs as well reads the same GPUs twice, and both are scraped.
+   */
+  static void warnTwoExporters(Map<String, ClusterMembers> clusters, dev.anvil.diag.Diagnostics diagnostics) {
+    Map<dev.anvil.diag.Position, TreeSet<String>> hosts = new TreeMap<>();
+    clusters.values().forEach(m -> m.nodes().forEach(h -> {
+      if (!h.runs(DCGM)) return;
+      var entry = h.sections().get(dev.anvil.resolve.Resolver.KUBERNETES).entry("node");
+      hosts.computeIfAbsent(entry.provenance().get("node.cluster").from().positionOf("cluster"), k -> new TreeSet<>())
+          .add(h.name());
+    }));
+    hosts.forEach((at, names) -> diagnostics.add(dev.anvil.diag.Diagnostic.warning(at, "the GPU Operator runs"
+        + " dcgm-exporter on the nodes of this cluster, and Anvil's playbook installs another "
+        + dev.anvil.resolve.Resolver.hostsPhrase(names) + " (exporters." + DCGM + "): disable one of them; the cluster's"
+        + " Prometheus scrapes the operator's (monitoring.yaml)")));
+  }
+
+  /** The families whose rules read dcgm-exporter's series: what the cluster's Prometheus evaluates. */
+  static TreeSet<String> families(Fleet fleet) {
+    TreeSet<String> out = new TreeSet<>();
+    for (AlertRule r : fleet.alertRules()) if (r.exporter().equals(DCGM) && !r.fleetWide()) out.add(r.family());
+    return out;
+  }
+
+  static OutputFile file(Cluster cluster, String job, List<NodeClass> classes,
+      Map<String, List<Map<String, Object>>> rulesByFamily, TreeSet<String> families) {
+    List<Object> objects = new ArrayList<>();
+    objects.add(serviceMonitor(cluster, job, classes));
+    for (String family : families) {
+      List<Map<String, Object>> rules = rulesByFamily.get(family);
+      if (rules == null) continue;
+      // the groups of out/prometheus/rules/<family>.yml, as they are
+      objects.add(object("PrometheusRule", "anvil-" + family, cluster,
+          Map.of("groups", PrometheusEmitter.ruleGroups(family, rules))));
+    }
+    StringBuilder text = new StringBuilder("# " + Output.GENERATED + "\n"
+        + "# kubectl apply --filename monitoring.yaml  (prometheus-operator monitoring.coreos.com/v1)\n");
+    for (Object o : objects) text.append("---\n").append(Output.yamlTextQuoted(o));
+    return new OutputFile("kubernetes/" + cluster.name() + "/monitoring.yaml", text.toString());
+  }
+
+  private static Map<String, Object> serviceMonitor(Cluster cluster, String job, List<NodeClass> classes) {
+    List<Object> relabelings = new ArrayList<>();
+    // the job and instance the rules and dashboards expect: Anvil's job name, the node's name
+    relabelings.add(Map.of("action", "replace", "targetLabel", "job", "replacement", job));
+    relabelings.add(Map.of("action", "replace", "sourceLabels", List.of(NODE_NAME), "targetLabel", "instance"));
+    for (NodeClass c : classes) {
+      c.labels().forEach((label, value) -> {
+        Map<String, Object> r = new TreeMap<>();
+        r.put("action", "replace");
+        r.put("sourceLabels", c.sourceLabels());
+        if (c.sourceLabels().size() > 1) r.put("separator", ";");
+        r.put("regex", c.regex());
+        r.put("targetLabel", label);
+        // a literal: '$' would start a capture group reference
+        r.put("replacement", value.replace("$", "$$"));
+        relabelings.add(r);
+      });
+    }
+    relabelings.add(Map.of("action", "replace", "targetLabel", "cluster", "replacement", cluster.name()));
+    Map<String, Object> endpoint = new TreeMap<>();
+    endpoint.put("port", DCGM_PORT);
+    endpoint.put("path", "/metrics");
+    endpoint.put("relabelings", relabelings);
+    Map<String, Object> spec = new TreeMap<>();
+    spec.put("attachMetadata", Map.of("node", true));
+    spec.put("selector", Map.of("matchLabels", Map.of("app", DCGM_SERVICE_LABEL)));
+    spec.put("namespaceSelector", Map.of("matchNames", List.of(cluster.gpuOperatorNamespace())));
+    spec.put("endpoints", List.of(endpoint));
+    return object("ServiceMonitor", "anvil-dcgm-exporter", cluster, spec);
+  }
+
+  private static Map<String, Object> object(String kind, String name, Cluster cluster, Map<String, Object> spec) {
+    Map<String, Object> labels = new TreeMap<>(cluster.monitoringLabels());
+    labels.put("app.kubernetes.io/managed-by", "anvil");
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("apiVersion", "monitoring.coreos.com/v1");
+    o.put("kind", kind);
+    o.put("metadata", Map.of("name", name, "namespace", cluster.monitoringNamespace(), "labels", labels));
+    o.put("spec", spec);
+    return o;
+  }
+}
