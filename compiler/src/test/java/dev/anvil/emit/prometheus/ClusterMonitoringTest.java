@@ -105,6 +105,27 @@ class ClusterMonitoringTest {
     assertTrue(routed.contains("t4-spot;4") && routed.contains("h100-infer-01"), routed.toString());
   }
 
+  /**
+   * The two cannot disagree as compiled; a PrometheusRule edited by hand (a threshold raised in the
+   * cluster only) is drift that compile --check refuses in CI, naming the file.
+   */
+  @Test
+  void aHandEditedPrometheusRuleIsDrift(@TempDir Path tmp) throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
+    Path out = tmp.resolve("out");
+    TestSupport.Run compile = TestSupport.anvil("-C", repo.toString(), "compile", "--verify=off", "--out", out.toString());
+    assertEquals(0, compile.exit(), compile.err());
+    Path monitoring = out.resolve("kubernetes/onprem-serving/monitoring.yaml");
+    String text = Files.readString(monitoring);
+    String edited = text.replaceFirst("> 0\\n", "> 5\\n");
+    assertFalse(edited.equals(text), "a threshold to edit");
+    Files.writeString(monitoring, edited);
+    TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "compile", "--check", "--verify=off", "--out",
+        out.toString());
+    assertEquals(1, check.exit(), check.err());
+    assertTrue(check.err().contains("kubernetes/onprem-serving/monitoring.yaml: error: stale"), check.err());
+  }
+
   private static String classOf(Map<String, List<String>> classes, String regex) {
     return classes.entrySet().stream().filter(e -> e.getValue().contains(regex)).findFirst().orElseThrow().getKey();
   }
