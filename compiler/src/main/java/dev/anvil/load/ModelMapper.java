@@ -115,7 +115,8 @@ public final class ModelMapper {
     return new dev.anvil.model.Cluster(text(n, "name"), text(n, "provider"), text(n, "region"), text(n, "kubernetes"),
         operator.has("version") ? text(operator, "version") : dev.anvil.model.Cluster.GPU_OPERATOR_VERSION,
         operatorNamespace, monitoring.has("namespace") ? text(monitoring, "namespace") : operatorNamespace,
-        java.util.Collections.unmodifiableMap(labels), src);
+        java.util.Collections.unmodifiableMap(labels), text(n.path("karpenter"), "version"),
+        text(n.path("prometheus_operator"), "version"), src);
   }
 
   private static Group group(JsonNode n, SourceRef src) {

@@ -12,10 +12,12 @@ import dev.anvil.load.SourceRef;
  * @param gpuOperatorNamespace where the operator and its ConfigMaps live
  * @param monitoringNamespace where the ServiceMonitor and PrometheusRules go
  * @param monitoringLabels what the cluster's Prometheus selects them by
+ * @param karpenterVersion as declared, or null
+ * @param prometheusOperatorVersion as declared, or null
  */
 public record Cluster(String name, String provider, String region, String kubernetes, String gpuOperatorVersion,
     String gpuOperatorNamespace, String monitoringNamespace, java.util.Map<String, String> monitoringLabels,
-    SourceRef source) {
+    String karpenterVersion, String prometheusOperatorVersion, SourceRef source) {
 
   /** The GPU Operator release Anvil's outputs are written for and tested against. */
   public static final String GPU_OPERATOR_VERSION = "v26.7.0";

@@ -107,6 +107,7 @@ public final class KubernetesEmitter implements Emitter {
     }
     List<OutputFile> files = new ArrayList<>();
     for (Cluster c : clusters.values()) {
+      checkVersions(c, diagnostics);
       files.addAll(cluster(c, nodes.getOrDefault(c.name(), List.of()), pools.getOrDefault(c.name(), List.of()),
           findings));
     }
@@ -272,6 +273,25 @@ public final class KubernetesEmitter implements Emitter {
     Map<String, Hardware.Accelerator> out = new TreeMap<>();
     for (Hardware.Accelerator a : gpus) out.putIfAbsent(a.model() + "/" + a.memoryGb(), a);
     return List.copyOf(out.values());
+  }
+
+  /** What the declared operator versions must be for the objects Anvil writes. */
+  private static void checkVersions(Cluster c, Diagnostics diagnostics) {
+    if (c.karpenterVersion() != null && version(c.karpenterVersion())[0] != 1) {
+      diagnostics.error(c.source().at("/karpenter/version"), "Karpenter " + c.karpenterVersion() + ": Anvil writes the"
+          + " karpenter.sh/v1 and karpenter.k8s.aws/v1 APIs, which Karpenter 1.x serves");
+    }
+    int[] po = c.prometheusOperatorVersion() == null ? null : version(c.prometheusOperatorVersion());
+    if (po != null && po[0] == 0 && po[1] < 61) {
+      diagnostics.error(c.source().at("/prometheus_operator/version"), "prometheus-operator "
+          + c.prometheusOperatorVersion() + ": monitoring.yaml's ServiceMonitor needs attachMetadata.node, which"
+          + " v0.61.0 added");
+    }
+  }
+
+  private static int[] version(String v) {
+    String[] parts = v.replaceFirst("^v", "").split("\\.");
+    return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
   }
 
   /** The GPU Operator's Helm values: the device plugin and mig-manager read Anvil's ConfigMaps. */
