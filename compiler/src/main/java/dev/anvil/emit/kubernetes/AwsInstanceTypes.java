@@ -1,11 +1,7 @@
 package dev.anvil.emit.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.anvil.emit.Output;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,18 +36,13 @@ public final class AwsInstanceTypes {
   }
 
   private static Map<String, Type> load() {
-    try {
-      JsonNode root = new ObjectMapper(new YAMLFactory())
-          .readTree(Output.resource(AwsInstanceTypes.class, "aws-gpu-instance-types.yaml"));
-      Map<String, Type> out = new LinkedHashMap<>();
-      root.get("instance_types").fields().forEachRemaining(e -> {
-        JsonNode n = e.getValue();
-        out.put(e.getKey(), new Type(e.getKey(), n.get("family").asText(), n.get("gpu").asText(), n.get("gpus").asInt(),
-            n.get("gpu_memory_mib").asInt(), n.get("efa").asInt(), n.get("cpu").asInt(), n.get("memory_mib").asLong()));
-      });
-      return Collections.unmodifiableMap(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    JsonNode root = Output.yamlResource(AwsInstanceTypes.class, "aws-gpu-instance-types.yaml");
+    Map<String, Type> out = new LinkedHashMap<>();
+    root.get("instance_types").fields().forEachRemaining(e -> {
+      JsonNode n = e.getValue();
+      out.put(e.getKey(), new Type(e.getKey(), n.get("family").asText(), n.get("gpu").asText(), n.get("gpus").asInt(),
+          n.get("gpu_memory_mib").asInt(), n.get("efa").asInt(), n.get("cpu").asInt(), n.get("memory_mib").asLong()));
+    });
+    return Collections.unmodifiableMap(out);
   }
 }

@@ -1,11 +1,7 @@
 package dev.anvil.emit.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.anvil.emit.Output;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -137,28 +133,23 @@ public final class MigTable {
   }
 
   private static MigTable load() {
-    try {
-      JsonNode root = new ObjectMapper(new YAMLFactory())
-          .readTree(Output.resource(MigTable.class, "mig-profiles.yaml"));
-      Map<String, Model> models = new LinkedHashMap<>();
-      root.get("models").fields().forEachRemaining(m -> {
-        JsonNode n = m.getValue();
-        Map<String, Profile> profiles = new LinkedHashMap<>();
-        n.get("profiles").fields().forEachRemaining(p -> {
-          JsonNode place = p.getValue().get("placement");
-          List<Integer> starts = new ArrayList<>();
-          place.get("starts").forEach(s -> starts.add(s.asInt()));
-          profiles.put(p.getKey(), new Profile(p.getKey(), p.getValue().get("max").asInt(),
-              new Placement(place.get("size").asInt(), List.copyOf(starts))));
-        });
-        List<String> ids = new ArrayList<>();
-        n.get("pci_device_ids").forEach(i -> ids.add(i.asText()));
-        models.put(m.getKey(), new Model(m.getKey(), n.get("family").asText(), n.get("memory_gb").asInt(),
-            n.get("slices").asInt(), List.copyOf(ids), Collections.unmodifiableMap(profiles)));
+    JsonNode root = Output.yamlResource(MigTable.class, "mig-profiles.yaml");
+    Map<String, Model> models = new LinkedHashMap<>();
+    root.get("models").fields().forEachRemaining(m -> {
+      JsonNode n = m.getValue();
+      Map<String, Profile> profiles = new LinkedHashMap<>();
+      n.get("profiles").fields().forEachRemaining(p -> {
+        JsonNode place = p.getValue().get("placement");
+        List<Integer> starts = new ArrayList<>();
+        place.get("starts").forEach(s -> starts.add(s.asInt()));
+        profiles.put(p.getKey(), new Profile(p.getKey(), p.getValue().get("max").asInt(),
+            new Placement(place.get("size").asInt(), List.copyOf(starts))));
       });
-      return new MigTable(models);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+      List<String> ids = new ArrayList<>();
+      n.get("pci_device_ids").forEach(i -> ids.add(i.asText()));
+      models.put(m.getKey(), new Model(m.getKey(), n.get("family").asText(), n.get("memory_gb").asInt(),
+          n.get("slices").asInt(), List.copyOf(ids), Collections.unmodifiableMap(profiles)));
+    });
+    return new MigTable(models);
   }
 }
