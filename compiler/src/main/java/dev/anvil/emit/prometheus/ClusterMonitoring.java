@@ -16,8 +16,9 @@ import java.util.TreeSet;
 
 /**
  * {@code kubernetes/<cluster>/monitoring.yaml}: the cluster's own Prometheus (prometheus-operator)
- * scrapes the GPU Operator's dcgm-exporter and evaluates the same NVIDIA alert rules as the file
- * rules — the very rule groups of out/prometheus/rules/, as PrometheusRule objects. The rules select
+ * scrapes the GPU Operator's dcgm-exporter (a ServiceMonitor) and all-smi pods (a PodMonitor), and
+ * evaluates the same alert rules as the file rules — the very rule groups of out/prometheus/rules/
+ * that read those exporters' series, as PrometheusRule objects. The rules select
  * their hosts by alert class; in the cluster, the ServiceMonitor's relabelling gives each node's
  * series its class: a declared node by its name, a pool's node by its pool and GPU count (labels
  * Karpenter sets on the node, read through attachMetadata). Each node's class is worked out like a
@@ -26,9 +27,30 @@ import java.util.TreeSet;
 final class ClusterMonitoring {
   /** The Anvil exporter that the GPU Operator runs on every GPU node. */
   static final String DCGM = "dcgm-exporter";
-  /** The GPU Operator's dcgm-exporter Service (gpu-operator v26.7.0, assets/state-dcgm-exporter/0400_service.yaml). */
-  static final String DCGM_SERVICE_LABEL = "nvidia-dcgm-exporter";
-  static final String DCGM_PORT = "gpu-metrics";
+
+  /**
+   * An exporter the cluster runs, and how its Prometheus finds it.
+   *
+   * @param exporter the Anvil exporter (its job, rules and classes)
+   * @param kind ServiceMonitor (through a Service) or PodMonitor (the pods themselves)
+   * @param selector the labels of the Service or pods
+   * @param namespace where they are; null: any namespace
+   * @param port the name of the metrics port
+   */
+  record InCluster(String exporter, String kind, Map<String, String> selector, String namespace, String port) {}
+
+  /**
+   * The GPU Operator's dcgm-exporter Service (gpu-operator v26.7.0,
+   * assets/state-dcgm-exporter/0400_service.yaml: label app=nvidia-dcgm-exporter, port gpu-metrics),
+   * and all-smi pods, which no upstream manifest deploys: a DaemonSet of yours, labelled
+   * app.kubernetes.io/name=all-smi with a port named metrics (docs/kubernetes.md).
+   */
+  static List<InCluster> exporters(Cluster cluster) {
+    return List.of(
+        new InCluster(DCGM, "ServiceMonitor", Map.of("app", "nvidia-dcgm-exporter"), cluster.gpuOperatorNamespace(),
+            "gpu-metrics"),
+        new InCluster("all-smi", "PodMonitor", Map.of("app.kubernetes.io/name", "all-smi"), null, "metrics"));
+  }
   /** Node labels in Prometheus' Kubernetes discovery, with attachMetadata.node. */
   static final String NODE_NAME = "__meta_kubernetes_pod_node_name";
   static final String NODEPOOL = "__meta_kubernetes_node_label_karpenter_sh_nodepool";
@@ -51,20 +73,18 @@ final class ClusterMonitoring {
    * Each cluster's nodes and pool shapes with their dcgm alert classes, recorded in {@code dcgm} so
    * that the rules are rendered for them; call before the rules are rendered.
    */
-  static Map<String, List<NodeClass>> classes(Fleet fleet, Map<String, ClusterMembers> clusters, JobTargets dcgm) {
-    Map<String, List<NodeClass>> out = new TreeMap<>();
-    clusters.forEach((name, members) -> {
-      List<NodeClass> classes = new ArrayList<>();
-      for (ResolvedHost node : members.nodes()) {
-        // node names are [a-z0-9.-]: a dot is the one character to escape in Prometheus' (RE2, anchored) regex
-        add(classes, List.of(NODE_NAME), node.name().replace(".", "\\."), node.running(DCGM), fleet, dcgm);
-      }
-      for (ClusterMembers.PoolShape shape : members.poolShapes()) {
-        add(classes, List.of(NODEPOOL, GPU_COUNT), shape.pool() + ";" + shape.gpus(), shape.node().running(DCGM), fleet, dcgm);
-      }
-      if (!members.isEmpty()) out.put(name, classes);
-    });
-    return out;
+  static List<NodeClass> classes(Fleet fleet, ClusterMembers members, JobTargets job) {
+    String exporter = job.exporter.name();
+    List<NodeClass> classes = new ArrayList<>();
+    for (ResolvedHost node : members.nodes()) {
+      // node names are [a-z0-9.-]: a dot is the one character to escape in Prometheus' (RE2, anchored) regex
+      add(classes, List.of(NODE_NAME), node.name().replace(".", "\\."), node.running(exporter), fleet, job);
+    }
+    for (ClusterMembers.PoolShape shape : members.poolShapes()) {
+      add(classes, List.of(NODEPOOL, GPU_COUNT), shape.pool() + ";" + shape.gpus(), shape.node().running(exporter), fleet,
+          job);
+    }
+    return classes;
   }
 
   private static void add(List<NodeClass> into, List<String> sourceLabels, String regex, ResolvedHost node, Fleet fleet,
@@ -95,17 +115,20 @@ final class ClusterMonitoring {
         + " Prometheus scrapes the operator's (monitoring.yaml)")));
   }
 
-  /** The families whose rules read dcgm-exporter's series: what the cluster's Prometheus evaluates. */
-  static TreeSet<String> families(Fleet fleet) {
+  /** The families whose rules read the in-cluster exporters' series: what the cluster's Prometheus evaluates. */
+  static TreeSet<String> families(Fleet fleet, java.util.Set<String> exporters) {
     TreeSet<String> out = new TreeSet<>();
-    for (AlertRule r : fleet.alertRules()) if (r.exporter().equals(DCGM) && !r.fleetWide()) out.add(r.family());
+    for (AlertRule r : fleet.alertRules()) if (exporters.contains(r.exporter()) && !r.fleetWide()) out.add(r.family());
     return out;
   }
 
-  static OutputFile file(Cluster cluster, String job, List<NodeClass> classes,
-      Map<String, List<Map<String, Object>>> rulesByFamily, TreeSet<String> families) {
+  /** One in-cluster exporter, its Anvil job name, and the labels of each node's series. */
+  record Monitor(InCluster exporter, String job, List<NodeClass> classes) {}
+
+  static OutputFile file(Cluster cluster, List<Monitor> monitors, Map<String, List<Map<String, Object>>> rulesByFamily,
+      TreeSet<String> families) {
     List<Object> objects = new ArrayList<>();
-    objects.add(serviceMonitor(cluster, job, classes));
+    for (Monitor m : monitors) objects.add(monitor(cluster, m));
     for (String family : families) {
       List<Map<String, Object>> rules = rulesByFamily.get(family);
       if (rules == null) continue;
@@ -119,12 +142,12 @@ final class ClusterMonitoring {
     return new OutputFile("kubernetes/" + cluster.name() + "/monitoring.yaml", text.toString());
   }
 
-  private static Map<String, Object> serviceMonitor(Cluster cluster, String job, List<NodeClass> classes) {
+  private static Map<String, Object> monitor(Cluster cluster, Monitor m) {
     List<Object> relabelings = new ArrayList<>();
     // the job and instance the rules and dashboards expect: Anvil's job name, the node's name
-    relabelings.add(Map.of("action", "replace", "targetLabel", "job", "replacement", job));
+    relabelings.add(Map.of("action", "replace", "targetLabel", "job", "replacement", m.job()));
     relabelings.add(Map.of("action", "replace", "sourceLabels", List.of(NODE_NAME), "targetLabel", "instance"));
-    for (NodeClass c : classes) {
+    for (NodeClass c : m.classes()) {
       c.labels().forEach((label, value) -> {
         Map<String, Object> r = new TreeMap<>();
         r.put("action", "replace");
@@ -138,16 +161,17 @@ final class ClusterMonitoring {
       });
     }
     relabelings.add(Map.of("action", "replace", "targetLabel", "cluster", "replacement", cluster.name()));
+    InCluster e = m.exporter();
     Map<String, Object> endpoint = new TreeMap<>();
-    endpoint.put("port", DCGM_PORT);
+    endpoint.put("port", e.port());
     endpoint.put("path", "/metrics");
     endpoint.put("relabelings", relabelings);
     Map<String, Object> spec = new TreeMap<>();
     spec.put("attachMetadata", Map.of("node", true));
-    spec.put("selector", Map.of("matchLabels", Map.of("app", DCGM_SERVICE_LABEL)));
-    spec.put("namespaceSelector", Map.of("matchNames", List.of(cluster.gpuOperatorNamespace())));
-    spec.put("endpoints", List.of(endpoint));
-    return object("ServiceMonitor", "anvil-dcgm-exporter", cluster, spec);
+    spec.put("selector", Map.of("matchLabels", e.selector()));
+    spec.put("namespaceSelector", e.namespace() == null ? Map.of("any", true) : Map.of("matchNames", List.of(e.namespace())));
+    spec.put(e.kind().equals("PodMonitor") ? "podMetricsEndpoints" : "endpoints", List.of(endpoint));
+    return object(e.kind(), "anvil-" + e.exporter(), cluster, spec);
   }
 
   private static Map<String, Object> object(String kind, String name, Cluster cluster, Map<String, Object> spec) {

@@ -85,22 +85,30 @@ public final class PrometheusEmitter implements Emitter {
     }
     List<JobTargets> jobs = new ArrayList<>(jobsByServer.stream().flatMap(List::stream).toList());
 
-    // Kubernetes clusters scrape dcgm-exporter themselves: their nodes' alert classes join the rules
+    // Kubernetes clusters scrape their GPU exporters themselves: their nodes' alert classes join the rules
+    Map<String, List<ClusterMonitoring.Monitor>> monitors = new TreeMap<>();
+    Set<String> inCluster = new TreeSet<>();
     Map<String, dev.anvil.emit.kubernetes.ClusterMembers> clusters = dev.anvil.emit.kubernetes.ClusterMembers.of(resolved);
-    Map<String, List<ClusterMonitoring.NodeClass>> nodeClasses = Map.of();
-    Exporter dcgmExporter = fleet.exporters().get(ClusterMonitoring.DCGM);
-    if (dcgmExporter != null && clusters.values().stream().anyMatch(m -> !m.isEmpty())) {
-      JobTargets dcgm = jobs.stream().filter(j -> j.exporter == dcgmExporter && j.name.equals(dcgmExporter.job()))
-          .findFirst().orElse(null);
-      if (dcgm == null) {
-        // no host of the fleet runs it: a job without targets holds the clusters' classes
-        dcgm = JobTargets.build(DIR, dcgmExporter, resolved, i -> false, hostLabels,
-            rulesByExporter.getOrDefault(dcgmExporter.name(), List.of()), usesDevices);
-        jobs.add(dcgm);
+    for (var members : clusters.values()) {
+      if (members.isEmpty()) continue;
+      List<ClusterMonitoring.Monitor> list = new ArrayList<>();
+      for (ClusterMonitoring.InCluster ic : ClusterMonitoring.exporters(members.cluster())) {
+        Exporter exporter = fleet.exporters().get(ic.exporter());
+        if (exporter == null) continue;
+        JobTargets job = jobs.stream().filter(j -> j.exporter == exporter && j.name.equals(exporter.job())).findFirst()
+            .orElse(null);
+        if (job == null) {
+          // no host of the fleet runs it: a job without targets holds the clusters' classes
+          job = JobTargets.build(DIR, exporter, resolved, i -> false, hostLabels,
+              rulesByExporter.getOrDefault(exporter.name(), List.of()), usesDevices);
+          jobs.add(job);
+        }
+        list.add(new ClusterMonitoring.Monitor(ic, exporter.job(), ClusterMonitoring.classes(fleet, members, job)));
+        inCluster.add(exporter.name());
       }
-      nodeClasses = ClusterMonitoring.classes(fleet, clusters, dcgm);
-      ClusterMonitoring.warnTwoExporters(clusters, diagnostics);
+      monitors.put(members.cluster().name(), list);
     }
+    ClusterMonitoring.warnTwoExporters(clusters, diagnostics);
 
     checkLabelBudget(fleet, jobs, diagnostics);
     List<OutputFile> files = new ArrayList<>();
@@ -135,9 +143,9 @@ public final class PrometheusEmitter implements Emitter {
         files.add(prometheusYml(fleet, server, settings.replicas() > 1 ? replica : -1, names, rulesDir, rulesByFamily.keySet()));
       }
     }
-    java.util.TreeSet<String> families = ClusterMonitoring.families(fleet);
-    nodeClasses.forEach((cluster, classes) -> files.add(ClusterMonitoring.file(fleet.clusters().get(cluster),
-        dcgmExporter.job(), classes, rulesByFamily, families)));
+    java.util.TreeSet<String> families = ClusterMonitoring.families(fleet, inCluster);
+    monitors.forEach((cluster, list) -> files.add(ClusterMonitoring.file(fleet.clusters().get(cluster), list,
+        rulesByFamily, families)));
     checkRemoteWrite(fleet.prometheus(), diagnostics);
     PrometheusSettings.Retention retention = fleet.prometheus().retention();
     if (retention != null) files.add(environment(retention));

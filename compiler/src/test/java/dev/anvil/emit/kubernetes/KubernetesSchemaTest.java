@@ -70,9 +70,12 @@ class KubernetesSchemaTest {
           sha256(UPSTREAM.resolve("prometheus-operator-v0.93.0/monitoring.coreos.com_servicemonitors.yaml")));
       assertEquals("78be98554b9c8506ab2b4f4feb91c5f3a56e536a0a510f3a8e876a459970d56d",
           sha256(UPSTREAM.resolve("prometheus-operator-v0.93.0/monitoring.coreos.com_prometheusrules.yaml")));
+      assertEquals("45a93443daa687d3654f7e9631909ff7edcdf3ec09c5e60251b74aa2722aee5d",
+          sha256(UPSTREAM.resolve("prometheus-operator-v0.93.0/monitoring.coreos.com_podmonitors.yaml")));
       for (String crd : List.of("karpenter-provider-aws-v1.14.1/karpenter.sh_nodepools.yaml",
           "karpenter-provider-aws-v1.14.1/karpenter.k8s.aws_ec2nodeclasses.yaml",
           "prometheus-operator-v0.93.0/monitoring.coreos.com_servicemonitors.yaml",
+          "prometheus-operator-v0.93.0/monitoring.coreos.com_podmonitors.yaml",
           "prometheus-operator-v0.93.0/monitoring.coreos.com_prometheusrules.yaml")) {
         JsonNode doc = YAML.readTree(UPSTREAM.resolve(crd).toFile());
         String group = doc.at("/spec/group").asText();
@@ -137,10 +140,10 @@ class KubernetesSchemaTest {
       assertTrue(errors.isEmpty(), e.getKey() + ": " + errors);
       kinds.merge(e.getValue().path("kind").asText(), 1, Integer::sum);
     }
-    // both example clusters: two ConfigMaps, a ServiceMonitor and the NVIDIA rules each; the on-prem
-    // cluster's two nodes, the EKS cluster's three pools
+    // both example clusters: two ConfigMaps, a ServiceMonitor, a PodMonitor and four rule families
+    // each; the on-prem cluster's two nodes, the EKS cluster's three pools
     assertEquals(Map.of("ConfigMap", 4, "Node", 2, "NodePool", 3, "EC2NodeClass", 3, "ServiceMonitor", 2,
-        "PrometheusRule", 2), kinds);
+        "PodMonitor", 2, "PrometheusRule", 8), kinds);
   }
 
   @Test

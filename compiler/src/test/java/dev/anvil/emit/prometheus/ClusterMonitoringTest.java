@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clusters' own monitoring in the example fleet: each PrometheusRule is its rule file (one
- * source), promtool accepts its spec, and every class the ServiceMonitor gives a node has its rules.
+ * source), promtool accepts its spec, and every class the ServiceMonitor and PodMonitor give a node
+ * has its rules.
  */
 class ClusterMonitoringTest {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -48,7 +49,8 @@ class ClusterMonitoringTest {
       assertEquals(file.get("groups"), o.at("/spec/groups"), family);
       rules++;
     }
-    assertEquals(2, rules, "the nvidia rules in each of the two clusters");
+    // the families whose rules read dcgm-exporter's or all-smi's series, in each of the two clusters
+    assertEquals(2 * 4, rules, "accelerators, npu, nvidia and recording, twice");
   }
 
   @Test
@@ -69,11 +71,24 @@ class ClusterMonitoringTest {
 
   @Test
   void everyClassANodeGetsHasItsRules() throws Exception {
-    String rules = Files.readString(OUT.resolve("prometheus/rules/nvidia.yml"));
+    StringBuilder rules = new StringBuilder();
+    try (var files = Files.list(OUT.resolve("prometheus/rules"))) {
+      for (Path f : files.sorted().toList()) rules.append(Files.readString(f));
+    }
+    for (JsonNode o : objects()) {
+      if (!o.path("kind").asText().endsWith("Monitor")) continue;
+      assertTrue(o.at("/spec/attachMetadata/node").asBoolean(), "pool nodes are told apart by their node labels");
+      JsonNode endpoint = o.at(o.path("kind").asText().equals("PodMonitor") ? "/spec/podMetricsEndpoints/0"
+          : "/spec/endpoints/0");
+      for (JsonNode r : endpoint.path("relabelings")) {
+        if (r.path("targetLabel").asText().equals("anvil_class")) {
+          assertTrue(rules.toString().contains(r.get("replacement").asText()), r + " has rules");
+        }
+      }
+    }
     Map<String, List<String>> classes = new TreeMap<>();
     for (JsonNode o : objects()) {
       if (!o.path("kind").asText().equals("ServiceMonitor")) continue;
-      assertTrue(o.at("/spec/attachMetadata/node").asBoolean(), "pool nodes are told apart by their node labels");
       for (JsonNode r : o.at("/spec/endpoints/0/relabelings")) {
         if (!r.path("targetLabel").asText().equals("anvil_class")) continue;
         classes.computeIfAbsent(r.get("replacement").asText(), k -> new ArrayList<>()).add(r.get("regex").asText());
@@ -83,7 +98,8 @@ class ClusterMonitoringTest {
     List<String> regexes = classes.values().stream().flatMap(List::stream).sorted().toList();
     assertEquals(List.of("a100-burst;8", "h100-infer-01", "h100-mig;8", "mixed-node-01", "t4-spot;1", "t4-spot;4",
         "t4-spot;8"), regexes);
-    for (String id : classes.keySet()) assertTrue(rules.contains(id), id + " is in the rules");
+    String nvidia = Files.readString(OUT.resolve("prometheus/rules/nvidia.yml"));
+    for (String id : classes.keySet()) assertTrue(nvidia.contains(id), id + " is in the NVIDIA rules");
     // GPU count is a parameter of a rule (GPUs missing): pool nodes of different counts differ
     String t4One = classOf(classes, "t4-spot;1");
     String t4Four = classOf(classes, "t4-spot;4");
