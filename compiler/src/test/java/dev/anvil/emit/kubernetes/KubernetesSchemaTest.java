@@ -148,28 +148,21 @@ class KubernetesSchemaTest {
 
   @Test
   void theSchemasRefuseWhatKubernetesRefuses() throws Exception {
-    JsonNode pool = objects().stream().map(Map.Entry::getValue)
-        .filter(o -> o.path("kind").asText().equals("NodePool")).findFirst().orElseThrow();
     // an unknown field, a wrong type, an unknown enum value: each is refused
-    ObjectNode unknown = pool.deepCopy();
-    ((ObjectNode) unknown.get("spec")).put("consolidation", "yes");
-    assertFalse(validate(unknown).isEmpty(), "unknown field");
-    ObjectNode wrongType = pool.deepCopy();
-    ((ObjectNode) wrongType.get("spec")).put("weight", "ten");
-    assertFalse(validate(wrongType).isEmpty(), "weight is an integer");
-    ObjectNode badPolicy = pool.deepCopy();
-    ((ObjectNode) badPolicy.at("/spec/disruption")).put("consolidationPolicy", "Always");
-    assertFalse(validate(badPolicy).isEmpty(), "consolidationPolicy is an enum");
-    JsonNode configMap = objects().stream().map(Map.Entry::getValue)
-        .filter(o -> o.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
-    JsonNode monitor = objects().stream().map(Map.Entry::getValue)
-        .filter(o -> o.path("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
-    ObjectNode badAction = monitor.deepCopy();
-    ((ObjectNode) badAction.at("/spec/endpoints/0/relabelings/0")).put("action", "rename");
-    assertFalse(validate(badAction).isEmpty(), "a relabelling action prometheus-operator does not know");
-    ObjectNode numbers = configMap.deepCopy();
-    ((ObjectNode) numbers.get("data")).put("replicas", 4);
-    assertFalse(validate(numbers).isEmpty(), "ConfigMap data are strings");
+    assertRefused("NodePool", "/spec", "consolidation", "yes", "unknown field");
+    assertRefused("NodePool", "/spec", "weight", "ten", "weight is an integer");
+    assertRefused("NodePool", "/spec/disruption", "consolidationPolicy", "Always", "consolidationPolicy is an enum");
+    assertRefused("ServiceMonitor", "/spec/endpoints/0/relabelings/0", "action", "rename",
+        "a relabelling action prometheus-operator does not know");
+    assertRefused("ConfigMap", "/data", "replicas", 4, "ConfigMap data are strings");
+  }
+
+  /** The first emitted object of {@code kind}, with {@code field} at {@code at} set to {@code value}, is refused. */
+  private static void assertRefused(String kind, String at, String field, Object value, String why) throws Exception {
+    ObjectNode object = objects().stream().map(Map.Entry::getValue)
+        .filter(o -> o.path("kind").asText().equals(kind)).findFirst().orElseThrow().deepCopy();
+    ((ObjectNode) object.at(at)).set(field, JSON.valueToTree(value));
+    assertFalse(validate(object).isEmpty(), why);
   }
 
   @Test
