@@ -55,6 +55,20 @@ public final class ResolvedSection {
     return entries.get(name);
   }
 
+  /**
+   * Where the winning value at {@code path} under {@code entry} ("mig.layouts.H100-80GB"), or the
+   * first one below it, was written; null when nothing there was set.
+   */
+  public dev.anvil.diag.Position positionOf(String entry, String path) {
+    Entry e = entries.get(entry);
+    if (e == null) return null;
+    String key = entry + "." + path;
+    for (Map.Entry<String, Provenance> p : e.provenance().entrySet()) {
+      if (p.getKey().equals(key) || p.getKey().startsWith(key + ".")) return p.getValue().from().positionOf(path);
+    }
+    return null;
+  }
+
   /** "entry.leaf" → provenance, for explain (built on demand). */
   public SortedMap<String, Provenance> provenance() {
     SortedMap<String, Provenance> out = new TreeMap<>();

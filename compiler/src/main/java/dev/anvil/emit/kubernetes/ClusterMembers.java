@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Who has NVIDIA GPUs in each cluster: its declared nodes, and each pool's node shapes (one per
- * GPU count its instance types have; Karpenter labels a node with its count). What the cluster's
- * in-cluster monitoring tells apart.
+ * Each cluster's members: its declared nodes with NVIDIA GPUs, its pools, and on EKS each pool's node
+ * shapes (one per GPU count its instance types have; Karpenter labels a node with its count) — what
+ * the cluster's configs and its in-cluster monitoring tell apart.
  */
-public record ClusterMembers(Cluster cluster, List<ResolvedHost> nodes, List<PoolShape> poolShapes) {
+public record ClusterMembers(Cluster cluster, List<ResolvedHost> nodes, List<ResolvedPool> pools,
+    List<PoolShape> poolShapes) {
 
   /**
    * A pool's nodes with {@code gpus} GPUs, as one node would resolve.
@@ -28,37 +29,56 @@ public record ClusterMembers(Cluster cluster, List<ResolvedHost> nodes, List<Poo
    */
   public record PoolShape(String pool, int gpus, ResolvedHost node) {}
 
-  /** Cluster name → its members, for every declared cluster. */
+  /** Cluster name → its members, for every declared cluster; a member of an undeclared cluster is the reference checker's. */
   public static Map<String, ClusterMembers> of(ResolvedFleet resolved) {
-    Map<String, ClusterMembers> out = new TreeMap<>();
-    for (Cluster c : resolved.fleet().clusters().values()) {
-      List<ResolvedHost> nodes = new ArrayList<>();
+    Map<String, Cluster> clusters = resolved.fleet().clusters();
+    Map<String, List<ResolvedHost>> nodes = new TreeMap<>();
+    if (!clusters.isEmpty()) {
       for (ResolvedHost h : resolved.hosts()) {
         JsonNode node = h.section(Resolver.KUBERNETES).get("node");
-        if (node != null && c.name().equals(node.path("cluster").asText()) && hasNvidia(h.host().hardware())) nodes.add(h);
-      }
-      List<PoolShape> shapes = new ArrayList<>();
-      if (c.provider().equals("eks")) {
-        for (ResolvedPool p : resolved.pools()) {
-          if (!c.name().equals(p.settings().path("cluster").asText())) continue;
-          Map<Integer, AwsInstanceTypes.Type> byCount = new TreeMap<>();
-          for (AwsInstanceTypes.Type t : KarpenterPools.typesOf(p)) byCount.putIfAbsent(t.gpus(), t);
-          String name = KarpenterPools.name(p);
-          byCount.forEach((gpus, t) -> {
-            Hardware hardware = new Hardware(t.cpu(), null, (int) (t.memoryMib() / 1024), List.of(
-                new Hardware.Accelerator("nvidia", t.gpu(), gpus, t.gpuMemoryGb())), List.of(), List.of());
-            Host node = new Host(name + "-" + gpus + "gpu", "", p.group(), List.of(), Map.of(), null, hardware, null);
-            shapes.add(new PoolShape(name, gpus, p.asNode(node)));
-          });
+        if (node != null && clusters.containsKey(node.path("cluster").asText()) && hasNvidia(h.host().hardware())) {
+          nodes.computeIfAbsent(node.get("cluster").asText(), k -> new ArrayList<>()).add(h);
         }
       }
-      out.put(c.name(), new ClusterMembers(c, List.copyOf(nodes), List.copyOf(shapes)));
+    }
+    Map<String, List<ResolvedPool>> pools = new TreeMap<>();
+    for (ResolvedPool p : resolved.pools()) {
+      if (clusters.containsKey(p.settings().path("cluster").asText())) {
+        pools.computeIfAbsent(p.settings().get("cluster").asText(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    Map<String, ClusterMembers> out = new TreeMap<>();
+    for (Cluster c : clusters.values()) {
+      List<ResolvedPool> own = pools.getOrDefault(c.name(), List.of());
+      out.put(c.name(), new ClusterMembers(c, nodes.getOrDefault(c.name(), List.of()), own,
+          c.provider().equals("eks") ? shapes(own) : List.of()));
     }
     return out;
   }
 
+  private static List<PoolShape> shapes(List<ResolvedPool> pools) {
+    List<PoolShape> shapes = new ArrayList<>();
+    for (ResolvedPool p : pools) {
+      Map<Integer, AwsInstanceTypes.Type> byCount = new TreeMap<>();
+      for (AwsInstanceTypes.Type t : KarpenterPools.typesOf(p)) byCount.putIfAbsent(t.gpus(), t);
+      String name = KarpenterPools.name(p);
+      byCount.forEach((gpus, t) -> {
+        Hardware hardware = new Hardware(t.cpu(), null, (int) (t.memoryMib() / 1024), List.of(
+            new Hardware.Accelerator("nvidia", t.gpu(), gpus, t.gpuMemoryGb())), List.of(), List.of());
+        Host node = new Host(name + "-" + gpus + "gpu", "", p.group(), List.of(), Map.of(), null, hardware, null);
+        shapes.add(new PoolShape(name, gpus, p.asNode(node)));
+      });
+    }
+    return shapes;
+  }
+
+  /** The NVIDIA GPUs of a host's hardware: what the device plugin and dcgm-exporter see. */
+  static List<Hardware.Accelerator> nvidia(Hardware hardware) {
+    return hardware.accelerators().stream().filter(a -> a.vendor().equals("nvidia")).toList();
+  }
+
   private static boolean hasNvidia(Hardware hardware) {
-    return hardware.accelerators().stream().anyMatch(a -> a.vendor().equals("nvidia"));
+    return !nvidia(hardware).isEmpty();
   }
 
   public boolean isEmpty() {

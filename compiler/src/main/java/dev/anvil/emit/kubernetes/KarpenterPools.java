@@ -53,28 +53,43 @@ final class KarpenterPools {
   /** The instance types a pool may launch (known ones only; the unknown are reported). */
   private List<AwsInstanceTypes.Type> types(ResolvedPool pool, String subject) {
     JsonNode settings = pool.settings();
-    List<AwsInstanceTypes.Type> out = new ArrayList<>();
     boolean byType = settings.has("instance_types");
-    boolean byFamily = settings.has("instance_families");
-    if (byType == byFamily) {
+    if (byType == settings.has("instance_families")) {
       findings.add(at(pool, byType ? "instance_families" : "cluster"), "a pool names its instance_types or its"
           + " instance_families (one of the two)", subject);
-      return out;
+      return List.of();
     }
-    for (JsonNode t : settings.get(byType ? "instance_types" : "instance_families")) {
-      List<AwsInstanceTypes.Type> found = byType
-          ? (AwsInstanceTypes.all().containsKey(t.asText()) ? List.of(AwsInstanceTypes.all().get(t.asText())) : List.of())
-          : AwsInstanceTypes.ofFamily(t.asText());
-      if (found.isEmpty()) {
-        TreeSet<String> known = new TreeSet<>(byType ? AwsInstanceTypes.all().keySet()
-            : AwsInstanceTypes.all().values().stream().map(AwsInstanceTypes.Type::family).toList());
-        findings.add(at(pool, (byType ? "instance_types" : "instance_families")), "'" + t.asText() + "' is no EC2 "
-            + (byType ? "instance type" : "instance family") + " with NVIDIA GPUs (Karpenter " + KARPENTER_VERSION
-            + "'s reference)" + dev.anvil.diag.Suggestions.didYouMean(t.asText(), known), subject);
-      }
-      out.addAll(found);
+    String key = typesKey(pool);
+    for (JsonNode t : settings.get(key)) {
+      if (!select(key, t.asText()).isEmpty()) continue;
+      TreeSet<String> known = new TreeSet<>(byType ? AwsInstanceTypes.all().keySet()
+          : AwsInstanceTypes.all().values().stream().map(AwsInstanceTypes.Type::family).toList());
+      findings.add(at(pool, key), "'" + t.asText() + "' is no EC2 " + (byType ? "instance type" : "instance family")
+          + " with NVIDIA GPUs (Karpenter " + KARPENTER_VERSION + "'s reference)"
+          + dev.anvil.diag.Suggestions.didYouMean(t.asText(), known), subject);
+    }
+    return typesOf(pool);
+  }
+
+  /** The known instance types a pool may launch. */
+  static List<AwsInstanceTypes.Type> typesOf(ResolvedPool pool) {
+    List<AwsInstanceTypes.Type> out = new ArrayList<>();
+    for (String key : List.of("instance_types", "instance_families")) {
+      pool.settings().path(key).forEach(t -> out.addAll(select(key, t.asText())));
     }
     return out;
+  }
+
+  /** The instance types an instance_types or instance_families entry names. */
+  private static List<AwsInstanceTypes.Type> select(String key, String name) {
+    if (key.equals("instance_families")) return AwsInstanceTypes.ofFamily(name);
+    AwsInstanceTypes.Type type = AwsInstanceTypes.all().get(name);
+    return type == null ? List.of() : List.of(type);
+  }
+
+  /** Which of the two a pool names its instance types by. */
+  private static String typesKey(ResolvedPool pool) {
+    return pool.settings().has("instance_types") ? "instance_types" : "instance_families";
   }
 
   /** NodePools and EC2NodeClasses, pool by pool; the pools' GPU sharing fills {@code configs}. */
@@ -123,7 +138,7 @@ final class KarpenterPools {
   /** The CRDs' CEL rules and the fleet's own: restricted labels, budgets, EFA, a GPU limit a node fits in. */
   private boolean check(ResolvedPool pool, JsonNode s, List<AwsInstanceTypes.Type> types, String subject) {
     boolean ok = true;
-    for (String key : iterable(s.path("labels").fieldNames())) {
+    for (String key : labelsOf(s).keySet()) {
       String domain = key.contains("/") ? key.substring(0, key.indexOf('/')) : "";
       if (RESTRICTED_DOMAINS.stream().anyMatch(domain::endsWith) || key.equals("kubernetes.io/hostname")) {
         findings.add(at(pool, "labels"), "label '" + key + "' is Karpenter's to set (the NodePool CRD refuses it)",
@@ -166,7 +181,7 @@ final class KarpenterPools {
     requirements.add(requirement(CAPACITY_TYPE, capacity));
 
     Map<String, Object> labels = new TreeMap<>();
-    s.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    labels.putAll(labelsOf(s));
     labels.putAll(sharingLabels);
     Map<String, Object> podSpec = new TreeMap<>();
     podSpec.put("nodeClassRef", Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", name));
@@ -225,10 +240,7 @@ final class KarpenterPools {
   }
 
   private static Map<String, Object> object(String apiVersion, String kind, String name, Map<String, Object> spec) {
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("apiVersion", apiVersion);
-    o.put("kind", kind);
-    o.put("metadata", Map.of("name", name, "labels", KubernetesEmitter.MANAGED));
+    Map<String, Object> o = Manifests.object(apiVersion, kind, name, null, Map.of());
     o.put("spec", spec);
     return o;
   }
@@ -250,23 +262,15 @@ final class KarpenterPools {
     return PLAIN.convertValue(object, Object.class);
   }
 
-  private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
-    return () -> it;
-  }
-
   /** Where a kubernetes.pool setting was written: the policy whose value won for {@code path}, else the cluster's. */
   static Position at(ResolvedPool pool, String path) {
     ResolvedSection section = pool.sections().get(Resolver.KUBERNETES);
-    ResolvedSection.Entry entry = section.entry("pool");
-    for (String p : List.of(path, "cluster")) {
-      String key = "pool." + p;
-      for (Map.Entry<String, Provenance> e : entry.provenance().entrySet()) {
-        if (e.getKey().equals(key) || e.getKey().startsWith(key + ".")) return e.getValue().from().positionOf(p);
-      }
-    }
+    Position at = section.positionOf("pool", path);
+    if (at == null) at = section.positionOf("pool", "cluster");
+    if (at != null) return at;
     // the pool's own policy: the one that made the group a pool
     Provenance any = null;
-    for (Provenance p : entry.provenance().values()) {
+    for (Provenance p : section.entry("pool").provenance().values()) {
       if (pool.group().equals(p.from().source().group())) return p.from().positionOf("");
       any = p;
     }
@@ -299,7 +303,7 @@ final class KarpenterPools {
       if (!any) {
         findings.add(p.source().at("/slinky/node_selector"), "Slinky partition '" + p.name() + "' selects "
             + selector + ", which no Karpenter pool's nodes carry (pools: " + String.join(", ",
-                pools.stream().map(pool -> name(pool) + " " + labelsOf(pool)).toList()) + ")", subject);
+                pools.stream().map(pool -> name(pool) + " " + labelsOf(pool.settings())).toList()) + ")", subject);
         continue;
       }
       for (ResolvedPool pool : surely) {
@@ -320,15 +324,11 @@ final class KarpenterPools {
           if (most < wanted) {
             findings.add(p.source().at("/slinky/gres/count"), "Slinky partition '" + p.name() + "' asks for " + wanted
                 + " nvidia.com/gpu per pod, but pool '" + name(pool) + "' has at most " + most + " per node (its"
-                + " instance types are set at " + at(pool, s(pool)) + ")", subject);
+                + " instance types are set at " + at(pool, typesKey(pool)) + ")", subject);
           }
         }
       }
     }
-  }
-
-  private static String s(ResolvedPool pool) {
-    return pool.settings().has("instance_types") ? "instance_types" : "instance_families";
   }
 
   /**
@@ -353,7 +353,7 @@ final class KarpenterPools {
   /** The labels a pool's nodes may carry: its template's and Karpenter's from each instance type. */
   private static Map<String, TreeSet<String>> nodeLabels(ResolvedPool pool) {
     Map<String, TreeSet<String>> out = new TreeMap<>();
-    labelsOf(pool).forEach((k, v) -> out.computeIfAbsent(k, x -> new TreeSet<>()).add(v));
+    labelsOf(pool.settings()).forEach((k, v) -> out.computeIfAbsent(k, x -> new TreeSet<>()).add(v));
     out.computeIfAbsent("karpenter.sh/nodepool", x -> new TreeSet<>()).add(name(pool));
     JsonNode capacity = pool.settings().get("capacity_types");
     if (capacity == null) out.computeIfAbsent(CAPACITY_TYPE, x -> new TreeSet<>()).add("on-demand");
@@ -368,20 +368,10 @@ final class KarpenterPools {
     return out;
   }
 
-  /** The known instance types a pool may launch. */
-  static List<AwsInstanceTypes.Type> typesOf(ResolvedPool pool) {
-    List<AwsInstanceTypes.Type> out = new ArrayList<>();
-    pool.settings().path("instance_types").forEach(t -> {
-      AwsInstanceTypes.Type type = AwsInstanceTypes.all().get(t.asText());
-      if (type != null) out.add(type);
-    });
-    pool.settings().path("instance_families").forEach(f -> out.addAll(AwsInstanceTypes.ofFamily(f.asText())));
-    return out;
-  }
-
-  private static Map<String, String> labelsOf(ResolvedPool pool) {
+  /** A pool's own template labels, from its settings. */
+  private static Map<String, String> labelsOf(JsonNode settings) {
     Map<String, String> labels = new TreeMap<>();
-    pool.settings().path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    settings.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 

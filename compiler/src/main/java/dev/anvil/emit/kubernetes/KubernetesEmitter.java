@@ -8,7 +8,6 @@ import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.model.Cluster;
 import dev.anvil.model.Hardware;
-import dev.anvil.resolve.Provenance;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.ResolvedPool;
@@ -64,16 +63,9 @@ public final class KubernetesEmitter implements Emitter {
      */
     Position at(String path) {
       ResolvedSection section = sections.get(Resolver.GPU_SHARING);
-      ResolvedSection.Entry entry = section == null ? null : section.entry("nvidia");
-      if (entry != null) {
-        for (String p : List.of(path, "mode")) {
-          String key = "nvidia." + p;
-          for (Map.Entry<String, Provenance> e : entry.provenance().entrySet()) {
-            if (e.getKey().equals(key) || e.getKey().startsWith(key + ".")) return e.getValue().from().positionOf(p);
-          }
-        }
-      }
-      return fallback;
+      Position at = section == null ? null : section.positionOf("nvidia", path);
+      if (at == null && section != null) at = section.positionOf("nvidia", "mode");
+      return at != null ? at : fallback;
     }
   }
 
@@ -91,41 +83,25 @@ public final class KubernetesEmitter implements Emitter {
       findings.report(diagnostics);
       return List.of();
     }
-    Map<String, List<ResolvedHost>> nodes = new TreeMap<>();
-    for (ResolvedHost h : resolved.hosts()) {
-      JsonNode node = h.section(Resolver.KUBERNETES).get("node");
-      // an unknown cluster is the reference checker's error
-      if (node != null && clusters.containsKey(node.path("cluster").asText())) {
-        nodes.computeIfAbsent(node.get("cluster").asText(), k -> new ArrayList<>()).add(h);
-      }
-    }
-    Map<String, List<ResolvedPool>> pools = new TreeMap<>();
-    for (ResolvedPool p : resolved.pools()) {
-      if (clusters.containsKey(p.settings().path("cluster").asText())) {
-        pools.computeIfAbsent(p.settings().get("cluster").asText(), k -> new ArrayList<>()).add(p);
-      }
-    }
     List<OutputFile> files = new ArrayList<>();
-    for (Cluster c : clusters.values()) {
-      checkVersions(c, diagnostics);
-      files.addAll(cluster(c, nodes.getOrDefault(c.name(), List.of()), pools.getOrDefault(c.name(), List.of()),
-          findings));
+    for (ClusterMembers members : ClusterMembers.of(resolved).values()) {
+      checkVersions(members.cluster(), diagnostics);
+      files.addAll(cluster(members, findings));
     }
     KarpenterPools.checkSlinky(resolved.fleet().partitions(), resolved.pools(), findings);
     findings.report(diagnostics);
     return files;
   }
 
-  private static List<OutputFile> cluster(Cluster cluster, List<ResolvedHost> hosts, List<ResolvedPool> pools,
-      Findings findings) {
+  /** A cluster's files; its nodes are the hosts with NVIDIA GPUs, as the device plugin only runs there. */
+  private static List<OutputFile> cluster(ClusterMembers members, Findings findings) {
+    Cluster cluster = members.cluster();
     String dir = DIR + cluster.name() + "/";
     Configs configs = new Configs(cluster, findings);
     SortedMap<String, SortedMap<String, String>> nodeLabels = new TreeMap<>();
-    for (ResolvedHost h : hosts) {
-      List<Hardware.Accelerator> gpus = h.host().hardware().accelerators().stream()
-          .filter(a -> a.vendor().equals("nvidia")).toList();
-      if (gpus.isEmpty()) continue;  // the device plugin only runs where NVIDIA GPUs are
-      Sharer sharer = new Sharer("host " + h.name(), gpus, h.sections(), h.host().source().at("/name"));
+    for (ResolvedHost h : members.nodes()) {
+      Sharer sharer = new Sharer("host " + h.name(), ClusterMembers.nvidia(h.host().hardware()), h.sections(),
+          h.host().source().at("/name"));
       if (h.name().length() > 253 || !NODE_NAME.matcher(h.name()).matches()) {
         findings.add(sharer.fallback(), "host name '" + h.name() + "' is not a Kubernetes node name (lower-case"
             + " letters, digits, '-' and '.'), yet it is a node of cluster '" + cluster.name() + "'", sharer.subject());
@@ -134,24 +110,24 @@ public final class KubernetesEmitter implements Emitter {
       SortedMap<String, String> labels = configs.labelsFor(sharer);
       if (labels != null) nodeLabels.put(h.name(), labels);
     }
-    List<Object> karpenter = new KarpenterPools(cluster, findings).objects(pools, configs);
+    List<Object> karpenter = new KarpenterPools(cluster, findings).objects(members.pools(), configs);
 
     List<OutputFile> files = new ArrayList<>();
     files.add(values(dir, cluster, configs.mixed));
     Map<String, String> pluginData = new TreeMap<>();
     configs.plugin.forEach((name, config) -> pluginData.put(name, Output.yamlTextQuoted(config)));
-    files.add(yaml(dir + "device-plugin-config.yaml", configMap(PLUGIN_CONFIGMAP, cluster, pluginData)));
+    files.add(Manifests.file(dir + "device-plugin-config.yaml", configMap(PLUGIN_CONFIGMAP, cluster, pluginData)));
     Map<String, Object> migParted = new LinkedHashMap<>();
     migParted.put("version", "v1");
     Map<String, Object> migConfigs = new TreeMap<>(configs.mig);
     migConfigs.put(MIG_DISABLED, List.of(Map.of("devices", "all", "mig-enabled", false)));
     migParted.put("mig-configs", migConfigs);
-    files.add(yaml(dir + "mig-parted-config.yaml",
+    files.add(Manifests.file(dir + "mig-parted-config.yaml",
         configMap(MIG_CONFIGMAP, cluster, Map.of("config.yaml", Output.yamlTextQuoted(migParted)))));
     if (!nodeLabels.isEmpty()) files.add(nodes(dir, nodeLabels));
     if (!karpenter.isEmpty()) {
-      files.add(documents(dir + "karpenter.yaml", "# kubectl apply --filename karpenter.yaml  (Karpenter "
-          + KarpenterPools.KARPENTER_VERSION + ", karpenter.sh/v1 and karpenter.k8s.aws/v1)\n", karpenter));
+      files.add(Manifests.documents(dir + "karpenter.yaml", "kubectl apply --filename karpenter.yaml  (Karpenter "
+          + KarpenterPools.KARPENTER_VERSION + ", karpenter.sh/v1 and karpenter.k8s.aws/v1)", karpenter));
     }
     return files;
   }
@@ -310,15 +286,10 @@ public final class KubernetesEmitter implements Emitter {
   }
 
   private static Map<String, Object> configMap(String name, Cluster cluster, Map<String, String> data) {
-    Map<String, Object> cm = new LinkedHashMap<>();
-    cm.put("apiVersion", "v1");
-    cm.put("kind", "ConfigMap");
-    cm.put("metadata", Map.of("name", name, "namespace", cluster.gpuOperatorNamespace(), "labels", MANAGED));
+    Map<String, Object> cm = Manifests.object("v1", "ConfigMap", name, cluster.gpuOperatorNamespace(), Map.of());
     cm.put("data", new TreeMap<>(data));
     return cm;
   }
-
-  static final Map<String, String> MANAGED = Map.of("app.kubernetes.io/managed-by", "anvil");
 
   /**
    * The labels of each node, as Node objects that hold nothing else: server-side apply with
@@ -326,26 +297,9 @@ public final class KubernetesEmitter implements Emitter {
    */
   private static OutputFile nodes(String dir, SortedMap<String, SortedMap<String, String>> nodeLabels) {
     List<Object> docs = new ArrayList<>();
-    nodeLabels.forEach((name, labels) -> {
-      Map<String, Object> node = new LinkedHashMap<>();
-      node.put("apiVersion", "v1");
-      node.put("kind", "Node");
-      node.put("metadata", Map.of("name", name, "labels", labels));
-      docs.add(node);
-    });
-    return documents(dir + "nodes.yaml", "# kubectl apply --server-side --field-manager=anvil --filename nodes.yaml\n",
+    nodeLabels.forEach((name, labels) -> docs.add(Manifests.labelsOnly("v1", "Node", name, labels)));
+    return Manifests.documents(dir + "nodes.yaml", "kubectl apply --server-side --field-manager=anvil --filename nodes.yaml",
         docs);
-  }
-
-  private static OutputFile yaml(String path, Object tree) {
-    return new OutputFile(path, "# " + Output.GENERATED + "\n" + Output.yamlTextQuoted(tree));
-  }
-
-  /** Several objects in one file, each its own YAML document. */
-  private static OutputFile documents(String path, String howToApply, List<Object> objects) {
-    StringBuilder text = new StringBuilder("# " + Output.GENERATED + "\n" + howToApply);
-    for (Object o : objects) text.append("---\n").append(Output.yamlTextQuoted(o));
-    return new OutputFile(path, text.toString());
   }
 
   /** Errors found on many hosts or pools alike, reported once each with what they concern. */

@@ -3,6 +3,7 @@ package dev.anvil.emit.prometheus;
 import dev.anvil.emit.Output;
 import dev.anvil.emit.OutputFile;
 import dev.anvil.emit.kubernetes.ClusterMembers;
+import dev.anvil.emit.kubernetes.Manifests;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Cluster;
 import dev.anvil.model.Fleet;
@@ -136,10 +137,8 @@ final class ClusterMonitoring {
       objects.add(object("PrometheusRule", "anvil-" + family, cluster,
           Map.of("groups", PrometheusEmitter.ruleGroups(family, rules))));
     }
-    StringBuilder text = new StringBuilder("# " + Output.GENERATED + "\n"
-        + "# kubectl apply --filename monitoring.yaml  (prometheus-operator monitoring.coreos.com/v1)\n");
-    for (Object o : objects) text.append("---\n").append(Output.yamlTextQuoted(o));
-    return new OutputFile("kubernetes/" + cluster.name() + "/monitoring.yaml", text.toString());
+    return Manifests.documents("kubernetes/" + cluster.name() + "/monitoring.yaml",
+        "kubectl apply --filename monitoring.yaml  (prometheus-operator monitoring.coreos.com/v1)", objects);
   }
 
   private static Map<String, Object> monitor(Cluster cluster, Monitor m) {
@@ -175,12 +174,8 @@ final class ClusterMonitoring {
   }
 
   private static Map<String, Object> object(String kind, String name, Cluster cluster, Map<String, Object> spec) {
-    Map<String, Object> labels = new TreeMap<>(cluster.monitoringLabels());
-    labels.put("app.kubernetes.io/managed-by", "anvil");
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("apiVersion", "monitoring.coreos.com/v1");
-    o.put("kind", kind);
-    o.put("metadata", Map.of("name", name, "namespace", cluster.monitoringNamespace(), "labels", labels));
+    Map<String, Object> o = Manifests.object("monitoring.coreos.com/v1", kind, name, cluster.monitoringNamespace(),
+        cluster.monitoringLabels());
     o.put("spec", spec);
     return o;
   }
