@@ -84,10 +84,7 @@ public final class Resolver {
     List<ResolvedPool> pools = poolGroups.stream()
         .filter(g -> poolGroups.stream().noneMatch(other -> g.isAncestorOf(other)))
         .map(this::resolvePool).toList();
-    Map<String, Map<String, ResolvedSection>> resolved = new LinkedHashMap<>();
-    for (ResolvedHost h : hosts) resolved.put("host " + h.name(), h.sections());
-    for (ResolvedPool p : pools) resolved.put("pool " + p.group(), p.sections());
-    reportConflicts(resolved);
+    reportConflicts(hosts, pools);
     reportPortCollisions(hosts);
     reportIncompleteChecks(hosts);
     return new ResolvedFleet(fleet, hosts, pools);
@@ -232,21 +229,25 @@ public final class Resolver {
 
   private record ConflictKey(List<Contribution> contenders, String path) {}
 
+  /** Adds the conflicts of one host's or pool's sections, under "host NAME" or "pool GROUP" (spelled only then). */
+  private static void collectConflicts(Map<String, ResolvedSection> sections, String kind, String name,
+      Map<ConflictKey, TreeSet<String>> affected) {
+    sections.forEach((section, r) -> {
+      if (!r.hasConflicts()) return;
+      for (ResolvedSection.Conflict c : r.conflicts()) {
+        affected.computeIfAbsent(new ConflictKey(c.contenders(), section + "." + c.path()), k -> new TreeSet<>())
+            .add(kind + name);
+      }
+    });
+  }
+
   /** Notes printed for the other contenders of one conflict; the rest are counted. */
   static final int MAX_CONFLICT_NOTES = 10;
 
-  /** @param resolved "host NAME" or "pool GROUP" → its sections */
-  private void reportConflicts(Map<String, Map<String, ResolvedSection>> resolved) {
+  private void reportConflicts(List<ResolvedHost> hosts, List<ResolvedPool> pools) {
     Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (Map.Entry<String, Map<String, ResolvedSection>> h : resolved.entrySet()) {
-      h.getValue().forEach((section, r) -> {
-        if (!r.hasConflicts()) return;
-        for (ResolvedSection.Conflict c : r.conflicts()) {
-          affected.computeIfAbsent(new ConflictKey(c.contenders(), section + "." + c.path()), k -> new TreeSet<>())
-              .add(h.getKey());
-        }
-      });
-    }
+    for (ResolvedHost h : hosts) collectConflicts(h.sections(), "host ", h.name(), affected);
+    for (ResolvedPool p : pools) collectConflicts(p.sections(), "pool ", p.group().toString(), affected);
     affected.forEach((k, names) -> {
       List<Contribution> cs = k.contenders();
       String sub = k.path().substring(k.path().indexOf('.') + 1 + cs.get(0).entry().length());

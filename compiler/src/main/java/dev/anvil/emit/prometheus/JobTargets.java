@@ -86,7 +86,7 @@ final class JobTargets {
    * parameter sets so that the rules are rendered for it. Also for nodes this server does not
    * scrape but whose series carry the class: Kubernetes nodes scraped in their cluster.
    */
-  synchronized String classOf(ResolvedHost host) {
+  String classOf(ResolvedHost host) {
     Object[] shape = new Object[2 + ruleSections.size() + vendorSets.size()];
     shape[0] = host.sections().get(Resolver.EXPORTERS);
     shape[1] = host.sections().get(Resolver.CHECKS);
