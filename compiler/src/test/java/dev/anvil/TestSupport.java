@@ -33,6 +33,17 @@ public final class TestSupport {
   }
 
   /** A copy of this repository's example fleet (its source folders) at {@code target}, to change in a test. */
+  /**
+   * The head of a small test fleet's inventory: the infrastructure:lab group its hosts go in, and
+   * the document separator; the test appends its hosts.
+   */
+  public static final String LAB_GROUP = """
+      apiVersion: anvil.dev/v1
+      kind: Group
+      name: infrastructure:lab
+      ---
+      """;
+
   public static Path copyOfExampleFleet(Path target) throws IOException {
     Path root = repoRoot();
     for (String dir : dev.anvil.load.SourceTreeReader.SOURCE_DIRS) {

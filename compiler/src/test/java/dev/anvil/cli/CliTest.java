@@ -84,11 +84,7 @@ class CliTest {
   void explainAnswersForAHostWhileAnotherHostDoesNotResolve(@TempDir Path tmp) throws Exception {
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
-    TestSupport.writeFile(repo, "inventory/lab.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: fine

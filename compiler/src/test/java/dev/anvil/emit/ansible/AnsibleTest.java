@@ -105,11 +105,7 @@ class AnsibleTest {
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     Path sentinel = tmp.resolve("templated");
     String hostile = "{{ lookup('pipe', 'touch " + sentinel + "') }} {% if 1 %}x{% endif %} \\\"q\\\" $(touch " + sentinel + ")";
-    TestSupport.writeFile(repo, "inventory/lab.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: by-ansible

@@ -33,11 +33,7 @@ class RolloutGateTest extends LiveTest {
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     // a-canary comes first in the canary play (hosts are in name order); half the hosts is one host
-    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: a-canary

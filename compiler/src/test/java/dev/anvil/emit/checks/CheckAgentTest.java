@@ -82,11 +82,7 @@ class CheckAgentTest {
   static Path writeRepo() throws Exception {
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/checks.yaml");
-    TestSupport.writeFile(repo, "inventory/lab.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: node-a

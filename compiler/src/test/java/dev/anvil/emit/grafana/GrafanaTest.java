@@ -96,11 +96,7 @@ class GrafanaTest {
   void onlyVendorsPresentInTheFleetGetDashboards() throws Exception {
     Path repo = tmp.resolve("nvidia-only");
     TestSupport.copyFromRepo(repo, "dashboards", "rules/exporters.yaml", "rules/recording.yaml");
-    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: gpu-01

@@ -63,11 +63,7 @@ class BmcLiveTest extends LiveTest {
 
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/bmc.yaml", "rules/contracts/ipmi_exporter.yaml");
-    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: mon-01

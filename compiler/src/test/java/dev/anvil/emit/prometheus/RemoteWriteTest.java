@@ -45,11 +45,7 @@ class RemoteWriteTest extends LiveTest {
 
     Path repo = tmp.resolve("repo");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml", "rules/system.yaml");
-    TestSupport.writeFile(repo, "inventory/fleet.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    TestSupport.writeFile(repo, "inventory/fleet.yaml", TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: web-01
