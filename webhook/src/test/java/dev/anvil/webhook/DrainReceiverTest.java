@@ -136,11 +136,7 @@ class DrainReceiverTest {
     // a config repo whose Alerting sends marked alerts to this service, with the token as a file
     Path repo = tmp.resolve("repo");
     dev.anvil.TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
-    dev.anvil.TestSupport.writeFile(repo, "inventory/fleet.yaml", """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    dev.anvil.TestSupport.writeFile(repo, "inventory/fleet.yaml", dev.anvil.TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: gpu-03

@@ -59,11 +59,7 @@ final class Loop implements AutoCloseable {
       Files.copy(WebhookEndToEndTest.ROOT.resolve("rules").resolve(f), repo.resolve("rules").resolve(f),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    Files.writeString(repo.resolve("inventory/fleet.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Group
-        name: infrastructure:lab
-        ---
+    Files.writeString(repo.resolve("inventory/fleet.yaml"), dev.anvil.TestSupport.LAB_GROUP + """
         apiVersion: anvil.dev/v1
         kind: Host
         name: web-01
