@@ -146,11 +146,26 @@ public final class Output {
    * large YAML files stay fast to write and one line per entry.
    */
   public static String flow(Object value) {
+    if (value instanceof String text) {
+      StringBuilder sb = new StringBuilder(text.length() + 2);
+      quoted(text, sb);
+      return sb.toString();
+    }
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Appends a JSON string, which is also a valid YAML double-quoted scalar: every escape JSON uses,
+   * YAML reads alike. Jackson's encoder (the generator's escapes), without a generator per value.
+   */
+  public static void quoted(String text, StringBuilder sb) {
+    sb.append('"');
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
+    sb.append('"');
   }
 
   /**

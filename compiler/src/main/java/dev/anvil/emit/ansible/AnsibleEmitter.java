@@ -55,11 +55,8 @@ public final class AnsibleEmitter implements Emitter {
     Map<String, List<String>> hosts = new TreeMap<>();
     Map<String, Rollout> rollouts = new TreeMap<>();
     List<ResolvedHost> all = resolved.hosts();
-    // each host's line is independent of the others: built in parallel, joined in order
-    byte[][] lines = new byte[all.size()][];
-    java.util.stream.IntStream.range(0, all.size()).parallel().forEach(i -> lines[i] = ("    "
-        + Output.flow(all.get(i).name()) + ": " + Unsafe.flow(hostVars(all.get(i), fleet, counters, secrets)) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
+    HostLines lines = new HostLines(fleet, counters, secrets);
+    List<byte[]> inventory = new ArrayList<>(all.size() * 5 + 2);
     // hash lookups per host; the sorted maps are filled once per group, not once per host
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
     Map<JsonNode, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
@@ -93,9 +90,8 @@ public final class AnsibleEmitter implements Emitter {
     }
     StringBuilder groups = new StringBuilder("  children:\n");
     writeGroups(groups, top, children, hosts, 4);
-    List<byte[]> inventory = new ArrayList<>(lines.length + 2);
     inventory.add(header.getBytes(StandardCharsets.UTF_8));
-    inventory.addAll(java.util.Arrays.asList(lines));
+    for (ResolvedHost h : all) lines.add(h, inventory);
     inventory.add(groups.toString().getBytes(StandardCharsets.UTF_8));
 
     List<Object> plays = new ArrayList<>();
@@ -160,44 +156,88 @@ public final class AnsibleEmitter implements Emitter {
     return out;
   }
 
-  private static Map<String, Object> hostVars(ResolvedHost h, Fleet fleet, Map<String, OutputFile> counters,
-      Map<String, Map<String, String>> secrets) {
-    Map<String, Object> vars = new TreeMap<>();
-    vars.put("ansible_host", h.host().address());
-    List<Object> accelerators = new ArrayList<>();
-    for (Hardware.Accelerator a : h.host().hardware().accelerators()) {
-      Map<String, Object> acc = new TreeMap<>();
-      acc.put("vendor", a.vendor());
-      acc.put("model", a.model());
-      acc.put("count", a.count());
-      if (a.memoryGb() != null) acc.put("memory_gb", a.memoryGb());
-      accelerators.add(acc);
+  /**
+   * The inventory's host lines, {@code "NAME": {VARS}} with the vars in key order. Hosts with equal
+   * contributions share their resolved sections (by identity), so the text of the vars drawn from a
+   * section — checks, exporters, labels, provider — is made once per distinct section and shared by
+   * every line that has it: the inventory is held as parts, not as 1 KB per host.
+   */
+  private static final class HostLines {
+    private final Fleet fleet;
+    private final Map<String, OutputFile> counters;
+    private final Map<String, Map<String, String>> secrets;
+    private final Map<Object, byte[]> checks = new java.util.IdentityHashMap<>();
+    private final Map<Object, byte[]> exporters = new java.util.IdentityHashMap<>();
+    private final Map<Object, byte[]> labels = new java.util.IdentityHashMap<>();
+    private final Map<Object, byte[]> provider = new java.util.IdentityHashMap<>();
+    private final Map<List<Hardware.Accelerator>, String> accelerators = new java.util.HashMap<>();
+
+    HostLines(Fleet fleet, Map<String, OutputFile> counters, Map<String, Map<String, String>> secrets) {
+      this.fleet = fleet;
+      this.counters = counters;
+      this.secrets = secrets;
     }
-    vars.put("anvil_accelerators", accelerators);
-    Map<String, Object> exporters = new TreeMap<>();
-    for (var exporter : fleet.exporters().values()) {
-      String name = exporter.name();
-      if (!h.runs(name) || !exporter.managed()) continue;
-      JsonNode e = h.section(Resolver.EXPORTERS).get(name);
-      Map<String, Object> ex = new TreeMap<>();
-      ex.put("port", e.get("port").asInt());
-      ex.put("job", exporter.job());
-      ex.put("version", e.path("version").asText("latest"));
-      String args = LISTEN.getOrDefault(name, "--web.listen-address=:{port}").replace("{port}", e.get("port").asText());
-      String version = e.path("version").asText("");
-      if (name.equals(DcgmCounters.EXPORTER) && counters.containsKey(version)) {
-        args += " -f " + EXPORTER_DIR + "/" + DcgmCounters.fileName(version);
-        vars.put("anvil_dcgm_counters", DcgmCounters.fileName(version));
+
+    /** Appends the host's line to {@code parts}: its own head, then the shared parts. */
+    void add(ResolvedHost h, List<byte[]> parts) {
+      parts.add(utf8("    " + Output.flow(h.name()) + ": {" + Unsafe.entry("ansible_host", h.host().address()) + ", "
+          + accelerators.computeIfAbsent(h.host().hardware().accelerators(), HostLines::accelerators) + ", "));
+      parts.add(checks.computeIfAbsent(h.section(Resolver.CHECKS), k -> utf8(Unsafe.entry("anvil_checks", CheckList.of(h)) + ", ")));
+      parts.add(exporters.computeIfAbsent(h.section(Resolver.EXPORTERS), k -> utf8(exporters(h) + ", ")));
+      parts.add(labels.computeIfAbsent(h.section(Resolver.LABELS), k -> utf8(Unsafe.entry("anvil_labels", h.labels()) + ", ")));
+      byte[] tail = provider.computeIfAbsent(h.section(Resolver.PROVIDER),
+          k -> utf8(Unsafe.entry("anvil_provider", h.section(Resolver.PROVIDER)) + "}\n"));
+      Map<String, String> own = secrets.get(h.name());
+      if (own != null) {
+        // anvil_secrets sorts last: the shared tail without its "}\n", then the host's secrets
+        parts.add(java.util.Arrays.copyOf(tail, tail.length - 2));
+        parts.add(utf8(", " + Unsafe.entry("anvil_secrets", own) + "}\n"));
+      } else {
+        parts.add(tail);
       }
-      ex.put("args", args);
-      exporters.put(name, ex);
     }
-    vars.put("anvil_exporters", exporters);
-    if (secrets.containsKey(h.name())) vars.put("anvil_secrets", secrets.get(h.name()));
-    vars.put("anvil_checks", CheckList.of(h));
-    vars.put("anvil_labels", h.labels());
-    vars.put("anvil_provider", h.section(Resolver.PROVIDER));
-    return vars;
+
+    private static String accelerators(List<Hardware.Accelerator> list) {
+      List<Object> out = new ArrayList<>();
+      for (Hardware.Accelerator a : list) {
+        Map<String, Object> acc = new TreeMap<>();
+        acc.put("vendor", a.vendor());
+        acc.put("model", a.model());
+        acc.put("count", a.count());
+        if (a.memoryGb() != null) acc.put("memory_gb", a.memoryGb());
+        out.add(acc);
+      }
+      return Unsafe.entry("anvil_accelerators", out);
+    }
+
+    /** {@code anvil_dcgm_counters} (when a counters file applies) and {@code anvil_exporters}: both from the exporters section. */
+    private String exporters(ResolvedHost h) {
+      Map<String, Object> exporters = new TreeMap<>();
+      String dcgmCounters = null;
+      for (var exporter : fleet.exporters().values()) {
+        String name = exporter.name();
+        if (!h.runs(name) || !exporter.managed()) continue;
+        JsonNode e = h.section(Resolver.EXPORTERS).get(name);
+        Map<String, Object> ex = new TreeMap<>();
+        ex.put("port", e.get("port").asInt());
+        ex.put("job", exporter.job());
+        ex.put("version", e.path("version").asText("latest"));
+        String args = LISTEN.getOrDefault(name, "--web.listen-address=:{port}").replace("{port}", e.get("port").asText());
+        String version = e.path("version").asText("");
+        if (name.equals(DcgmCounters.EXPORTER) && counters.containsKey(version)) {
+          args += " -f " + EXPORTER_DIR + "/" + DcgmCounters.fileName(version);
+          dcgmCounters = DcgmCounters.fileName(version);
+        }
+        ex.put("args", args);
+        exporters.put(name, ex);
+      }
+      String entry = Unsafe.entry("anvil_exporters", exporters);
+      return dcgmCounters == null ? entry : Unsafe.entry("anvil_dcgm_counters", dcgmCounters) + ", " + entry;
+    }
+
+    private static byte[] utf8(String s) {
+      return s.getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   /** Ansible group names for Anvil groups: {@code logical:ml-training/gpu-workers} → {@code logical__ml_training__gpu_workers}. */

@@ -25,12 +25,21 @@ final class Unsafe {
     return sb.toString();
   }
 
+  /** One entry of a flow mapping, {@code "key": value}: {@link #flow} of a map is these, joined by ", ", in braces. */
+  static String entry(String key, Object value) {
+    StringBuilder sb = new StringBuilder();
+    Output.quoted(key, sb);
+    sb.append(": ");
+    write(value, sb);
+    return sb.toString();
+  }
+
   /** Maps, lists, strings, numbers and booleans as the emitter builds them, and Jackson trees alike. */
   private static void write(Object v, StringBuilder sb) {
     if (v instanceof JsonNode n && n.isTextual()) v = n.asText();
     if (v instanceof CharSequence text) {
       sb.append("!unsafe ");
-      quoted(text.toString(), sb);
+      Output.quoted(text.toString(), sb);
     } else if (v instanceof Map<?, ?> map) {
       entries(map.entrySet(), sb);
     } else if (v instanceof ObjectNode n) {
@@ -58,20 +67,10 @@ final class Unsafe {
     for (Map.Entry<?, ?> e : entries) {
       if (!first) sb.append(", ");
       first = false;
-      quoted(String.valueOf(e.getKey()), sb);
+      Output.quoted(String.valueOf(e.getKey()), sb);
       sb.append(": ");
       write(e.getValue(), sb);
     }
     sb.append('}');
-  }
-
-  /**
-   * A JSON string, which is also a valid YAML double-quoted scalar: every escape JSON uses, YAML
-   * reads alike. Jackson's encoder, without a generator per value (146k hosts, dozens of strings each).
-   */
-  private static void quoted(String text, StringBuilder sb) {
-    sb.append('"');
-    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
-    sb.append('"');
   }
 }
