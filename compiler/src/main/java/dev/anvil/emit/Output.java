@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.yaml.snakeyaml.DumperOptions;
@@ -169,58 +166,43 @@ public final class Output {
   }
 
   /**
-   * A JSON array written one element per line, element by element: compact for large files (file_sd
-   * of 100k hosts), nothing held but the text, and a change to one element is a one-line diff.
+   * A JSON array written one element per line: compact for large files (file_sd of 100k hosts), and
+   * a change to one element is a one-line diff. Elements are kept as encoded parts, which elements and
+   * files may share (a host's labels in each job that scrapes it), never joined into one copy.
    */
   public static final class JsonLines {
     private final String path;
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
-    private final JsonGenerator generator;
+    private final List<byte[]> parts = new java.util.ArrayList<>();
     private int count;
 
     public JsonLines(String path) {
       this.path = path;
-      try {
-        // straight to UTF-8 bytes: the text is never held as a String
-        generator = JSON.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      generator.setPrettyPrinter(new MinimalPrettyPrinter(""));  // no separator between root values: ours
-      out.writeBytes(OPEN);
+      parts.add(OPEN);
     }
 
+    /** An element serialized whole. */
     public void add(Object element) {
-      add(g -> ELEMENT.writeValue(g, element));
-    }
-
-    /** An element written by the caller, token by token, for the largest files (sorted keys are the caller's to keep). */
-    public void add(Element element) {
       try {
-        if (count++ > 0) generator.writeRaw(",\n");
-        element.write(generator);
-      } catch (IOException e) {
+        addParts(ELEMENT.writeValueAsBytes(element));
+      } catch (JsonProcessingException e) {
         throw new UncheckedIOException(e);
       }
     }
 
-    /** Writes one element of the array. */
-    public interface Element {
-      void write(JsonGenerator generator) throws IOException;
+    /** An element already encoded as JSON, in parts (kept, not copied: do not modify them). */
+    public void addParts(byte[]... element) {
+      if (count++ > 0) parts.add(SEPARATOR);
+      java.util.Collections.addAll(parts, element);
     }
 
     public OutputFile finish() {
-      try {
-        generator.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      out.writeBytes(count > 0 ? CLOSE : CLOSE_EMPTY);
-      return new OutputFile(path, out.toByteArray());
+      parts.add(count > 0 ? CLOSE : CLOSE_EMPTY);
+      return OutputFile.ofParts(path, parts);
     }
 
-    private static final ObjectWriter ELEMENT = JSON.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    private static final ObjectWriter ELEMENT = JSON.writer();
     private static final byte[] OPEN = "[\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SEPARATOR = ",\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "\n]\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CLOSE_EMPTY = "]\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }

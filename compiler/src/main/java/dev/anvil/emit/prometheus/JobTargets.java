@@ -9,6 +9,7 @@ import dev.anvil.model.FacilityDevice;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,7 +42,7 @@ final class JobTargets {
   String widestTarget;
 
   private JobTargets(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
-      List<Map<String, String>> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+      List<HostLabels> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     this.exporter = exporter;
     this.name = exporter.job();
     Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
@@ -52,17 +53,20 @@ final class JobTargets {
     this.usesDevices = usesDevices;
     this.ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
+    // hosts with the same label names share one list: each list is added to the job's names once
+    Set<List<String>> namesSeen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Map<String, byte[]> classLabels = new HashMap<>();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name()) || !scrapes.test(i)) continue;
-      Map<String, String> labels = hostLabels.get(i);
+      HostLabels labels = hostLabels.get(i);
       String id = classOf(host);
-      labelNames.addAll(labels.keySet());
+      if (namesSeen.add(labels.names())) labelNames.addAll(labels.names());
       if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
-      measure(labels, id != null ? 1 : 0);
-      String target = address(host.host().address(), host.port(exporter.name()));
-      out.add(g -> writeTarget(g, labels, id, target));
+      measure(labels.kept() + (id != null ? 1 : 0), labels.instance());
+      byte[] middle = id == null ? labels.same() : classLabels.computeIfAbsent(id, JobTargets::classLabel);
+      out.addParts(targetGroup(labels, middle, address(host.host().address(), host.port(exporter.name()))));
       n++;
     }
     this.targets = n;
@@ -137,7 +141,9 @@ final class JobTargets {
       String id = classId(rules, values);
       if (id != null) labels.put(AlertRule.CLASS_LABEL, id);
       labelNames.addAll(labels.keySet());
-      measure(labels, 0);
+      int kept = 0;
+      for (String k : labels.keySet()) if (!k.startsWith("__")) kept++;
+      measure(kept, labels.get("instance"));
       labels.put("__param_module", device.moduleName());
       labels.put(EXPORTER_LABEL, via.get(device));
       Map<String, Object> group = new TreeMap<>();
@@ -161,40 +167,43 @@ final class JobTargets {
     return id;
   }
 
-  /** @param more labels the target has besides {@code labels} (not {@code __}-prefixed) */
-  private void measure(Map<String, String> labels, int more) {
-    int n = more;
-    for (String k : labels.keySet()) if (!k.startsWith("__")) n++;
-    if (n > widest) {
-      widest = n;
-      widestTarget = labels.get("instance");
+  /** @param kept how many labels a target keeps (not {@code __}-prefixed) */
+  private void measure(int kept, String instance) {
+    if (kept > widest) {
+      widest = kept;
+      widestTarget = instance;
     }
   }
 
   /**
-   * One target group, written as it goes: the host's sorted labels with the class label in its place
+   * One target group as parts: the host's encoded labels with the job's class label in its place
    * (nothing copied per job), and the scrape address.
    */
-  private static void writeTarget(com.fasterxml.jackson.core.JsonGenerator g, Map<String, String> labels, String classId,
-      String target) throws java.io.IOException {
-    g.writeStartObject();
-    g.writeObjectFieldStart("labels");
-    boolean classWritten = classId == null;
-    for (Map.Entry<String, String> l : labels.entrySet()) {
-      int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
-      if (!classWritten && order >= 0) {
-        g.writeStringField(AlertRule.CLASS_LABEL, classId);
-        classWritten = true;
-      }
-      if (classId == null || order != 0) g.writeStringField(l.getKey(), l.getValue());
+  private static byte[][] targetGroup(HostLabels labels, byte[] middle, String target) {
+    byte[][] parts = new byte[7][];
+    int n = 0;
+    parts[n++] = LABELS;
+    for (byte[] p : new byte[][] {labels.before(), middle, labels.after()}) {
+      if (p.length == 0) continue;
+      if (n > 1) parts[n++] = COMMA;
+      parts[n++] = p;
     }
-    if (!classWritten) g.writeStringField(AlertRule.CLASS_LABEL, classId);
-    g.writeEndObject();
-    g.writeArrayFieldStart("targets");
-    g.writeString(target);
-    g.writeEndArray();
-    g.writeEndObject();
+    StringBuilder end = new StringBuilder(target.length() + 20).append("},\"targets\":[");
+    Output.quoted(target, end);
+    parts[n++] = end.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    return Arrays.copyOf(parts, n);
   }
+
+  private static byte[] classLabel(String id) {
+    StringBuilder sb = new StringBuilder();
+    Output.quoted(AlertRule.CLASS_LABEL, sb);
+    sb.append(':');
+    Output.quoted(id, sb);
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final byte[] LABELS = "{\"labels\":{".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COMMA = {','};
 
   /** The target label that carries the address of the exporter reading a device (dropped after relabelling). */
   static final String EXPORTER_LABEL = "__anvil_exporter";
@@ -215,7 +224,7 @@ final class JobTargets {
    * @param hostLabels the target labels of each host, in the order of the resolved hosts
    */
   static JobTargets build(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
-      List<Map<String, String>> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
+      List<HostLabels> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     return new JobTargets(dir, exporter, resolved, scrapes, hostLabels, rules, usesDevices);
   }
 

@@ -52,15 +52,18 @@ public final class PrometheusEmitter implements Emitter {
       if (!r.fleetWide()) rulesByExporter.computeIfAbsent(r.exporter(), k -> new ArrayList<>()).add(r);
     }
     // the labels of a host are the same in every job: computed once, in parallel
-    List<Map<String, String>> hostLabels = resolved.hosts().parallelStream().map(h -> TargetLabels.of(h, fleet)).toList();
+    Map<List<String>, List<String>> labelNames = new java.util.concurrent.ConcurrentHashMap<>();
+    List<HostLabels> hostLabels = resolved.hosts().parallelStream()
+        .map(h -> HostLabels.of(TargetLabels.of(h, fleet), labelNames)).toList();
     Map<String, Map<FacilityDevice, ResolvedHost>> readers = new HashMap<>();
     for (Exporter e : fleet.exporters().values()) {
       if (!e.probes().isEmpty()) readers.put(e.name(), dev.anvil.emit.DeviceReaders.of(e, resolved, diagnostics));
     }
     Map<String, Map<String, String>> labelsByHost = new HashMap<>();
-    if (fleet.devices().stream().anyMatch(d -> d.host() != null)) {
-      for (int i = 0; i < hostLabels.size(); i++) labelsByHost.put(resolved.hosts().get(i).name(), hostLabels.get(i));
-    }
+    // a BMC's targets carry its host's labels
+    Set<String> bmcHosts = new java.util.HashSet<>();
+    for (FacilityDevice d : fleet.devices()) if (d.host() != null) bmcHosts.add(d.host());
+    for (ResolvedHost h : resolved.hosts()) if (bmcHosts.contains(h.name())) labelsByHost.put(h.name(), TargetLabels.of(h, fleet));
     Servers servers = Servers.of(fleet.prometheus(), resolved, diagnostics);
     Map<String, Integer> serverByHost = new HashMap<>();
     for (int i = 0; i < resolved.hosts().size(); i++) serverByHost.put(resolved.hosts().get(i).name(), servers.serverOf()[i]);
