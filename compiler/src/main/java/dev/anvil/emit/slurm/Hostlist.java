@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  * the same width, unpadded ones ({@code 1}, {@code 10}) with each other.
  */
 public final class Hostlist {
-  private static final Pattern TRAILING_NUMBER = Pattern.compile("^(.*?[^0-9])?([0-9]+)$");
 
   private Hostlist() {}
 
@@ -27,17 +25,19 @@ public final class Hostlist {
     Map<String, String> prefixes = new TreeMap<>();
     List<String> plain = new ArrayList<>();
     // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2)
-    Collection<String> sorted = names instanceof java.util.SortedSet<String> s && s.comparator() == null ? names : new TreeSet<>(names);
+    Collection<String> sorted = isSorted(names) ? names : new TreeSet<>(names);
     List<Numbered> numbered = new ArrayList<>(sorted.size());
     Map<String, java.util.Set<Integer>> padded = new java.util.HashMap<>();
     for (String name : sorted) {
-      Matcher m = TRAILING_NUMBER.matcher(name);
-      if (!m.matches()) {
+      // the trailing number: the longest run of ASCII digits at the end
+      int at = name.length();
+      while (at > 0 && name.charAt(at - 1) >= '0' && name.charAt(at - 1) <= '9') at--;
+      if (at == name.length()) {
         plain.add(name);
         continue;
       }
-      String prefix = m.group(1) == null ? "" : m.group(1);
-      String digits = m.group(2);
+      String prefix = name.substring(0, at);
+      String digits = name.substring(at);
       numbered.add(new Numbered(prefix, digits));
       if (digits.length() > 1 && digits.startsWith("0")) {
         padded.computeIfAbsent(prefix, k -> new java.util.HashSet<>()).add(digits.length());
@@ -81,6 +81,14 @@ public final class Hostlist {
       parts.put(prefix + pad(numbers.first(), width), prefix + "[" + String.join(",", ranges) + "]");
     });
     return String.join(",", parts.values());
+  }
+
+  /** Whether the names are distinct and in order already (a sorted set, or a list of sorted names). */
+  private static boolean isSorted(Collection<String> names) {
+    if (names instanceof java.util.SortedSet<String> s) return s.comparator() == null;
+    if (!(names instanceof List<String> list)) return false;
+    for (int i = 1; i < list.size(); i++) if (list.get(i - 1).compareTo(list.get(i)) >= 0) return false;
+    return true;
   }
 
   /** The names of a hostlist Anvil wrote itself (see {@link #compress}). */

@@ -10,7 +10,6 @@ import dev.anvil.resolve.ResolvedHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -25,10 +24,10 @@ public final class SlurmEmitter implements Emitter {
 
   @Override
   public List<OutputFile> emit(ResolvedFleet resolved, Diagnostics diagnostics) {
-    Map<String, SlurmNode> nodes = new TreeMap<>();
-    Map<String, ResolvedHost> hosts = new TreeMap<>();
-    for (ResolvedHost h : resolved.hosts()) {
-      hosts.put(h.name(), h);
+    // hosts come sorted by name: every map and list here keeps that order without sorting again
+    Map<String, SlurmNode> nodes = new java.util.LinkedHashMap<>();
+    List<ResolvedHost> hosts = resolved.hosts();
+    for (ResolvedHost h : hosts) {
       if (SlurmNode.isNode(h)) nodes.put(h.name(), SlurmNode.of(h));
     }
     List<Partition> partitions = resolved.fleet().partitions();
@@ -53,7 +52,7 @@ public final class SlurmEmitter implements Emitter {
         nodesets.put(p.name(), Slinky.nodeset(p));
         continue;
       }
-      Set<String> members = members(p, hosts, nodes, diagnostics);
+      List<String> members = members(p, hosts, nodes, diagnostics);
       if (members.isEmpty()) continue;
       StringBuilder line = new StringBuilder("PartitionName=").append(p.name()).append(" Nodes=")
           .append(Hostlist.compress(members));
@@ -71,8 +70,9 @@ public final class SlurmEmitter implements Emitter {
     }
 
     // gres.conf: one line per distinct resource, for all nodes that have it
-    Map<String, TreeSet<String>> gresLines = new TreeMap<>();
-    nodes.values().forEach(n -> n.gres().forEach(g -> gresLines.computeIfAbsent(g.confLine(), k -> new TreeSet<>()).add(n.name())));
+    Map<String, List<String>> gresLines = new TreeMap<>();
+    nodes.values().forEach(n -> n.gres().stream().map(SlurmNode.Gres::confLine).distinct()
+        .forEach(line -> gresLines.computeIfAbsent(line, k -> new ArrayList<>()).add(n.name())));
     StringBuilder gresConf = new StringBuilder(HEADER);
     gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
         .append(spec).append('\n'));
@@ -102,17 +102,22 @@ public final class SlurmEmitter implements Emitter {
 
   /** Whether a partition selects the host, by group or name, then by hardware. */
   private static boolean selects(Partition p, ResolvedHost h) {
-    boolean inGroup = p.groups().isEmpty() && p.hosts().isEmpty()
-        || p.hosts().contains(h.name())
-        || p.groups().stream().anyMatch(g -> h.memberships().stream().anyMatch(m -> m.equals(g) || g.isAncestorOf(m)));
-    return inGroup && hardwareMatches(p, h);
+    return (p.groups().isEmpty() && p.hosts().isEmpty() || p.hosts().contains(h.name()) || inGroups(p, h))
+        && hardwareMatches(p, h);
+  }
+
+  private static boolean inGroups(Partition p, ResolvedHost h) {
+    for (var g : p.groups()) {
+      for (var m : h.memberships()) if (m.equals(g) || g.isAncestorOf(m)) return true;
+    }
+    return false;
   }
 
   /** Slurm nodes selected by group or host, then narrowed by hardware; empty selections are errors. */
-  private static Set<String> members(Partition p, Map<String, ResolvedHost> hosts, Map<String, SlurmNode> nodes,
+  private static List<String> members(Partition p, List<ResolvedHost> hosts, Map<String, SlurmNode> nodes,
       Diagnostics diagnostics) {
-    Set<String> out = new TreeSet<>();
-    for (ResolvedHost h : hosts.values()) {
+    List<String> out = new ArrayList<>();
+    for (ResolvedHost h : hosts) {
       if (!selects(p, h)) continue;
       if (!nodes.containsKey(h.name())) {
         if (p.hosts().contains(h.name())) {
@@ -142,7 +147,7 @@ public final class SlurmEmitter implements Emitter {
   }
 
   /** A billing weight on GRES/x needs members that have x: otherwise it is a weight without accelerators. */
-  private static void checkBillingGres(Partition p, Set<String> members, Map<String, SlurmNode> nodes,
+  private static void checkBillingGres(Partition p, List<String> members, Map<String, SlurmNode> nodes,
       Diagnostics diagnostics) {
     for (String tres : p.billingWeights().keySet()) {
       if (!tres.startsWith("GRES/")) continue;
