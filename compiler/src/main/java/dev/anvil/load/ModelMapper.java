@@ -129,11 +129,26 @@ public final class ModelMapper {
     return new Group(GroupName.parse(text(n, "name")), text(n, "description"), objectOrNull(n.get("provider")), select, src);
   }
 
-  private static Host host(JsonNode n, SourceRef src) {
+  /**
+   * Values that many hosts of a file repeat — group names, hardware, labels — one instance each
+   * instead of one per host (records and lists are immutable, equal by value): the model of 100k
+   * hosts is held for the whole compilation.
+   */
+  private final Map<Object, Object> shared = new java.util.HashMap<>();
+
+  @SuppressWarnings("unchecked")
+  private <T> T shared(T value) {
+    if (value == null) return null;
+    Object known = shared.putIfAbsent(value, value);
+    return known == null ? value : (T) known;
+  }
+
+  private Host host(JsonNode n, SourceRef src) {
     List<GroupName> groups = new ArrayList<>();
-    if (n.has("groups")) n.get("groups").forEach(g -> groups.add(GroupName.parse(g.asText())));
-    return new Host(text(n, "name"), text(n, "address"), GroupName.parse(text(n, "primary_group")),
-        List.copyOf(groups), labels(n.get("labels")), objectOrNull(n.get("provider")), hardware(n.get("hardware")), src);
+    if (n.has("groups")) n.get("groups").forEach(g -> groups.add(shared(GroupName.parse(g.asText()))));
+    return new Host(text(n, "name"), text(n, "address"), shared(GroupName.parse(text(n, "primary_group"))),
+        shared(List.copyOf(groups)), shared(labels(n.get("labels"))), objectOrNull(n.get("provider")),
+        shared(hardware(n.get("hardware"))), src);
   }
 
   private static Hardware hardware(JsonNode h) {
