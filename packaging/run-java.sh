@@ -1,13 +1,14 @@
 # Sourced by both launchers (./anvil in a checkout, bin/anvil in the release bundle): runs the
 # compiler's JVM with a heap sized from the input. POSIX sh.
 #
-# A compile's live set grows with its input: at its peak (every output file made) about 440 MB for the
-# 34 MB, 100k hosts of the benchmark fleet (outputs 190 MB, model 100 MB, sources 34 MB), and more per
-# byte for small hosts (the 20 MB, 146k-host bound needs more than 400 MB). Without a limit the parallel
-# collector grows the heap well past that before it collects the old generation, so peak RSS ran at
-# 2-3x what the work needs. The heap is therefore capped at 160 MB + the larger of 12 bytes per byte of
-# the repository's inventory/, policies/, rules/ and dashboards/ and 5 KiB per Host document (twice
-# that for `anvil diff`, which compiles two revisions). Should an input need more — YAML that expands, an
+# A compile's live set grows with its input: at its peak (every output file made) under 220 MB for the
+# 34 MB, 100k hosts of the benchmark fleet — hosts with equal settings share their model and their
+# output text, and output files are held as parts that share a host's encoded labels between jobs.
+# Without a limit the parallel collector grows the heap well past that before it collects the old
+# generation, so peak RSS ran at 2-3x what the work needs. The heap is therefore capped at 160 MB + the
+# larger of 5 bytes per byte of the repository's inventory/, policies/, rules/ and dashboards/ and 1 KiB
+# per Host document (twice that for `anvil diff`, which compiles two revisions): 330 MB for the
+# benchmark fleet, which runs out below 220 MB. Should an input need more — YAML that expands, an
 # import of a large file — the run ends at its first OutOfMemoryError before writing anything (out/ is
 # replaced whole, or not at all), and runs again once with the JVM's default heap, saying so.
 # ANVIL_HEAP_MB sets the heap instead (a container's memory limit, say); ANVIL_JAVA_OPTS replaces
@@ -15,23 +16,23 @@
 
 # The JVM options of a compile, a short batch job on a small machine: the parallel collector and the
 # C1 compiler finish it sooner than the defaults (test/bench/run.sh: C1 alone is ~1.5x faster at 10k
-# hosts and on par with the full JIT at 100k), and a young generation of at most 128 MiB keeps the
-# resident size near the live set.
+# hosts and on par with the full JIT at 100k), and a young generation of at most 64 MiB keeps the
+# resident size near the live set (at 100k hosts as fast as 128 MiB, and 50 MB smaller).
 # The JVM's own warnings go to stderr: stdout is for --format json.
-ANVIL_JVM_OPTIONS="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=128m -Xlog:disable -Xlog:all=warning:stderr"
+ANVIL_JVM_OPTIONS="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=64m -Xlog:disable -Xlog:all=warning:stderr"
 
 # anvil_run_java JAVA JAR HOME CDS-ARCHIVE ANVIL-ARGUMENTS...   (CDS-ARCHIVE may be empty)
 anvil_run_java() {
   _java=$1 _jar=$2 _home=$3 _jsa=$4
   shift 4
   # the repository as Anvil finds it: -C DIR, else the directory with inventory/, here or above
-  _repo= _factor=12 _prev=
+  _repo= _factor=5 _prev=
   for _a in "$@"; do
     case "$_prev" in -C|--repo) _repo=$_a ;; esac
     case "$_a" in
       -C?*) _repo=${_a#-C} ; _repo=${_repo#=} ;;
       --repo=*) _repo=${_a#--repo=} ;;
-      diff) _factor=24 ;;
+      diff) _factor=10 ;;
     esac
     _prev=$_a
   done
@@ -62,7 +63,7 @@ anvil_run_java() {
     done
   fi
   _heap=$((_bytes * _factor / 1048576))
-  _per_host=$((_hosts * _factor * 5 / 12 / 1024))
+  _per_host=$((_hosts * _factor / 5 / 1024))
   [ "$_per_host" -gt "$_heap" ] && _heap=$_per_host
   _heap=$((_heap + 160))
   # without du (a bare container), no cap rather than a run that is sure to start twice
