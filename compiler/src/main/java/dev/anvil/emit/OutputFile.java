@@ -66,17 +66,28 @@ public final class OutputFile {
     }
   }
 
-  /** Whether {@code in} holds exactly this file's bytes, read a buffer at a time. */
+  /**
+   * Whether {@code in} holds exactly this file's bytes, read 64 KiB at a time whatever the parts'
+   * sizes (a target file is a million small parts).
+   */
   public boolean sameAs(InputStream in) throws IOException {
-    byte[] buffer = new byte[1 << 16];
+    byte[] buffer = new byte[SLICE];
+    int have = 0;
+    int at = 0;
     for (byte[] p : parts) {
-      for (int at = 0; at < p.length; ) {
-        int n = in.readNBytes(buffer, 0, Math.min(buffer.length, p.length - at));
-        if (n == 0 || !Arrays.equals(buffer, 0, n, p, at, at + n)) return false;
+      for (int done = 0; done < p.length; ) {
+        if (at == have) {
+          have = in.readNBytes(buffer, 0, buffer.length);
+          at = 0;
+          if (have == 0) return false;
+        }
+        int n = Math.min(have - at, p.length - done);
+        if (!Arrays.equals(buffer, at, at + n, p, done, done + n)) return false;
         at += n;
+        done += n;
       }
     }
-    return in.read() == -1;
+    return at == have && in.read() == -1;
   }
 
   /** The file's bytes in one array (joined on each call when it has several parts). */
