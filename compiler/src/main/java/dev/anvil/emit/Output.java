@@ -161,8 +161,18 @@ public final class Output {
    */
   public static void quoted(String text, StringBuilder sb) {
     sb.append('"');
-    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
+    if (needsEscape(text)) com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
+    else sb.append(text);
     sb.append('"');
+  }
+
+  /** Whether JSON escapes any character of {@code text}: quotes, backslashes and control characters. */
+  private static boolean needsEscape(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') return true;
+    }
+    return false;
   }
 
   /**
@@ -174,6 +184,7 @@ public final class Output {
     private final String path;
     private final List<byte[]> parts = new java.util.ArrayList<>();
     private int count;
+    private long size = OPEN.length;
 
     public JsonLines(String path) {
       this.path = path;
@@ -191,13 +202,20 @@ public final class Output {
 
     /** An element already encoded as JSON, in parts (kept, not copied: do not modify them). */
     public void addParts(byte[]... element) {
-      if (count++ > 0) parts.add(SEPARATOR);
-      java.util.Collections.addAll(parts, element);
+      if (count++ > 0) {
+        parts.add(SEPARATOR);
+        size += SEPARATOR.length;
+      }
+      for (byte[] p : element) {
+        parts.add(p);
+        size += p.length;
+      }
     }
 
     public OutputFile finish() {
-      parts.add(count > 0 ? CLOSE : CLOSE_EMPTY);
-      return OutputFile.ofParts(path, parts);
+      byte[] close = count > 0 ? CLOSE : CLOSE_EMPTY;
+      parts.add(close);
+      return OutputFile.ofParts(path, parts, size + close.length);
     }
 
     private static final ObjectWriter ELEMENT = JSON.writer();

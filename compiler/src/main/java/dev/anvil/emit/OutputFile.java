@@ -17,12 +17,20 @@ public final class OutputFile {
   private final List<byte[]> parts;
   private final long size;
 
-  private OutputFile(String path, List<byte[]> parts) {
+  private OutputFile(String path, List<byte[]> parts, long size) {
     this.path = path;
     this.parts = parts;
+    this.size = size;
+  }
+
+  private OutputFile(String path, List<byte[]> parts) {
+    this(path, parts, sizeOf(parts));
+  }
+
+  private static long sizeOf(List<byte[]> parts) {
     long n = 0;
     for (byte[] p : parts) n += p.length;
-    this.size = n;
+    return n;
   }
 
   public OutputFile(String path, byte[] bytes) {
@@ -36,6 +44,12 @@ public final class OutputFile {
   /** A file made of parts already encoded, in order (the list is kept, not copied: do not modify it). */
   public static OutputFile ofParts(String path, List<byte[]> parts) {
     return new OutputFile(path, parts);
+  }
+
+  /** The same, its size counted by the caller as it added the parts (a million parts are not summed twice). */
+  static OutputFile ofParts(String path, List<byte[]> parts, long size) {
+    assert size == sizeOf(parts);
+    return new OutputFile(path, parts, size);
   }
 
   public String path() {

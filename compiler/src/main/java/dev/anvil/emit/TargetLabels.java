@@ -55,14 +55,22 @@ public final class TargetLabels {
       String v = host.namespaceLabel(ns);
       if (!v.isEmpty()) labels.put(ns, v);
     }
-    String vendors = host.host().hardware().accelerators().stream().map(a -> a.vendor()).distinct().sorted()
-        .collect(java.util.stream.Collectors.joining(","));
-    if (!vendors.isEmpty()) labels.put(ACCELERATORS, vendors);
+    String vendors = vendors(host.host().hardware().accelerators());
+    if (vendors != null) labels.put(ACCELERATORS, vendors);
     JsonNode provider = host.section(Resolver.PROVIDER).get("name");
     if (provider != null) labels.put("provider", provider.asText());
     String routing = routingClass(host);
     if (routing != null) labels.put(ROUTING, routing);
     return labels;
+  }
+
+  /** The accelerators' vendors, distinct, sorted and comma-separated; null for none. */
+  private static String vendors(List<dev.anvil.model.Hardware.Accelerator> accelerators) {
+    if (accelerators.isEmpty()) return null;
+    if (accelerators.size() == 1) return accelerators.get(0).vendor();
+    java.util.TreeSet<String> vendors = new java.util.TreeSet<>();
+    for (var a : accelerators) vendors.add(a.vendor());
+    return String.join(",", vendors);
   }
 
   /**
