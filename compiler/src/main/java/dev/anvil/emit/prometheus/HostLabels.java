@@ -3,48 +3,68 @@ package dev.anvil.emit.prometheus;
 import dev.anvil.emit.Output;
 import dev.anvil.model.AlertRule;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A host's target labels as its target groups spell them, encoded once and shared by every job
- * that scrapes it: the sorted {@code "name":"value"} pairs before the alert class label's place, and
- * after it. Each job puts the host's class between them.
+ * that scrapes it. The sorted {@code "name":"value"} pairs fall into pieces: those before the alert
+ * class label's place (each job puts the host's class there), and those after it around the one
+ * label every host has its own value of, {@code instance}. The pieces without it repeat across hosts
+ * (same groups, team, routing): hosts share one copy of each.
  *
  * @param before the labels that sort before {@link AlertRule#CLASS_LABEL}, comma-separated (may be empty)
  * @param same a label of the class label's own name (written only when the job gives no class), or empty
- * @param after the labels that sort after it
+ * @param after the labels that sort after it, in pieces (the instance label one of them); none empty
  * @param names the label names, one shared list for every host with the same names
  * @param kept how many labels Prometheus keeps (not {@code __}-prefixed)
  * @param instance the host's name
  */
-record HostLabels(byte[] before, byte[] same, byte[] after, List<String> names, int kept, String instance) {
+record HostLabels(byte[] before, byte[] same, byte[][] after, List<String> names, int kept, String instance) {
   private static final byte[] EMPTY = {};
+  private static final String INSTANCE = "instance";
 
-  /**
-   * @param labels the host's sorted target labels
-   * @param names the lists of label names seen so far: hosts with the same names share one
-   */
-  static HostLabels of(Map<String, String> labels, Map<List<String>, List<String>> names) {
-    StringBuilder before = new StringBuilder(256);
+  /** What hosts share: lists of label names, and encoded pieces by their text. */
+  static final class Shared {
+    private final Map<List<String>, List<String>> names = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> pieces = new ConcurrentHashMap<>();
+
+    private byte[] piece(StringBuilder text) {
+      return text.length() == 0 ? EMPTY : pieces.computeIfAbsent(text.toString(), t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** @param labels the host's sorted target labels */
+  static HostLabels of(Map<String, String> labels, Shared shared) {
+    StringBuilder before = new StringBuilder(128);
     StringBuilder same = new StringBuilder();
-    StringBuilder after = new StringBuilder(256);
+    List<StringBuilder> after = new ArrayList<>(3);
+    after.add(new StringBuilder(128));
     int kept = 0;
     for (Map.Entry<String, String> l : labels.entrySet()) {
       int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
-      StringBuilder to = order < 0 ? before : order == 0 ? same : after;
+      StringBuilder to = order < 0 ? before : order == 0 ? same : after.get(after.size() - 1);
+      boolean instance = order > 0 && l.getKey().equals(INSTANCE);
+      if (instance) after.add(to = new StringBuilder(32));
       if (to.length() > 0) to.append(',');
       Output.quoted(l.getKey(), to);
       to.append(':');
       Output.quoted(l.getValue(), to);
+      if (instance) after.add(new StringBuilder(128));
       if (!l.getKey().startsWith("__")) kept++;
     }
+    List<byte[]> pieces = new ArrayList<>(3);
+    for (int i = 0; i < after.size(); i++) {
+      StringBuilder piece = after.get(i);
+      if (piece.length() == 0) continue;
+      // the instance piece is this host's own: not worth a lookup
+      pieces.add(i == 1 && after.size() == 3 ? piece.toString().getBytes(StandardCharsets.UTF_8) : shared.piece(piece));
+    }
     List<String> keys = List.copyOf(labels.keySet());
-    List<String> shared = names.putIfAbsent(keys, keys);
-    return new HostLabels(utf8(before), utf8(same), utf8(after), shared != null ? shared : keys, kept, labels.get("instance"));
-  }
-
-  private static byte[] utf8(StringBuilder sb) {
-    return sb.length() == 0 ? EMPTY : sb.toString().getBytes(StandardCharsets.UTF_8);
+    List<String> known = shared.names.putIfAbsent(keys, keys);
+    return new HostLabels(shared.piece(before), shared.piece(same), pieces.toArray(byte[][]::new),
+        known != null ? known : keys, kept, labels.get(INSTANCE));
   }
 }

@@ -180,10 +180,12 @@ final class JobTargets {
    * (nothing copied per job), and the scrape address.
    */
   private static byte[][] targetGroup(HostLabels labels, byte[] middle, String target) {
-    byte[][] parts = new byte[7][];
+    byte[][] after = labels.after();
+    byte[][] parts = new byte[2 * (2 + after.length) + 1][];
     int n = 0;
     parts[n++] = LABELS;
-    for (byte[] p : new byte[][] {labels.before(), middle, labels.after()}) {
+    for (int i = -2; i < after.length; i++) {
+      byte[] p = i == -2 ? labels.before() : i == -1 ? middle : after[i];
       if (p.length == 0) continue;
       if (n > 1) parts[n++] = COMMA;
       parts[n++] = p;

@@ -52,9 +52,9 @@ public final class PrometheusEmitter implements Emitter {
       if (!r.fleetWide()) rulesByExporter.computeIfAbsent(r.exporter(), k -> new ArrayList<>()).add(r);
     }
     // the labels of a host are the same in every job: computed once, in parallel
-    Map<List<String>, List<String>> labelNames = new java.util.concurrent.ConcurrentHashMap<>();
+    HostLabels.Shared shared = new HostLabels.Shared();
     List<HostLabels> hostLabels = resolved.hosts().parallelStream()
-        .map(h -> HostLabels.of(TargetLabels.of(h, fleet), labelNames)).toList();
+        .map(h -> HostLabels.of(TargetLabels.of(h, fleet), shared)).toList();
     Map<String, Map<FacilityDevice, ResolvedHost>> readers = new HashMap<>();
     for (Exporter e : fleet.exporters().values()) {
       if (!e.probes().isEmpty()) readers.put(e.name(), dev.anvil.emit.DeviceReaders.of(e, resolved, diagnostics));
