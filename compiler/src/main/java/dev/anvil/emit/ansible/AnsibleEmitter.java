@@ -56,7 +56,7 @@ public final class AnsibleEmitter implements Emitter {
     Map<String, Rollout> rollouts = new TreeMap<>();
     List<ResolvedHost> all = resolved.hosts();
     HostLines lines = new HostLines(fleet, counters, secrets);
-    List<byte[]> inventory = new ArrayList<>(all.size() * 5 + 2);
+    List<byte[]> inventory = new ArrayList<>(all.size() * 6 + 2);
     // hash lookups per host; the sorted maps are filled once per group, not once per host
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
     Map<JsonNode, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
@@ -170,7 +170,7 @@ public final class AnsibleEmitter implements Emitter {
     private final Map<Object, byte[]> exporters = new java.util.IdentityHashMap<>();
     private final Map<Object, byte[]> labels = new java.util.IdentityHashMap<>();
     private final Map<Object, byte[]> provider = new java.util.IdentityHashMap<>();
-    private final Map<List<Hardware.Accelerator>, String> accelerators = new java.util.HashMap<>();
+    private final Map<List<Hardware.Accelerator>, byte[]> accelerators = new java.util.HashMap<>();
 
     HostLines(Fleet fleet, Map<String, OutputFile> counters, Map<String, Map<String, String>> secrets) {
       this.fleet = fleet;
@@ -180,8 +180,8 @@ public final class AnsibleEmitter implements Emitter {
 
     /** Appends the host's line to {@code parts}: its own head, then the shared parts. */
     void add(ResolvedHost h, List<byte[]> parts) {
-      parts.add(utf8("    " + Output.flow(h.name()) + ": {" + Unsafe.entry("ansible_host", h.host().address()) + ", "
-          + accelerators.computeIfAbsent(h.host().hardware().accelerators(), HostLines::accelerators) + ", "));
+      parts.add(utf8("    " + Output.flow(h.name()) + ": {" + Unsafe.entry("ansible_host", h.host().address()) + ", "));
+      parts.add(accelerators.computeIfAbsent(h.host().hardware().accelerators(), k -> utf8(accelerators(k) + ", ")));
       parts.add(checks.computeIfAbsent(h.section(Resolver.CHECKS), k -> utf8(Unsafe.entry("anvil_checks", CheckList.of(h)) + ", ")));
       parts.add(exporters.computeIfAbsent(h.section(Resolver.EXPORTERS), k -> utf8(exporters(h) + ", ")));
       parts.add(labels.computeIfAbsent(h.section(Resolver.LABELS), k -> utf8(Unsafe.entry("anvil_labels", h.labels()) + ", ")));

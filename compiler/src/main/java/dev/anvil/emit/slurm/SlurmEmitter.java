@@ -43,7 +43,10 @@ public final class SlurmEmitter implements Emitter {
     partitions.forEach(p -> p.billingWeights().keySet().stream().filter(k -> k.startsWith("GRES/"))
         .forEach(k -> billed.add("gres/" + k.substring(5))));
     if (!billed.isEmpty()) nodesConf.append("AccountingStorageTRES=").append(String.join(",", billed)).append('\n');
-    nodes.values().forEach(n -> nodesConf.append(n.line()).append('\n'));
+    // a line per node (100k of them): kept as parts, not copied into one string and again into bytes
+    List<byte[]> nodeLines = new ArrayList<>(nodes.size() + 1);
+    nodeLines.add(nodesConf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    nodes.values().forEach(n -> nodeLines.add((n.line() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
     StringBuilder partitionsConf = new StringBuilder(HEADER);
     Map<String, Object> nodesets = new TreeMap<>();
@@ -77,7 +80,7 @@ public final class SlurmEmitter implements Emitter {
     gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
         .append(spec).append('\n'));
 
-    List<OutputFile> files = new ArrayList<>(List.of(new OutputFile(DIR + "nodes.conf", nodesConf.toString()),
+    List<OutputFile> files = new ArrayList<>(List.of(OutputFile.ofParts(DIR + "nodes.conf", nodeLines),
         new OutputFile(DIR + "partitions.conf", partitionsConf.toString()),
         new OutputFile(DIR + "gres.conf", gresConf.toString())));
     if (!nodesets.isEmpty()) files.add(Output.yaml(DIR + "slinky-values.yaml", Map.of("nodesets", nodesets)));
