@@ -185,6 +185,9 @@ public final class Compiler {
 
     Declarations declarations = load(sources, validator, cache, diagnostics);
     t.phase("load+validate");
+    // the text is needed again only for diagnostics (a cache compares texts: it keeps them)
+    if (cache == LoadCache.NONE) sources.parallelStream().forEach(SourceFile::compact);
+    t.phase("compact sources");
     Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
     t.phase("references");
     ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve(hosts);
