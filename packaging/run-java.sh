@@ -1,14 +1,15 @@
 # Sourced by both launchers (./anvil in a checkout, bin/anvil in the release bundle): runs the
 # compiler's JVM with a heap sized from the input. POSIX sh.
 #
-# A compile's live set grows with its input: at its peak (every output file made) under 220 MB for the
+# A compile's live set grows with its input: at its peak (every output file made) about 150 MB for the
 # 34 MB, 100k hosts of the benchmark fleet — hosts with equal settings share their model and their
-# output text, and output files are held as parts that share a host's encoded labels between jobs.
-# Without a limit the parallel collector grows the heap well past that before it collects the old
-# generation, so peak RSS ran at 2-3x what the work needs. The heap is therefore capped at 160 MB + the
-# larger of 5 bytes per byte of the repository's inventory/, policies/, rules/ and dashboards/ and 1 KiB
-# per Host document (twice that for `anvil diff`, which compiles two revisions): 330 MB for the
-# benchmark fleet, which runs out below 220 MB. Should an input need more — YAML that expands, an
+# output text, output files are held as parts that share what hosts have in common, and the sources'
+# text is kept deflated once loaded. Without a limit the parallel collector grows the heap well past
+# that before it collects the old generation, so peak RSS ran at 2-3x what the work needs. The heap is
+# therefore capped at 160 MB + the larger of 2.5 bytes per byte of the repository's inventory/,
+# policies/, rules/ and dashboards/ and 0.8 KiB per Host document (twice that for `anvil diff`, which
+# compiles two revisions): 245 MB for the benchmark fleet, which runs out of memory below 180 MB and
+# collects its old generation often below 200 MB. Should an input need more — YAML that expands, an
 # import of a large file — the run ends at its first OutOfMemoryError before writing anything (out/ is
 # replaced whole, or not at all), and runs again once with the JVM's default heap, saying so.
 # ANVIL_HEAP_MB sets the heap instead (a container's memory limit, say); ANVIL_JAVA_OPTS replaces
@@ -62,8 +63,8 @@ anvil_run_java() {
       _hosts=$((_hosts + _c))
     done
   fi
-  _heap=$((_bytes * _factor / 1048576))
-  _per_host=$((_hosts * _factor / 5 / 1024))
+  _heap=$((_bytes * _factor / 2 / 1048576))
+  _per_host=$((_hosts * _factor * 4 / 25 / 1024))
   [ "$_per_host" -gt "$_heap" ] && _heap=$_per_host
   _heap=$((_heap + 160))
   # without du (a bare container), no cap rather than a run that is sure to start twice
