@@ -98,21 +98,31 @@ final class JobTargets {
     for (String section : ruleSections) shape[at++] = host.sections().get(section);
     for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
     return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
-      Map<AlertRule, String> values = new IdentityHashMap<>();
-      for (AlertRule rule : rules) {
+      // each rule's parameter set for this host (null: the rule does not cover it), in rule order
+      String[] values = new String[rules.size()];
+      for (int i = 0; i < values.length; i++) {
+        AlertRule rule = rules.get(i);
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
-        values.put(rule, paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
+        values[i] = paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
             x -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, x -> {
               SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
               String v = AlertClasses.classValue(params);
               classes.get(rule).computeIfAbsent(v, y -> new AlertClasses.Rendering(params));
               return v;
-            }));
+            });
       }
-      return Optional.ofNullable(classId(rules, values));
+      // far fewer distinct combinations than shapes: each is named once
+      return classOfValues.computeIfAbsent(Arrays.asList(values), v -> {
+        Map<AlertRule, String> byRule = new IdentityHashMap<>();
+        for (int i = 0; i < values.length; i++) if (values[i] != null) byRule.put(rules.get(i), values[i]);
+        return Optional.ofNullable(classId(rules, byRule));
+      });
     }).orElse(null);
   }
+
+  /** The alert class of each combination of the rules' parameter sets. */
+  private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
 
   /**
    * A multi-target exporter's job: one target per facility device it reads, at the device's
