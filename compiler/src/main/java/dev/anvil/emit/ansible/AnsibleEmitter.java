@@ -59,14 +59,16 @@ public final class AnsibleEmitter implements Emitter {
     List<byte[]> inventory = new ArrayList<>(all.size() * 6 + 2);
     // hash lookups per host; the sorted maps are filled once per group, not once per host
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
-    Map<JsonNode, Rollout> rolloutOfSection = new java.util.IdentityHashMap<>();
+    Map<JsonNode, List<String>> rolloutHostsOfSection = new java.util.IdentityHashMap<>();
     for (ResolvedHost h : all) {
       for (GroupName g : h.memberships()) {
         append(hostsOfGroup.computeIfAbsent(g, k -> new ArrayList<>()), h.name());
       }
-      Rollout r = rolloutOfSection.computeIfAbsent(h.section(Resolver.ROLLOUT), k -> Rollout.of(k.get("exporters")));
-      rollouts.putIfAbsent(r.group(), r);
-      append(hosts.computeIfAbsent(r.group(), k -> new ArrayList<>()), h.name());
+      append(rolloutHostsOfSection.computeIfAbsent(h.section(Resolver.ROLLOUT), k -> {
+        Rollout r = Rollout.of(k.get("exporters"));
+        rollouts.putIfAbsent(r.group(), r);
+        return hosts.computeIfAbsent(r.group(), g -> new ArrayList<>());
+      }), h.name());
     }
     for (var e : new TreeMap<>(hostsOfGroup).entrySet()) {
       hosts.merge(names.of(e.getKey()), e.getValue(), AnsibleEmitter::union);
@@ -82,8 +84,11 @@ public final class AnsibleEmitter implements Emitter {
     top.retainAll(children.keySet());
     top.add(ROLLOUT_GROUP);
     // Ansible warns and resolves patterns ambiguously when a host and a group share a name
+    java.util.Set<String> groupNames = new java.util.HashSet<>(children.keySet());
+    groupNames.addAll(hosts.keySet());
+    groupNames.addAll(top);
     for (ResolvedHost h : resolved.hosts()) {
-      if (children.containsKey(h.name()) || hosts.containsKey(h.name()) || top.contains(h.name())) {
+      if (groupNames.contains(h.name())) {
         diagnostics.error(h.host().source().at("/name"), "host '" + h.name() + "' has the name of an Ansible group"
             + " (a namespace or group path becomes one); rename the host or the namespace");
       }
