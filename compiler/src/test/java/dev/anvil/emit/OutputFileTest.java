@@ -56,6 +56,29 @@ class OutputFileTest {
   }
 
   @Test
+  void readsTheFileABufferAtATimeHoweverSmallItsParts() throws Exception {
+    // a target file is a million parts of a few bytes: one read per part would be a system call each
+    List<byte[]> parts = new ArrayList<>();
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    for (int i = 0; i < 100_000; i++) {
+      byte[] p = bytes(i % 7 == 0 ? "" : "p" + i + ",");
+      parts.add(p);
+      whole.writeBytes(p);
+    }
+    OutputFile f = OutputFile.ofParts("prometheus/targets/node.json", parts);
+    int[] reads = {0};
+    java.io.InputStream counting = new java.io.FilterInputStream(new ByteArrayInputStream(whole.toByteArray())) {
+      @Override
+      public int read(byte[] b, int off, int len) throws java.io.IOException {
+        reads[0]++;
+        return super.read(b, off, len);
+      }
+    };
+    assertTrue(f.sameAs(counting));
+    assertTrue(reads[0] <= whole.size() / 65_536 + 3, reads[0] + " reads for " + whole.size() + " bytes");
+  }
+
+  @Test
   void writesInSlicesOfAtMost64KiB() throws Exception {
     List<Integer> writes = new ArrayList<>();
     ByteArrayOutputStream all = new ByteArrayOutputStream();
