@@ -7,11 +7,13 @@
 # text is kept deflated once loaded. Without a limit the parallel collector grows the heap well past
 # that before it collects the old generation, so peak RSS ran at 2-3x what the work needs. The heap is
 # therefore capped at 160 MB + the larger of 2.5 bytes per byte of the repository's inventory/,
-# policies/, rules/ and dashboards/ and 0.8 KiB per Host document (twice that for `anvil diff`, which
-# compiles two revisions): 245 MB for the benchmark fleet, which runs out of memory below 180 MB and
-# collects its old generation often below 200 MB. Should an input need more — YAML that expands, an
-# import of a large file — the run ends at its first OutOfMemoryError before writing anything (out/ is
-# replaced whole, or not at all), and runs again once with the JVM's default heap, saying so.
+# policies/, rules/ and dashboards/ and 0.8 KiB per Host document: 238 MB for the benchmark fleet,
+# which runs out of memory below 180 MB and collects its old generation often below 200 MB.
+# `anvil diff` compiles two revisions, keeps both revisions' text to share their parses, and diffs
+# whole output files: it gets 24 bytes per byte and 10 KiB per host (1.1 GB at 100k hosts, where it
+# peaks at 1.3 GB). Should an input need more — YAML that expands, an import of a large file — the run
+# ends at its first OutOfMemoryError before writing anything (out/ is replaced whole, or not at all),
+# and runs again once with the JVM's default heap, saying so.
 # ANVIL_HEAP_MB sets the heap instead (a container's memory limit, say); ANVIL_JAVA_OPTS replaces
 # all of the JVM's options.
 
@@ -27,13 +29,14 @@ anvil_run_java() {
   _java=$1 _jar=$2 _home=$3 _jsa=$4
   shift 4
   # the repository as Anvil finds it: -C DIR, else the directory with inventory/, here or above
-  _repo= _factor=5 _prev=
+  # heap per input byte and per Host document, as fractions: 5/2 bytes, 4/5 KiB
+  _repo= _bytes_n=5 _bytes_d=2 _host_n=4 _host_d=5 _prev=
   for _a in "$@"; do
     case "$_prev" in -C|--repo) _repo=$_a ;; esac
     case "$_a" in
       -C?*) _repo=${_a#-C} ; _repo=${_repo#=} ;;
       --repo=*) _repo=${_a#--repo=} ;;
-      diff) _factor=10 ;;
+      diff) _bytes_n=24 _bytes_d=1 _host_n=10 _host_d=1 ;;
     esac
     _prev=$_a
   done
@@ -63,8 +66,8 @@ anvil_run_java() {
       _hosts=$((_hosts + _c))
     done
   fi
-  _heap=$((_bytes * _factor / 2 / 1048576))
-  _per_host=$((_hosts * _factor * 4 / 25 / 1024))
+  _heap=$((_bytes * _bytes_n / _bytes_d / 1048576))
+  _per_host=$((_hosts * _host_n / _host_d / 1024))
   [ "$_per_host" -gt "$_heap" ] && _heap=$_per_host
   _heap=$((_heap + 160))
   # without du (a bare container), no cap rather than a run that is sure to start twice
