@@ -40,27 +40,26 @@ record HostLabels(byte[] before, byte[] same, byte[][] after, List<String> names
   static HostLabels of(Map<String, String> labels, Shared shared) {
     StringBuilder before = new StringBuilder(128);
     StringBuilder same = new StringBuilder();
-    List<StringBuilder> after = new ArrayList<>(3);
-    after.add(new StringBuilder(128));
+    // after the class label: what sorts before instance, instance itself, what sorts after it
+    List<StringBuilder> after = new ArrayList<>(List.of(new StringBuilder(128)));
+    StringBuilder own = null;
     int kept = 0;
     for (Map.Entry<String, String> l : labels.entrySet()) {
       int order = l.getKey().compareTo(AlertRule.CLASS_LABEL);
       StringBuilder to = order < 0 ? before : order == 0 ? same : after.get(after.size() - 1);
-      boolean instance = order > 0 && l.getKey().equals(INSTANCE);
-      if (instance) after.add(to = new StringBuilder(32));
+      if (order > 0 && l.getKey().equals(INSTANCE)) after.add(to = own = new StringBuilder(32));
       if (to.length() > 0) to.append(',');
       Output.quoted(l.getKey(), to);
       to.append(':');
       Output.quoted(l.getValue(), to);
-      if (instance) after.add(new StringBuilder(128));
+      if (to == own) after.add(new StringBuilder(128));
       if (!l.getKey().startsWith("__")) kept++;
     }
     List<byte[]> pieces = new ArrayList<>(3);
-    for (int i = 0; i < after.size(); i++) {
-      StringBuilder piece = after.get(i);
+    for (StringBuilder piece : after) {
       if (piece.length() == 0) continue;
-      // the instance piece is this host's own: not worth a lookup
-      pieces.add(i == 1 && after.size() == 3 ? piece.toString().getBytes(StandardCharsets.UTF_8) : shared.piece(piece));
+      // the instance label is this host's own: not worth a lookup
+      pieces.add(piece == own ? piece.toString().getBytes(StandardCharsets.UTF_8) : shared.piece(piece));
     }
     List<String> keys = List.copyOf(labels.keySet());
     List<String> known = shared.names.putIfAbsent(keys, keys);

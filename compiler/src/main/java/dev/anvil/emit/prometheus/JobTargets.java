@@ -190,20 +190,22 @@ final class JobTargets {
    * (nothing copied per job), and the scrape address.
    */
   private static byte[][] targetGroup(HostLabels labels, byte[] middle, String target) {
-    byte[][] after = labels.after();
-    byte[][] parts = new byte[2 * (2 + after.length) + 1][];
-    int n = 0;
-    parts[n++] = LABELS;
-    for (int i = -2; i < after.length; i++) {
-      byte[] p = i == -2 ? labels.before() : i == -1 ? middle : after[i];
-      if (p.length == 0) continue;
-      if (n > 1) parts[n++] = COMMA;
-      parts[n++] = p;
-    }
+    List<byte[]> parts = new java.util.ArrayList<>(2 * (2 + labels.after().length) + 2);
+    parts.add(LABELS);
+    addPiece(parts, labels.before());
+    addPiece(parts, middle);
+    for (byte[] piece : labels.after()) addPiece(parts, piece);
     StringBuilder end = new StringBuilder(target.length() + 20).append("},\"targets\":[");
     Output.quoted(target, end);
-    parts[n++] = end.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-    return Arrays.copyOf(parts, n);
+    parts.add(end.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    return parts.toArray(byte[][]::new);
+  }
+
+  /** Appends a piece of the labels unless it is empty, after a comma unless it is the first. */
+  private static void addPiece(List<byte[]> parts, byte[] piece) {
+    if (piece.length == 0) return;
+    if (parts.size() > 1) parts.add(COMMA);
+    parts.add(piece);
   }
 
   private static byte[] classLabel(String id) {
