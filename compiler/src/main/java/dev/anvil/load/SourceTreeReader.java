@@ -46,22 +46,34 @@ public final class SourceTreeReader {
         });
       }
     }
+    // read and decoded on every core; the results (a file, or a problem) kept in the walk's order
+    List<Object> read;
+    try {
+      read = paths.parallelStream().map(p -> readOne(repo, p)).toList();
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
     List<SourceFile> files = new ArrayList<>();
-    for (Path p : paths) {
-      String rel = repo.relativize(p).toString().replace('\\', '/');
-      String tooLarge = tooLarge(rel, Files.size(p));
-      if (tooLarge != null) {
-        problems.add(tooLarge);
-        continue;
-      }
-      try {
-        files.add(new SourceFile(rel, decode(Files.readAllBytes(p))));
-      } catch (CharacterCodingException e) {
-        problems.add(rel + ": error: file is not valid UTF-8");
-      }
+    for (Object r : read) {
+      if (r instanceof SourceFile f) files.add(f);
+      else problems.add((String) r);
     }
     files.sort((a, b) -> a.path().compareTo(b.path()));
     return files;
+  }
+
+  /** The file, or the problem that keeps it out ("path: error: ..."). */
+  private static Object readOne(Path repo, Path p) {
+    String rel = repo.relativize(p).toString().replace('\\', '/');
+    try {
+      String tooLarge = tooLarge(rel, Files.size(p));
+      if (tooLarge != null) return tooLarge;
+      return new SourceFile(rel, decode(Files.readAllBytes(p)));
+    } catch (CharacterCodingException e) {
+      return rel + ": error: file is not valid UTF-8";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Whether a repo-relative path ('/'-separated) is an input file: YAML under a source folder, not hidden. */
@@ -96,10 +108,17 @@ public final class SourceTreeReader {
   }
 
   public static String decode(byte[] bytes) throws CharacterCodingException {
+    // most input is ASCII, which is valid UTF-8 as it is: no decoder, no intermediate UTF-16 copy
+    if (isAscii(bytes)) return new String(bytes, StandardCharsets.US_ASCII);
     return StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(java.nio.ByteBuffer.wrap(bytes))
         .toString();
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) if (b < 0) return false;
+    return true;
   }
 }
