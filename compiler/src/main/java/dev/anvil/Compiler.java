@@ -118,6 +118,14 @@ public final class Compiler {
       return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator));
     }
 
+    /**
+     * After loading, a file's text is needed again only for a diagnostic's lines: unless this cache
+     * compares texts to find files it has read, they are kept deflated from now on.
+     */
+    void loaded(List<SourceFile> sources) {
+      if (!keep) sources.parallelStream().forEach(SourceFile::compact);
+    }
+
     /** Forgets every file but these (a long-lived cache keeps only the revisions it still compiles). */
     public void retain(java.util.Collection<SourceFile> sources) {
       java.util.Set<String> keys = new java.util.HashSet<>();
@@ -185,8 +193,7 @@ public final class Compiler {
 
     Declarations declarations = load(sources, validator, cache, diagnostics);
     t.phase("load+validate");
-    // the text is needed again only for diagnostics (a cache compares texts: it keeps them)
-    if (cache == LoadCache.NONE) sources.parallelStream().forEach(SourceFile::compact);
+    cache.loaded(sources);
     t.phase("compact sources");
     Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
     t.phase("references");

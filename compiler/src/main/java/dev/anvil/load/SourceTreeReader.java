@@ -47,30 +47,32 @@ public final class SourceTreeReader {
       }
     }
     // read and decoded on every core; the results (a file, or a problem) kept in the walk's order
-    List<Object> read;
+    List<Read> read;
     try {
       read = paths.parallelStream().map(p -> readOne(repo, p)).toList();
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
     List<SourceFile> files = new ArrayList<>();
-    for (Object r : read) {
-      if (r instanceof SourceFile f) files.add(f);
-      else problems.add((String) r);
+    for (Read r : read) {
+      if (r.file() != null) files.add(r.file());
+      else problems.add(r.problem());
     }
     files.sort((a, b) -> a.path().compareTo(b.path()));
     return files;
   }
 
-  /** The file, or the problem that keeps it out ("path: error: ..."). */
-  private static Object readOne(Path repo, Path p) {
+  /** One file read: the file, or the problem that keeps it out ("path: error: ..."). */
+  private record Read(SourceFile file, String problem) {}
+
+  private static Read readOne(Path repo, Path p) {
     String rel = repo.relativize(p).toString().replace('\\', '/');
     try {
       String tooLarge = tooLarge(rel, Files.size(p));
-      if (tooLarge != null) return tooLarge;
-      return new SourceFile(rel, decode(Files.readAllBytes(p)));
+      if (tooLarge != null) return new Read(null, tooLarge);
+      return new Read(new SourceFile(rel, decode(Files.readAllBytes(p))), null);
     } catch (CharacterCodingException e) {
-      return rel + ": error: file is not valid UTF-8";
+      return new Read(null, rel + ": error: file is not valid UTF-8");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -56,7 +56,7 @@ public final class AnsibleEmitter implements Emitter {
     Map<String, Rollout> rollouts = new TreeMap<>();
     List<ResolvedHost> all = resolved.hosts();
     HostLines lines = new HostLines(fleet, counters, secrets);
-    List<byte[]> inventory = new ArrayList<>(all.size() * 6 + 2);
+    List<byte[]> inventory = new ArrayList<>(all.size() * 7 + 2);
     // hash lookups per host; the sorted maps are filled once per group, not once per host
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
     Map<JsonNode, List<String>> rolloutHostsOfSection = new java.util.IdentityHashMap<>();
@@ -190,17 +190,14 @@ public final class AnsibleEmitter implements Emitter {
       parts.add(checks.computeIfAbsent(h.section(Resolver.CHECKS), k -> utf8(Unsafe.entry("anvil_checks", CheckList.of(h)) + ", ")));
       parts.add(exporters.computeIfAbsent(h.section(Resolver.EXPORTERS), k -> utf8(exporters(h) + ", ")));
       parts.add(labels.computeIfAbsent(h.section(Resolver.LABELS), k -> utf8(Unsafe.entry("anvil_labels", h.labels()) + ", ")));
-      byte[] tail = provider.computeIfAbsent(h.section(Resolver.PROVIDER),
-          k -> utf8(Unsafe.entry("anvil_provider", h.section(Resolver.PROVIDER)) + "}\n"));
+      parts.add(provider.computeIfAbsent(h.section(Resolver.PROVIDER),
+          k -> utf8(Unsafe.entry("anvil_provider", h.section(Resolver.PROVIDER)))));
       Map<String, String> own = secrets.get(h.name());
-      if (own != null) {
-        // anvil_secrets sorts last: the shared tail without its "}\n", then the host's secrets
-        parts.add(java.util.Arrays.copyOf(tail, tail.length - 2));
-        parts.add(utf8(", " + Unsafe.entry("anvil_secrets", own) + "}\n"));
-      } else {
-        parts.add(tail);
-      }
+      if (own != null) parts.add(utf8(", " + Unsafe.entry("anvil_secrets", own)));  // sorts last
+      parts.add(LINE_END);
     }
+
+    private static final byte[] LINE_END = {'}', '\n'};
 
     private static String accelerators(List<Hardware.Accelerator> list) {
       List<Object> out = new ArrayList<>();

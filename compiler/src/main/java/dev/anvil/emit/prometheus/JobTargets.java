@@ -41,6 +41,21 @@ final class JobTargets {
   int widest;
   String widestTarget;
 
+  // what a host's alert class depends on (hosts' jobs only; a device job works its classes out per device)
+  private final List<AlertRule> rules;
+  private final Map<AlertRule, Boolean> usesDevices;
+  private final List<String> ruleSections;
+  private final List<List<String>> vendorSets;
+  /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
+  private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
+  /**
+   * A host's alert class depends only on the sections the rules read (shared by identity between
+   * hosts with the same contributions) and its device counts: worked out once per distinct combination.
+   */
+  private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
+  /** The alert class of each combination of the rules' parameter sets. */
+  private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
+
   private JobTargets(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
       List<HostLabels> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
     this.exporter = exporter;
@@ -72,18 +87,6 @@ final class JobTargets {
     this.targets = n;
     this.file = out.finish();
   }
-
-  private List<AlertRule> rules;
-  private Map<AlertRule, Boolean> usesDevices;
-  private List<String> ruleSections;
-  private List<List<String>> vendorSets;
-  /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
-  private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
-  /**
-   * A host's alert class depends only on the sections the rules read (shared by identity between
-   * hosts with the same contributions) and its device counts: worked out once per distinct combination.
-   */
-  private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
 
   /**
    * The alert class of a host of this job (null: no rule covers it), recorded with its rules'
@@ -121,9 +124,6 @@ final class JobTargets {
     }).orElse(null);
   }
 
-  /** The alert class of each combination of the rules' parameter sets. */
-  private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
-
   /**
    * A multi-target exporter's job: one target per facility device it reads, at the device's
    * address; the exporter that reads it rides in {@code __anvil_exporter} and the module in
@@ -133,6 +133,10 @@ final class JobTargets {
       List<AlertRule> rules, Map<String, Map<String, String>> labelsByHost) {
     this.exporter = exporter;
     this.name = exporter.deviceJob();
+    this.rules = rules;
+    this.usesDevices = Map.of();
+    this.ruleSections = List.of();
+    this.vendorSets = List.of();
     Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
