@@ -15,6 +15,7 @@ import dev.anvil.load.Document;
 import dev.anvil.load.ModelMapper;
 import dev.anvil.load.SourceFile;
 import dev.anvil.load.SourceTreeReader;
+import dev.anvil.load.WordScan;
 import dev.anvil.load.YamlReader;
 import dev.anvil.model.Fleet;
 import dev.anvil.resolve.ResolvedFleet;
@@ -168,16 +169,58 @@ public final class Compiler {
   }
 
   /**
-   * The repository at {@code repo} loaded and validated, and one host resolved, without emitting
-   * anything: what {@code anvil explain} needs. Every file's errors count; of resolution's findings
-   * only that host's, and emitters' own (label budgets, say) are not checked.
+   * One host (or pool) resolved, without emitting anything: what {@code anvil explain} needs. It
+   * reads the files that can bear on the host ({@link #resolveFromFilesBearingOn}); when those have
+   * an error it reads every file, so that the errors are the ones a check reports. Of resolution's
+   * findings only that host's count, and emitters' own (label budgets, say) are not checked.
    */
   public static Compilation resolve(Path repo, String host) throws IOException {
     List<String> problems = new ArrayList<>();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
-    Compilation c = run(sources, LoadCache.NONE, false, h -> h.name().equals(host));
+    Compilation c = resolveFromFilesBearingOn(sources, host);
+    if (!c.ok()) c = run(sources, LoadCache.NONE, false, h -> h.name().equals(host));
     report(problems, c.diagnostics());
     return c;
+  }
+
+  /**
+   * {@code host} resolved from every file but those that can only hold other hosts: a host's
+   * resolution draws on groups and policies, never on another host. A file is left unread when it
+   * has none of the other kinds' names, nor {@code host}, nor a host name another document uses
+   * (those are read too, so references check as they would) — see {@link WordScan}.
+   */
+  static Compilation resolveFromFilesBearingOn(List<SourceFile> sources, String host) {
+    Timings t = Timings.start();
+    CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
+    java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
+    words.remove("Host");
+    if (WordScan.scannable(host)) words.add(host);
+    java.util.Map<SourceFile, LoadedFile> loaded = new java.util.HashMap<>();
+    loadWhereHeld(sources, words, validator, loaded);
+    java.util.Set<String> used = declarations(sources, loaded, new Diagnostics()).hostNamesUsed();
+    used.removeIf(name -> !WordScan.scannable(name));
+    if (!used.isEmpty()) loadWhereHeld(sources, used, validator, loaded);
+    Diagnostics diagnostics = new Diagnostics();
+    Declarations declarations = declarations(sources, loaded, diagnostics);
+    t.phase("load+validate (" + loaded.size() + " of " + sources.size() + " files)");
+    return resolveAndEmit(sources, declarations, diagnostics, t, false, h -> h.name().equals(host));
+  }
+
+  /** Loads the files not loaded yet that may hold one of {@code words}. */
+  private static void loadWhereHeld(List<SourceFile> sources, java.util.Set<String> words,
+      CompletableFuture<SchemaValidator> validator, java.util.Map<SourceFile, LoadedFile> loaded) {
+    List<SourceFile> wanted = sources.parallelStream()
+        .filter(f -> !loaded.containsKey(f) && WordScan.mayHold(f.text(), words)).toList();
+    List<LoadedFile> files = load(wanted, validator, LoadCache.NONE);
+    for (int i = 0; i < wanted.size(); i++) loaded.put(wanted.get(i), files.get(i));
+  }
+
+  /** The declarations of the loaded files among {@code sources}, in the sources' order. */
+  private static Declarations declarations(List<SourceFile> sources, java.util.Map<SourceFile, LoadedFile> loaded,
+      Diagnostics diagnostics) {
+    List<LoadedFile> inOrder = new ArrayList<>();
+    for (SourceFile f : sources) if (loaded.containsKey(f)) inOrder.add(loaded.get(f));
+    return declarations(inOrder, diagnostics);
   }
 
   private static Compilation run(List<SourceFile> sources, LoadCache cache, boolean emit) {
@@ -191,10 +234,16 @@ public final class Compiler {
     // compiling the schemas takes a moment: let it overlap with parsing the first files
     CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
 
-    Declarations declarations = load(sources, validator, cache, diagnostics);
+    Declarations declarations = declarations(load(sources, validator, cache), diagnostics);
     t.phase("load+validate");
     cache.loaded(sources);
     t.phase("compact sources");
+    return resolveAndEmit(sources, declarations, diagnostics, t, emit, hosts);
+  }
+
+  /** The phases after loading: references, resolution of the hosts {@code hosts} selects, contracts, emitters. */
+  private static Compilation resolveAndEmit(List<SourceFile> sources, Declarations declarations, Diagnostics diagnostics,
+      Timings t, boolean emit, java.util.function.Predicate<dev.anvil.model.Host> hosts) {
     Fleet fleet = new ReferenceChecker(diagnostics).check(declarations);
     t.phase("references");
     ResolvedFleet resolved = new Resolver(fleet, diagnostics).resolve(hosts);
@@ -227,15 +276,16 @@ public final class Compiler {
     }
   }
 
-  /**
-   * Parses, validates and maps each file independently (in parallel, results in file order): only
-   * records stay.
-   */
-  private static Declarations load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
-      LoadCache cache, Diagnostics diagnostics) {
-    List<LoadedFile> perFile = sources.parallelStream().map(file -> cache.get(file, validator.join())).toList();
+  /** Parses, validates and maps each file independently (in parallel, results in file order): only records stay. */
+  private static List<LoadedFile> load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
+      LoadCache cache) {
+    return sources.parallelStream().map(file -> cache.get(file, validator.join())).toList();
+  }
+
+  /** The files' declarations together, and their diagnostics in file order. */
+  private static Declarations declarations(List<LoadedFile> files, Diagnostics diagnostics) {
     ModelMapper mapper = new ModelMapper();
-    for (LoadedFile f : perFile) {
+    for (LoadedFile f : files) {
       mapper.addAll(f.declarations());
       f.diagnostics().forEach(diagnostics::add);
     }

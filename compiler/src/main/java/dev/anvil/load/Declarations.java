@@ -42,4 +42,21 @@ public record Declarations(
     java.util.Set<String> names = refused.get(kind);
     return names != null && (name == null || names.contains(name));
   }
+
+  /**
+   * The host names the other documents use: the hosts policies, facility devices (reached and read
+   * through), partitions and routing tests name, and facility devices' own names, which no host may have.
+   */
+  public java.util.Set<String> hostNamesUsed() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Policy p : policies) if (p.host() != null) names.add(p.host());
+    for (dev.anvil.model.FacilityDevice d : devices) {
+      names.add(d.name());
+      if (d.host() != null) names.add(d.host());
+      if (d.via() != null) names.add(d.via());
+    }
+    for (Partition p : partitions) names.addAll(p.hosts());
+    for (RoutingTest t : routingTests) if (t.host() != null) names.add(t.host());
+    return names;
+  }
 }

@@ -1,0 +1,57 @@
+package dev.anvil.load;
+
+import java.util.Set;
+
+/**
+ * Tells, without parsing, whether a YAML text can hold a scalar equal to one of a few words: what
+ * lets {@code anvil explain} leave other hosts' files unread.
+ *
+ * <p>Sound for words made of host-name characters (letters, digits, '.', '_', '-'), such as host
+ * names and kinds. YAML spells such a scalar either as itself — plain, quoted or in a block, and
+ * then bounded by characters outside that set (whitespace, quotes, indicators) — or with a
+ * backslash escape inside double quotes. Folding only adds spaces and line breaks, which no such
+ * word has. So a text with no backslash in which no maximal run of those characters is one of the
+ * words has no scalar equal to any of them.
+ */
+public final class WordScan {
+  private WordScan() {}
+
+  /** Whether {@code word} is made only of the characters this scan's reasoning holds for. */
+  public static boolean scannable(String word) {
+    if (word.isEmpty()) return false;
+    for (int i = 0; i < word.length(); i++) if (!wordChar(word.charAt(i))) return false;
+    return true;
+  }
+
+  /**
+   * True when {@code text} may hold a scalar equal to one of {@code words} (each {@link #scannable}):
+   * one of them is a whole word in it, or it has a backslash.
+   */
+  public static boolean mayHold(String text, Set<String> words) {
+    int shortest = Integer.MAX_VALUE;
+    int longest = 0;
+    for (String w : words) {
+      shortest = Math.min(shortest, w.length());
+      longest = Math.max(longest, w.length());
+    }
+    int start = -1;
+    for (int i = 0, n = text.length(); i <= n; i++) {
+      char c = i < n ? text.charAt(i) : ' ';
+      if (wordChar(c)) {
+        if (start < 0) start = i;
+        continue;
+      }
+      if (c == '\\') return true;
+      if (start >= 0) {
+        int length = i - start;
+        if (length >= shortest && length <= longest && words.contains(text.substring(start, i))) return true;
+        start = -1;
+      }
+    }
+    return false;
+  }
+
+  private static boolean wordChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+  }
+}
