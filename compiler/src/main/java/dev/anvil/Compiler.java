@@ -114,7 +114,7 @@ public final class Compiler {
       this.keep = keep;
     }
 
-    LoadedFile get(SourceFile file, SchemaValidator validator) {
+    LoadedFile get(SourceFile file, CompletableFuture<SchemaValidator> validator) {
       if (!keep) return LoadedFile.load(file, validator);
       return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator));
     }
@@ -141,19 +141,29 @@ public final class Compiler {
 
   /**
    * One file's declarations and its diagnostics. Each document is validated and mapped to records as
-   * soon as it is parsed: its tree dies then, so a large file never holds all its trees at once.
+   * soon as it is parsed: its tree dies then, so a large file never holds all its trees at once. Only
+   * while the schemas are still being compiled (the first files of a run) do parsed documents wait
+   * for them, so that parsing starts at once.
    */
   record LoadedFile(ModelMapper declarations, List<dev.anvil.diag.Diagnostic> diagnostics) {
-    static LoadedFile load(SourceFile file, SchemaValidator validator) {
+    static LoadedFile load(SourceFile file, CompletableFuture<SchemaValidator> validator) {
       Diagnostics d = new Diagnostics();
       Diagnostics perDocument = new Diagnostics();
       ModelMapper mapper = new ModelMapper();
-      boolean parsed = YamlReader.read(file, d, doc -> {
-        if (validator.validate(doc, perDocument)) mapper.add(doc);
+      List<Document> waiting = new ArrayList<>();
+      java.util.function.Consumer<Document> judge = doc -> {
+        if (validator.join().validate(doc, perDocument)) mapper.add(doc);
         else mapper.refused(doc);
+      };
+      boolean parsed = YamlReader.read(file, d, doc -> {
+        waiting.add(doc);
+        if (!validator.isDone()) return;
+        waiting.forEach(judge);
+        waiting.clear();
       });
       // a file that is not YAML as a whole declares nothing, and its documents are not judged one by one
       if (!parsed) return new LoadedFile(new ModelMapper(), d.all());
+      waiting.forEach(judge);
       perDocument.all().forEach(d::add);
       return new LoadedFile(mapper, d.all());
     }
@@ -195,7 +205,7 @@ public final class Compiler {
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.remove("Host");
     if (WordScan.scannable(host)) words.add(host);
-    java.util.Map<SourceFile, LoadedFile> loaded = new java.util.HashMap<>();
+    java.util.Map<SourceFile, LoadedFile> loaded = new java.util.IdentityHashMap<>();
     loadWhereHeld(sources, words, validator, loaded);
     java.util.Set<String> used = declarations(sources, loaded, new Diagnostics()).hostNamesUsed();
     used.removeIf(name -> !WordScan.scannable(name));
@@ -279,7 +289,7 @@ public final class Compiler {
   /** Parses, validates and maps each file independently (in parallel, results in file order): only records stay. */
   private static List<LoadedFile> load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
       LoadCache cache) {
-    return sources.parallelStream().map(file -> cache.get(file, validator.join())).toList();
+    return sources.parallelStream().map(file -> cache.get(file, validator)).toList();
   }
 
   /** The files' declarations together, and their diagnostics in file order. */
