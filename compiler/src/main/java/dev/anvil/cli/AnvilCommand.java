@@ -13,14 +13,22 @@ import dev.anvil.load.ConfigRepo;
     mixinStandardHelpOptions = true,
     versionProvider = AnvilCommand.Version.class,
     description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
-    subcommands = {CheckCommand.class, CompileCommand.class, ExplainCommand.class, TestCommand.class, DiffCommand.class,
-        ServeCommand.class, TokenCommand.class, PreviewCommand.class, InitCommand.class, MigrateCommand.class, ImportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
 public final class AnvilCommand implements Runnable {
   public static final int OK = 0;
   public static final int INVALID = 1;
   public static final int USAGE = 2;
   public static final int INTERNAL = 3;
+
+  /**
+   * The subcommands by name, in help order. Picocli reflects over a command's whole class to build
+   * its model — the most of a second's tenth a run spends before its work — so a run builds only the
+   * subcommand it runs, and all of them when it needs them all (help, completion, an unknown one).
+   */
+  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(CheckCommand.class, CompileCommand.class,
+      ExplainCommand.class, TestCommand.class, DiffCommand.class, ServeCommand.class, TokenCommand.class,
+      PreviewCommand.class, InitCommand.class, MigrateCommand.class, ImportCommand.class, CompletionCommand.class,
+      CommandLine.HelpCommand.class);
 
   @Option(names = {"-C", "--repo"}, paramLabel = "DIR",
       description = "Config repository to work on (default: the one the current directory is in).",
@@ -72,6 +80,10 @@ public final class AnvilCommand implements Runnable {
   /** Runs the CLI with the given streams; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new AnvilCommand());
+    String only = subcommandIn(args);
+    SUBCOMMANDS.forEach((name, type) -> {
+      if (only == null || only.equals(name)) cli.addSubcommand(name, type);
+    });
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -88,6 +100,29 @@ public final class AnvilCommand implements Runnable {
       return INTERNAL;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The subcommand {@code args} run, when building it alone gives the same parse: the first word that
+   * is not an option of anvil's own or the directory of {@code -C}. Null (build them all) when there is
+   * none, when it is unknown (picocli then suggests one), and for help and completion, which list them all.
+   */
+  static String subcommandIn(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-C") || a.equals("--repo")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return SUBCOMMANDS.containsKey(a) && !a.equals("help") && !a.equals("completion") ? a : null;
+      }
+    }
+    return null;
+  }
+
+  private static java.util.Map<String, Class<?>> subcommands(Class<?>... types) {
+    java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+    for (Class<?> t : types) byName.put(t.getAnnotation(Command.class).name(), t);
+    return java.util.Collections.unmodifiableMap(byName);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

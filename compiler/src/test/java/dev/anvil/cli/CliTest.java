@@ -24,6 +24,39 @@ class CliTest {
     }
   }
 
+  /** A run builds only its own subcommand's model; whatever needs them all (help, completion, a typo) gets them all. */
+  @Test
+  void theSubcommandARunBuildsIsTheOneItRuns() {
+    assertEquals("check", AnvilCommand.subcommandIn(new String[] {"-C", "check", "check", "--verify=off"}));
+    assertEquals("explain", AnvilCommand.subcommandIn(new String[] {"--repo", "diff", "explain", "compile"}));
+    assertEquals("compile", AnvilCommand.subcommandIn(new String[] {"-Ctest", "--repo=x", "compile", "--check"}));
+    for (String[] all : new String[][] {{}, {"--version"}, {"help", "check"}, {"completion"}, {"frobnicate", "check"}, {"-C"}}) {
+      assertEquals(null, AnvilCommand.subcommandIn(all), String.join(" ", all));
+    }
+    // the table is the annotations' names, every one of them
+    assertEquals(java.util.List.of("check", "compile", "explain", "test", "diff", "serve", "token", "preview", "init", "migrate",
+        "import", "completion", "help"), java.util.List.copyOf(AnvilCommand.SUBCOMMANDS.keySet()));
+  }
+
+  /** A repository directory named like a subcommand is the repository, not the subcommand. */
+  @Test
+  void aRepositoryNamedLikeASubcommand(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("explain");
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + """
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: check
+        address: 10.0.0.1
+        primary_group: infrastructure:lab
+        """);
+    TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
+    assertEquals(0, check.exit(), check.err());
+    TestSupport.Run explain = TestSupport.anvil("--repo", repo.toString(), "explain", "check", "exporters");
+    assertEquals(0, explain.exit(), explain.err());
+    assertTrue(explain.out().startsWith("host check"), explain.out());
+  }
+
   @Test
   void versionAndHelpExit0() {
     TestSupport.Run v = TestSupport.anvil("--version");
