@@ -27,6 +27,10 @@ import java.util.TreeMap;
 public final class SchemaValidator {
   public static final String API_VERSION = "anvil.dev/v1";
 
+  /** Messages by place, then text: the library's order is not defined. */
+  private static final Comparator<ValidationMessage> MESSAGE_ORDER = Comparator
+      .comparing((ValidationMessage m) -> m.getInstanceLocation().toString()).thenComparing(ValidationMessage::getMessage);
+
   /** kind → schema file base name. */
   public static final Map<String, String> KINDS = Map.ofEntries(
       Map.entry("Namespace", "namespace"),
@@ -102,8 +106,7 @@ public final class SchemaValidator {
     }
     if (!ok) return false;
     List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
-    messages.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
-        .thenComparing(ValidationMessage::getMessage));
+    messages.sort(MESSAGE_ORDER);
     for (ValidationMessage m : messages) report(kind.asText(), src, root, m, diagnostics);
     boolean textOk = checkText(places.get(kind.asText()), root, null, src, diagnostics);
     return messages.isEmpty() && textOk;

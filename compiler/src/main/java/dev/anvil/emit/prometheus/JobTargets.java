@@ -107,13 +107,18 @@ final class JobTargets {
         AlertRule rule = rules.get(i);
         if (!host.alertApplies(rule)) continue;
         boolean devices = usesDevices.get(rule);
-        values[i] = paramValues.computeIfAbsent(host.sections().get(rule.section()).entry(rule.name()),
-            x -> new HashMap<>()).computeIfAbsent(devices ? host.devices(rule.vendors()) : -1, x -> {
-              SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
-              String v = AlertClasses.classValue(params);
-              classes.get(rule).computeIfAbsent(v, y -> new AlertClasses.Rendering(params));
-              return v;
-            });
+        Map<Integer, String> byDevices = paramValues.computeIfAbsent(host.sections().get(rule.section())
+            .entry(rule.name()), x -> new HashMap<>());
+        // get, then put: a lambda capturing the rule and host would be one more object per rule per shape
+        Integer count = devices ? host.devices(rule.vendors()) : -1;
+        String value = byDevices.get(count);
+        if (value == null) {
+          SortedMap<String, String> params = AlertClasses.params(rule, host, devices);
+          value = AlertClasses.classValue(params);
+          classes.get(rule).putIfAbsent(value, new AlertClasses.Rendering(params));
+          byDevices.put(count, value);
+        }
+        values[i] = value;
       }
       // far fewer distinct combinations than shapes: each is named once
       return classOfValues.computeIfAbsent(Arrays.asList(values), v -> {
