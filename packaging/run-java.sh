@@ -54,8 +54,9 @@ anvil_run_java() {
   fi
   _hosts=0
   # apparent size (a fleet of one small file per host is not 4 KiB per host), in one du for all four
-  # directories: its last line is their total, and one missing is left out of it
-  _bytes=$(cd "$_repo" 2>/dev/null && du -sbc inventory policies rules dashboards 2>/dev/null)
+  # directories: its last line is their total, and one missing is left out of it (du then fails,
+  # which must not end a launcher running with set -e)
+  _bytes=$(cd "$_repo" 2>/dev/null && du -sbc inventory policies rules dashboards 2>/dev/null) || :
   _bytes=${_bytes##*
 }
   _bytes=${_bytes%%[!0-9]*}
