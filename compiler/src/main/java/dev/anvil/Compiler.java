@@ -35,10 +35,14 @@ import java.util.concurrent.CompletableFuture;
  * business ({@link dev.anvil.write.OutputWriter}), so a compile can run entirely in memory.
  */
 public final class Compiler {
-  /** Every emitter, in output order. */
-  static final List<Emitter> EMITTERS = List.of(new PrometheusEmitter(), new AlertmanagerEmitter(), new SlurmEmitter(),
-      new AnsibleEmitter(), new ChecksEmitter(), new GrafanaEmitter(), new dev.anvil.emit.snmp.SnmpEmitter(),
-      new dev.anvil.emit.ipmi.IpmiEmitter(), new dev.anvil.emit.kubernetes.KubernetesEmitter());
+  /**
+   * Every emitter, in output order; made when a run emits, so that their classes (and the Jackson
+   * mappers they hold) are set up then, side by side, and not before the first file is read.
+   */
+  private static final List<java.util.function.Supplier<Emitter>> EMITTERS = List.of(PrometheusEmitter::new,
+      AlertmanagerEmitter::new, SlurmEmitter::new, AnsibleEmitter::new, ChecksEmitter::new, GrafanaEmitter::new,
+      dev.anvil.emit.snmp.SnmpEmitter::new, dev.anvil.emit.ipmi.IpmiEmitter::new,
+      dev.anvil.emit.kubernetes.KubernetesEmitter::new);
 
   private static SchemaValidator schemaValidator;
 
@@ -264,7 +268,7 @@ public final class Compiler {
 
     // emitters are independent pure functions: they run side by side, each with its own diagnostics,
     // reported in emitter order so that a run's messages do not depend on which finished first
-    List<Emitted> emitted = EMITTERS.parallelStream().map(e -> Emitted.of(e, resolved)).toList();
+    List<Emitted> emitted = EMITTERS.parallelStream().map(e -> Emitted.of(e.get(), resolved)).toList();
     List<OutputFile> files = new ArrayList<>();
     for (Emitted e : emitted) {
       files.addAll(e.files());

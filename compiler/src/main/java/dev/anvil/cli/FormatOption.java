@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
  * diagnostics and the command's own result, for scripts and CI.
  */
 final class FormatOption {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Made on first use: an ObjectMapper takes tens of milliseconds to set up, which a text run need not wait for. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
       description = "Output format: text (file:line:col, source line and caret), github (workflow annotations) or"
@@ -72,7 +75,7 @@ final class FormatOption {
       if (!k.equals("ok")) doc.put(k, v);
     });
     try {
-      out.println(JSON.writeValueAsString(doc));
+      out.println(Json.MAPPER.writeValueAsString(doc));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new java.io.UncheckedIOException(e);
     }
