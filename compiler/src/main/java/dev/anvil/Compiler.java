@@ -12,6 +12,7 @@ import dev.anvil.emit.slurm.SlurmEmitter;
 import dev.anvil.emit.prometheus.PrometheusEmitter;
 import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
+import dev.anvil.load.DocumentSieve;
 import dev.anvil.load.ModelMapper;
 import dev.anvil.load.SourceFile;
 import dev.anvil.load.SourceTreeReader;
@@ -198,10 +199,10 @@ public final class Compiler {
   }
 
   /**
-   * {@code host} resolved from every file but those that can only hold other hosts: a host's
-   * resolution draws on groups and policies, never on another host. A file is left unread when it
-   * has none of the other kinds' names, nor {@code host}, nor a host name another document uses
-   * (those are read too, so references check as they would) — see {@link WordScan}.
+   * {@code host} resolved from every document but other hosts': a host's resolution draws on groups
+   * and policies, never on another host. A document is left unparsed when it has none of the other
+   * kinds' names, nor {@code host}, nor a host name another document uses (those are read too, so
+   * references check as they would) — see {@link WordScan} and {@link DocumentSieve}.
    */
   static Compilation resolveFromFilesBearingOn(List<SourceFile> sources, String host) {
     Timings t = Timings.start();
@@ -209,32 +210,23 @@ public final class Compiler {
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.remove("Host");
     if (WordScan.scannable(host)) words.add(host);
-    java.util.Map<SourceFile, LoadedFile> loaded = new java.util.IdentityHashMap<>();
-    loadWhereHeld(sources, words, validator, loaded);
-    java.util.Set<String> used = declarations(sources, loaded, new Diagnostics()).hostNamesUsed();
+    List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
+    List<LoadedFile> loaded = new ArrayList<>(take(sieves, words, validator));
+    java.util.Set<String> used = declarations(loaded, new Diagnostics()).hostNamesUsed();
     used.removeIf(name -> !WordScan.scannable(name));
-    if (!used.isEmpty()) loadWhereHeld(sources, used, validator, loaded);
+    // a file's documents taken now come after those taken before: only error messages would tell
+    if (!used.isEmpty()) loaded.addAll(take(sieves, used, validator));
     Diagnostics diagnostics = new Diagnostics();
-    Declarations declarations = declarations(sources, loaded, diagnostics);
-    t.phase("load+validate (" + loaded.size() + " of " + sources.size() + " files)");
+    Declarations declarations = declarations(loaded, diagnostics);
+    t.phase("load+validate (" + loaded.size() + " parts of " + sources.size() + " files)");
     return resolveAndEmit(sources, declarations, diagnostics, t, false, h -> h.name().equals(host));
   }
 
-  /** Loads the files not loaded yet that may hold one of {@code words}. */
-  private static void loadWhereHeld(List<SourceFile> sources, java.util.Set<String> words,
-      CompletableFuture<SchemaValidator> validator, java.util.Map<SourceFile, LoadedFile> loaded) {
-    List<SourceFile> wanted = sources.parallelStream()
-        .filter(f -> !loaded.containsKey(f) && WordScan.mayHold(f.text(), words)).toList();
-    List<LoadedFile> files = load(wanted, validator, LoadCache.NONE);
-    for (int i = 0; i < wanted.size(); i++) loaded.put(wanted.get(i), files.get(i));
-  }
-
-  /** The declarations of the loaded files among {@code sources}, in the sources' order. */
-  private static Declarations declarations(List<SourceFile> sources, java.util.Map<SourceFile, LoadedFile> loaded,
-      Diagnostics diagnostics) {
-    List<LoadedFile> inOrder = new ArrayList<>();
-    for (SourceFile f : sources) if (loaded.containsKey(f)) inOrder.add(loaded.get(f));
-    return declarations(inOrder, diagnostics);
+  /** Loads, from each file, the documents not taken yet that may hold one of {@code words}. */
+  private static List<LoadedFile> take(List<DocumentSieve> sieves, java.util.Set<String> words,
+      CompletableFuture<SchemaValidator> validator) {
+    List<SourceFile> parts = sieves.parallelStream().map(s -> s.take(words)).filter(java.util.Objects::nonNull).toList();
+    return load(parts, validator, LoadCache.NONE);
   }
 
   private static Compilation run(List<SourceFile> sources, LoadCache cache, boolean emit) {

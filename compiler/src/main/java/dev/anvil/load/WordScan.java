@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * Tells, without parsing, whether a YAML text can hold a scalar equal to one of a few words: what
- * lets {@code anvil explain} leave other hosts' files unread.
+ * lets {@code anvil explain} leave other hosts' documents unparsed ({@link DocumentSieve}).
  *
  * <p>Sound for words made of host-name characters (letters, digits, '.', '_', '-'), such as host
  * names and kinds. YAML spells such a scalar either as itself — plain, quoted or in a block, and
@@ -28,6 +28,11 @@ public final class WordScan {
    * one of them is a whole word in it, or it has a backslash.
    */
   public static boolean mayHold(String text, Set<String> words) {
+    return mayHold(text, 0, text.length(), words);
+  }
+
+  /** {@link #mayHold(String, Set)} for the text from {@code from} to {@code to}. */
+  public static boolean mayHold(String text, int from, int to, Set<String> words) {
     int shortest = Integer.MAX_VALUE;
     int longest = 0;
     for (String w : words) {
@@ -35,8 +40,8 @@ public final class WordScan {
       longest = Math.max(longest, w.length());
     }
     int start = -1;
-    for (int i = 0, n = text.length(); i <= n; i++) {
-      char c = i < n ? text.charAt(i) : ' ';
+    for (int i = from; i <= to; i++) {
+      char c = i < to ? text.charAt(i) : ' ';
       if (wordChar(c)) {
         if (start < 0) start = i;
         continue;

@@ -1,0 +1,101 @@
+package dev.anvil.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One file's documents, taken a few at a time by the words they may hold ({@link WordScan}), without
+ * parsing: how {@code anvil explain} reads one host's document out of a file of a thousand.
+ *
+ * <p>Documents are split at the lines that start with {@code ---} (then a space, a tab or the line's
+ * end): YAML forbids such a line inside any document's content, so each one starts a document, or
+ * the file is not YAML (then the parser says so). A file's documents are handed over as a copy of
+ * the file in which every other document is empty, its lines blank: the line numbers, and so every position
+ * reported against the copy, are the file's own.
+ */
+public final class DocumentSieve {
+  private final SourceFile file;
+  private final String text;
+  /** Where each part starts: the text before the first marker line, then each marker line on. */
+  private final int[] starts;
+  private final boolean[] taken;
+
+  public DocumentSieve(SourceFile file) {
+    this.file = file;
+    this.text = file.text();
+    List<Integer> at = new ArrayList<>();
+    at.add(0);
+    for (int i = text.indexOf("\n---"); i >= 0; i = text.indexOf("\n---", i + 1)) {
+      if (startsLine(i + 1, "---")) at.add(i + 1);
+    }
+    starts = at.stream().mapToInt(Integer::intValue).toArray();
+    taken = new boolean[starts.length];
+  }
+
+  /**
+   * The documents not taken before that may hold one of {@code words}, in a copy of the file with
+   * the others blank (the file itself when that is all of them); null when there are none.
+   */
+  public SourceFile take(Set<String> words) {
+    boolean[] now = new boolean[starts.length];
+    boolean any = false;
+    boolean all = true;
+    for (int d = 0; d < starts.length; d++) {
+      now[d] = !taken[d] && WordScan.mayHold(text, starts[d], end(d), words);
+      any |= now[d];
+      all &= now[d];
+    }
+    if (!any) return null;
+    for (int d = 0; d < starts.length; d++) taken[d] |= now[d];
+    if (all) return file;
+    StringBuilder copy = new StringBuilder();
+    for (int d = 0; d < starts.length; d++) {
+      if (now[d]) copy.append(text, starts[d], end(d));
+      else blank(starts[d], end(d), copy);
+    }
+    return new SourceFile(file.path(), copy.toString());
+  }
+
+  private int end(int document) {
+    return document + 1 < starts.length ? starts[document + 1] : text.length();
+  }
+
+  /**
+   * A document left out: its marker line {@code --- ~} (an empty document, which the reader skips), the lines between documents ({@code ...}
+   * ends, {@code %} directives) as they are, and of every other line only its line breaks — each
+   * one the YAML parser counts ({@code \r}, U+0085, U+2028, U+2029) written as {@code \n}.
+   */
+  private void blank(int from, int to, StringBuilder copy) {
+    for (int line = from; line < to; ) {
+      int next = text.indexOf('\n', line);
+      int end = next < 0 || next >= to ? to : next;
+      if (line == from && startsLine(line, "---")) {
+        copy.append("--- ~");
+        breaks(line + 3, end, copy);
+      } else if (startsLine(line, "...") || text.startsWith("%", line)) {
+        copy.append(text, line, end);
+      } else {
+        breaks(line, end, copy);
+      }
+      if (end < to) copy.append('\n');
+      line = end + 1;
+    }
+  }
+
+  private void breaks(int from, int to, StringBuilder copy) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      boolean crBeforeLf = c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n';
+      if (c == '\r' && !crBeforeLf || c == '\u0085' || c == '\u2028' || c == '\u2029') copy.append('\n');
+    }
+  }
+
+  /** Whether the line at {@code line} is {@code marker} ("---" or "...") and then a space, a tab or its end. */
+  private boolean startsLine(int line, String marker) {
+    if (!text.startsWith(marker, line)) return false;
+    if (line + 3 == text.length()) return true;
+    char c = text.charAt(line + 3);
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+}
