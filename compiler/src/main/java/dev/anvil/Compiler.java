@@ -185,14 +185,14 @@ public final class Compiler {
 
   /**
    * One host (or pool) resolved, without emitting anything: what {@code anvil explain} needs. It
-   * reads the files that can bear on the host ({@link #resolveFromFilesBearingOn}); when those have
-   * an error it reads every file, so that the errors are the ones a check reports. Of resolution's
-   * findings only that host's count, and emitters' own (label budgets, say) are not checked.
+   * parses the documents that can bear on the host ({@link #resolveFromDocumentsBearingOn}); when those
+   * have an error it parses every file, so that the errors are the ones a check reports. Of
+   * resolution's findings only that host's count, and emitters' own (label budgets, say) are not checked.
    */
   public static Compilation resolve(Path repo, String host) throws IOException {
     List<String> problems = new ArrayList<>();
     List<SourceFile> sources = SourceTreeReader.read(repo, problems);
-    Compilation c = resolveFromFilesBearingOn(sources, host);
+    Compilation c = resolveFromDocumentsBearingOn(sources, host);
     if (!c.ok()) c = run(sources, LoadCache.NONE, false, h -> h.name().equals(host));
     report(problems, c.diagnostics());
     return c;
@@ -201,10 +201,10 @@ public final class Compiler {
   /**
    * {@code host} resolved from every document but other hosts': a host's resolution draws on groups
    * and policies, never on another host. A document is left unparsed when it has none of the other
-   * kinds' names, nor {@code host}, nor a host name another document uses (those are read too, so
+   * kinds' names, nor {@code host}, nor a host name another document uses (those are parsed too, so
    * references check as they would) — see {@link WordScan} and {@link DocumentSieve}.
    */
-  static Compilation resolveFromFilesBearingOn(List<SourceFile> sources, String host) {
+  static Compilation resolveFromDocumentsBearingOn(List<SourceFile> sources, String host) {
     Timings t = Timings.start();
     CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());

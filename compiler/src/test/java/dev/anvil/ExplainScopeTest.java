@@ -38,7 +38,7 @@ class ExplainScopeTest {
     Compilation all = Compiler.compile(sources);
     assertTrue(all.ok());
     for (ResolvedHost h : all.fleet().hosts()) {
-      Compilation one = Compiler.resolveFromFilesBearingOn(sources, h.name());
+      Compilation one = Compiler.resolveFromDocumentsBearingOn(sources, h.name());
       // the routing tests and facility devices name hosts in other files: those are read too, or they would not check
       assertTrue(one.ok(), h.name() + ": " + one.diagnostics().all());
       assertEquals(1, one.fleet().hosts().size());
@@ -46,7 +46,7 @@ class ExplainScopeTest {
     }
     assertTrue(all.fleet().pools().size() > 0);
     for (ResolvedPool p : all.fleet().pools()) {
-      Compilation one = Compiler.resolveFromFilesBearingOn(sources, p.group().toString());
+      Compilation one = Compiler.resolveFromDocumentsBearingOn(sources, p.group().toString());
       assertTrue(one.ok(), p.group() + ": " + one.diagnostics().all());
       assertEquals(explain(all, p), explain(one, p), p.group().toString());
     }
