@@ -23,6 +23,15 @@
 # resident size near the live set (at 100k hosts as fast as 128 MiB, and 50 MB smaller).
 # The JVM's own warnings go to stderr: stdout is for --format json.
 ANVIL_JVM_OPTIONS="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=64m -Xlog:disable -Xlog:all=warning:stderr"
+# Transparent huge pages where the kernel leaves them to the program ("madvise"): the heap is touched
+# with a fraction of the page faults, 5-9 % less wall time from 10k to 100k hosts for 3-5 MB more
+# resident (interleaved A/B runs). With "always" the JVM has them anyway; with "never", or a kernel
+# without them, the flag would only print a warning on every run.
+_thp=
+{ read -r _thp </sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null || :
+case "$_thp" in
+  *"[madvise]"*) ANVIL_JVM_OPTIONS="$ANVIL_JVM_OPTIONS -XX:+UseTransparentHugePages" ;;
+esac
 
 # anvil_run_java JAVA JAR HOME CDS-ARCHIVE ANVIL-ARGUMENTS...   (CDS-ARCHIVE may be empty)
 anvil_run_java() {
