@@ -23,13 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one every file gives, and the errors it reports those of a check whenever what it read has one.
  */
 class ExplainScopeTest {
-  private static final String OTHER_HOSTS = """
-      apiVersion: anvil.dev/v1
-      kind: Host
-      name: other
-      address: 10.0.0.9
-      primary_group: infrastructure:lab
-      """;
+  private static final String OTHER_HOSTS = TestSupport.labHost("other", "10.0.0.9");
 
   /** Every host and pool of the example fleet: the same answer from the files bearing on it as from all of them. */
   @Test
@@ -56,7 +50,7 @@ class ExplainScopeTest {
   @Test
   void answersWhileAnotherHostsFileIsBroken(@TempDir Path repo) throws Exception {
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
-    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + OTHER_HOSTS.replace("other", "fine"));
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + TestSupport.labHost("fine", "10.0.0.1"));
     TestSupport.writeFile(repo, "inventory/more.yaml", OTHER_HOSTS + "  nonsense: [unclosed\n");
     TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
     assertEquals(1, check.exit(), check.err());
@@ -74,7 +68,7 @@ class ExplainScopeTest {
   void anErrorInWhatItReadIsReportedAsCheckReportsIt(@TempDir Path repo) throws Exception {
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP
-        + OTHER_HOSTS.replace("other", "fine").replace("infrastructure:lab", "infrastructure:nowhere"));
+        + TestSupport.labHost("fine", "10.0.0.1").replace("infrastructure:lab", "infrastructure:nowhere"));
     TestSupport.writeFile(repo, "inventory/more.yaml", OTHER_HOSTS + "colour: blue\n");
     TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
     assertEquals(1, check.exit(), check.err());
@@ -91,7 +85,7 @@ class ExplainScopeTest {
   void aHostDefinedTwiceIsAnError(@TempDir Path repo) throws Exception {
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
     TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + OTHER_HOSTS);
-    TestSupport.writeFile(repo, "inventory/z/more.yaml", OTHER_HOSTS.replace("10.0.0.9", "10.0.0.10"));
+    TestSupport.writeFile(repo, "inventory/z/more.yaml", TestSupport.labHost("other", "10.0.0.10"));
     Files.createDirectories(repo.resolve("policies"));
     TestSupport.Run explain = TestSupport.anvil("-C", repo.toString(), "explain", "other");
     assertEquals(1, explain.exit(), explain.out());

@@ -44,6 +44,12 @@ public final class TestSupport {
       ---
       """;
 
+  /** A Host document in infrastructure:lab ({@link #LAB_GROUP}). */
+  public static String labHost(String name, String address) {
+    return "apiVersion: anvil.dev/v1\nkind: Host\nname: " + name + "\naddress: " + address
+        + "\nprimary_group: infrastructure:lab\n";
+  }
+
   public static Path copyOfExampleFleet(Path target) throws IOException {
     Path root = repoRoot();
     for (String dir : dev.anvil.load.SourceTreeReader.SOURCE_DIRS) {

@@ -45,13 +45,7 @@ class CliTest {
   void aRepositoryNamedLikeASubcommand(@TempDir Path tmp) throws Exception {
     Path repo = tmp.resolve("explain");
     TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
-    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + """
-        apiVersion: anvil.dev/v1
-        kind: Host
-        name: check
-        address: 10.0.0.1
-        primary_group: infrastructure:lab
-        """);
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + TestSupport.labHost("check", "10.0.0.1"));
     TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
     assertEquals(0, check.exit(), check.err());
     TestSupport.Run explain = TestSupport.anvil("--repo", repo.toString(), "explain", "check", "exporters");
