@@ -11,8 +11,8 @@ import java.util.Set;
  * <p>Documents are split at the lines that start with {@code ---} (then a space, a tab or the line's
  * end): YAML forbids such a line inside any document's content, so each one starts a document, or
  * the file is not YAML (then the parser says so). A file's documents are handed over as a copy of
- * the file in which every other document is empty, its lines blank: the line numbers, and so every position
- * reported against the copy, are the file's own.
+ * the file in which every other document is empty, its lines blank: the line numbers, and so every
+ * position reported against the copy, are the file's own.
  */
 public final class DocumentSieve {
   private final SourceFile file;
@@ -62,9 +62,10 @@ public final class DocumentSieve {
   }
 
   /**
-   * A document left out: its marker line {@code --- ~} (an empty document, which the reader skips), the lines between documents ({@code ...}
-   * ends, {@code %} directives) as they are, and of every other line only its line breaks — each
-   * one the YAML parser counts ({@code \r}, U+0085, U+2028, U+2029) written as {@code \n}.
+   * A document left out: its marker line {@code --- ~} (an empty document, which the reader skips),
+   * the lines between documents ({@code ...} ends, {@code %} directives) as they are, and of every
+   * other line only its line breaks — each one the YAML parser counts ({@code \r}, U+0085, U+2028,
+   * U+2029) written as {@code \n}.
    */
   private void blank(int from, int to, StringBuilder copy) {
     for (int line = from; line < to; ) {
