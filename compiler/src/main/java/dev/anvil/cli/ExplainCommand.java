@@ -3,7 +3,11 @@ package dev.anvil.cli;
 import dev.anvil.Compiler;
 import dev.anvil.Compiler.Compilation;
 import dev.anvil.explain.Explainer;
+import dev.anvil.diag.Text;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedPool;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,35 +39,43 @@ final class ExplainCommand implements Callable<Integer> {
     Compilation c = Compiler.resolve(parent.repo(), host);
     if (!c.ok()) {
       format.print(c, stderr);
-      format.report(c, new java.util.LinkedHashMap<>(), stdout);
+      format.report(c, new LinkedHashMap<>(), stdout);
       if (!format.json()) stderr.println("explain needs a valid configuration; fix the errors above first");
       return AnvilCommand.INVALID;
     }
     ResolvedHost h = c.fleet().host(host);
-    dev.anvil.resolve.ResolvedPool pool = h != null ? null : c.fleet().pools().stream()
+    ResolvedPool pool = h != null ? null : c.fleet().pools().stream()
         .filter(p -> p.group().toString().equals(host)).findFirst().orElse(null);
-    if (pool != null && !format.json()) {
-      if (new Explainer(c.fleet()).explain(pool, key, stdout)) return AnvilCommand.OK;
-      stderr.println("anvil: error: pool '" + host + "' has no value '" + key + "' (its keys start with kubernetes,"
-          + " gpu_sharing)");
-      return AnvilCommand.INVALID;
+    if (h == null && pool == null) return error(c, "unknown host '" + Text.shown(host) + "'", stdout, stderr);
+    Explainer explainer = new Explainer(c.fleet());
+    if (format.json()) {
+      var data = h != null ? explainer.explainData(h, key) : explainer.explainData(pool, key);
+      if (data == null) return error(c, noValue(h != null), stdout, stderr);
+      format.report(c, new LinkedHashMap<>(data), stdout);
+      return AnvilCommand.OK;
     }
-    if (format.json() && h != null) {
-      var data = new dev.anvil.explain.Explainer(c.fleet()).explainData(h, key);
-      if (data != null) {
-        format.report(c, new java.util.LinkedHashMap<>(data), stdout);
-        return AnvilCommand.OK;
-      }
-    }
-    if (h == null) {
-      stderr.println("anvil: error: unknown host '" + host + "'");
-      return AnvilCommand.INVALID;
-    }
-    if (!new Explainer(c.fleet()).explain(h, key, stdout)) {
-      stderr.println("anvil: error: host '" + host + "' has no value '" + key
-          + "' (keys start with provider, labels, exporters, alerts, checks)");
-      return AnvilCommand.INVALID;
+    if (!(h != null ? explainer.explain(h, key, stdout) : explainer.explain(pool, key, stdout))) {
+      return error(c, noValue(h != null), stdout, stderr);
     }
     return AnvilCommand.OK;
+  }
+
+  private String noValue(boolean isHost) {
+    return (isHost ? "host" : "pool") + " '" + Text.shown(host) + "' has no value '" + Text.shown(key) + "' ("
+        + (isHost ? "keys start with provider, labels, exporters, alerts, checks" : "its keys start with kubernetes, gpu_sharing")
+        + ")";
+  }
+
+  /** A question with no answer: on stderr, or with --format json as the document's error (stdout has the one document). */
+  private Integer error(Compilation c, String message, PrintWriter stdout, PrintWriter stderr) {
+    if (format.json()) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("ok", false);
+      result.put("error", message);
+      format.report(c, result, stdout);
+    } else {
+      stderr.println("anvil: error: " + message);
+    }
+    return AnvilCommand.INVALID;
   }
 }

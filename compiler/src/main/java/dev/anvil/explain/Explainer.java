@@ -50,13 +50,30 @@ public final class Explainer {
     out.put("host", host.name());
     out.put("address", host.host().address());
     out.put("groups", host.memberships().stream().map(GroupName::toString).toList());
+    out.put("values", valueData(host.provenance(), keys, k -> notApplied(host, k).isEmpty()));
+    return out;
+  }
+
+  /** A node pool's answer as data: the pool, its cluster and its values as for a host; null when {@code keyPrefix} matches nothing. */
+  public java.util.Map<String, Object> explainData(dev.anvil.resolve.ResolvedPool pool, String keyPrefix) {
+    List<String> keys = keys(pool, keyPrefix);
+    if (keys.isEmpty()) return null;
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("pool", pool.group().toString());
+    out.put("cluster", pool.settings().path("cluster").asText(""));
+    out.put("values", valueData(pool.provenance(), keys, k -> true));
+    return out;
+  }
+
+  private static List<Object> valueData(SortedMap<String, Provenance> all, List<String> keys,
+      java.util.function.Predicate<String> applies) {
     List<Object> values = new ArrayList<>();
     for (String k : keys) {
-      Provenance p = host.provenance().get(k);
+      Provenance p = all.get(k);
       java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
       v.put("key", k);
       v.put("value", p.value());
-      v.put("applies", notApplied(host, k).isEmpty());
+      v.put("applies", applies.test(k));
       v.put("set_by", source(p.from(), k));
       List<Object> others = new ArrayList<>();
       for (Provenance.Shadowed sh : p.shadowed()) {
@@ -68,8 +85,7 @@ public final class Explainer {
       v.put("beats", others);
       values.add(v);
     }
-    out.put("values", values);
-    return out;
+    return values;
   }
 
   private static java.util.Map<String, Object> source(Contribution c, String key) {
@@ -98,15 +114,20 @@ public final class Explainer {
     out.println("pool " + pool.group() + "  (a node pool of cluster " + pool.settings().path("cluster").asText("?")
         + ": its nodes are made on demand)");
     out.println("  order    the group > its ancestors > defaults");
-    SortedMap<String, Provenance> all = pool.provenance();
+    List<String> keys = keys(pool, keyPrefix);
+    values(pool.provenance(), keys, k -> "", out);
+    return !keys.isEmpty();
+  }
+
+  /** A pool's keys: by default its kubernetes and gpu_sharing sections. */
+  private static List<String> keys(dev.anvil.resolve.ResolvedPool pool, String keyPrefix) {
     List<String> keys = new ArrayList<>();
-    for (String k : all.keySet()) {
+    for (String k : pool.provenance().keySet()) {
       boolean wanted = keyPrefix == null ? k.startsWith(Resolver.KUBERNETES + ".") || k.startsWith(Resolver.GPU_SHARING + ".")
           : k.equals(keyPrefix) || k.startsWith(keyPrefix + ".");
       if (wanted) keys.add(k);
     }
-    values(all, keys, k -> "", out);
-    return !keys.isEmpty();
+    return keys;
   }
 
   private static void values(SortedMap<String, Provenance> all, List<String> keys,

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.anvil.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -250,6 +252,32 @@ class CliTest {
     assertEquals(70, value.path("value").asInt());
     assertEquals("environment:production", value.path("set_by").path("source").asText());
     assertEquals(3, value.path("beats").size());
+  }
+
+  /** explain --format json answers for a node pool too, and a question without an answer is still one document. */
+  @Test
+  void explainAsJsonForAPoolAndForNoAnswer() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    TestSupport.Run pool = TestSupport.anvil("-C", REPO, "explain", "logical:inference/eks/t4-spot", "gpu_sharing", "--format", "json");
+    assertEquals(0, pool.exit(), pool.err());
+    var doc = json.readTree(pool.out());
+    assertEquals("logical:inference/eks/t4-spot", doc.path("pool").asText());
+    assertEquals("eks-inference", doc.path("cluster").asText());
+    var mode = doc.path("values").get(0);
+    assertEquals("gpu_sharing.nvidia.mode", mode.path("key").asText());
+    assertEquals("time_slicing", mode.path("value").asText());
+    assertEquals("policies/logical/eks.yaml:55:18", mode.path("set_by").path("at").asText());
+    for (String[] args : new String[][] {{"no-such-host\u001b[31m"}, {"gpu-server-01", "alerts.nope"}, {"logical:inference/eks/t4-spot", "nope"}}) {
+      List<String> cmd = new ArrayList<>(List.of("-C", REPO, "explain", "--format", "json"));
+      cmd.addAll(List.of(args));
+      TestSupport.Run r = TestSupport.anvil(cmd.toArray(String[]::new));
+      assertEquals(1, r.exit(), String.join(" ", args));
+      assertEquals("", r.err(), "the error goes into the document");
+      var error = json.readTree(r.out());
+      assertFalse(error.path("ok").asBoolean(true));
+      assertTrue(error.path("error").asText().contains(args.length == 1 ? "unknown host" : "has no value"), r.out());
+      assertFalse(error.path("error").asText().contains("\u001b"), "control characters are escaped: " + r.out());
+    }
   }
 
   /** Input Alertmanager would refuse is a compile error for anvil test too: exit 1, never 3. */
