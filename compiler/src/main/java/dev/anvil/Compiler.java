@@ -209,11 +209,10 @@ public final class Compiler {
     CompletableFuture<SchemaValidator> validator = CompletableFuture.supplyAsync(Compiler::validator);
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.remove("Host");
-    if (WordScan.scannable(host)) words.add(host);
+    words.add(host);
     List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
-    List<LoadedFile> loaded = new ArrayList<>(take(sieves, words, validator));
-    java.util.Set<String> used = declarations(loaded, new Diagnostics()).hostNamesUsed();
-    used.removeIf(name -> !WordScan.scannable(name));
+    List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));
+    WordScan used = WordScan.of(declarations(loaded, new Diagnostics()).hostNamesUsed());
     // a file's documents taken now come after those taken before: only error messages would tell
     if (!used.isEmpty()) loaded.addAll(take(sieves, used, validator));
     Diagnostics diagnostics = new Diagnostics();
@@ -222,8 +221,8 @@ public final class Compiler {
     return resolveAndEmit(sources, declarations, diagnostics, t, false, h -> h.name().equals(host));
   }
 
-  /** Loads, from each file, the documents not taken yet that may hold one of {@code words}. */
-  private static List<LoadedFile> take(List<DocumentSieve> sieves, java.util.Set<String> words,
+  /** Loads, from each file, the documents not taken yet that may hold one of the scan's words. */
+  private static List<LoadedFile> take(List<DocumentSieve> sieves, WordScan words,
       CompletableFuture<SchemaValidator> validator) {
     List<SourceFile> parts = sieves.parallelStream().map(s -> s.take(words)).filter(java.util.Objects::nonNull).toList();
     return load(parts, validator, LoadCache.NONE);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExplainScopeTest {
   private static final String OTHER_HOSTS = TestSupport.labHost("other", "10.0.0.9");
 
-  /** Every host and pool of the example fleet: the same answer from the files bearing on it as from all of them. */
+  /** Every host and pool of the example fleet: the same answer from the documents bearing on it as from all files. */
   @Test
   void everyAnswerOfTheExampleFleetIsTheOneAllFilesGive() throws Exception {
     List<SourceFile> sources = SourceTreeReader.read(TestSupport.repoRoot(), new ArrayList<>());

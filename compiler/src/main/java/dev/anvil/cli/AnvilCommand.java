@@ -21,15 +21,21 @@ public final class AnvilCommand implements Runnable {
   public static final int INTERNAL = 3;
 
   /**
-   * The subcommands by name, in help order. Picocli reflects over a command's whole class to build
-   * its model — the most of a second's tenth a run spends before its work — so a run builds only the
-   * subcommand it runs, and all of them when it needs them all (help, completion, an unknown one).
+   * The subcommands by name, in help order. Picocli builds a command's model by reflecting over its
+   * class, which every run pays before its work, so a run builds only the subcommand it runs, and all
+   * of them when it needs them all (help, completion, an unknown one).
    */
-  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands("check", CheckCommand.class,
-      "compile", CompileCommand.class, "explain", ExplainCommand.class, "test", TestCommand.class, "diff", DiffCommand.class,
-      "serve", ServeCommand.class, "token", TokenCommand.class, "preview", PreviewCommand.class, "init", InitCommand.class,
-      "migrate", MigrateCommand.class, "import", ImportCommand.class, "completion", CompletionCommand.class,
-      "help", CommandLine.HelpCommand.class);
+  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(
+      new Subcommand("check", CheckCommand.class), new Subcommand("compile", CompileCommand.class),
+      new Subcommand("explain", ExplainCommand.class), new Subcommand("test", TestCommand.class),
+      new Subcommand("diff", DiffCommand.class), new Subcommand("serve", ServeCommand.class),
+      new Subcommand("token", TokenCommand.class), new Subcommand("preview", PreviewCommand.class),
+      new Subcommand("init", InitCommand.class), new Subcommand("migrate", MigrateCommand.class),
+      new Subcommand("import", ImportCommand.class), new Subcommand("completion", CompletionCommand.class),
+      new Subcommand("help", CommandLine.HelpCommand.class));
+
+  /** A subcommand's name is its class's own (CliTest checks): reading it from the annotation costs every run. */
+  private record Subcommand(String name, Class<?> type) {}
 
   @Option(names = {"-C", "--repo"}, paramLabel = "DIR",
       description = "Config repository to work on (default: the one the current directory is in).",
@@ -120,10 +126,9 @@ public final class AnvilCommand implements Runnable {
     return null;
   }
 
-  /** Name, class, name, class...: the names are the classes' own (CliTest checks), not read from them, which costs a run. */
-  private static java.util.Map<String, Class<?>> subcommands(Object... nameThenClass) {
+  private static java.util.Map<String, Class<?>> subcommands(Subcommand... all) {
     java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < nameThenClass.length; i += 2) byName.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+    for (Subcommand c : all) byName.put(c.name(), c.type());
     return java.util.Collections.unmodifiableMap(byName);
   }
 

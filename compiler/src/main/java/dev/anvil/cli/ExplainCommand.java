@@ -51,7 +51,7 @@ final class ExplainCommand implements Callable<Integer> {
     if (format.json()) {
       var data = h != null ? explainer.explainData(h, key) : explainer.explainData(pool, key);
       if (data == null) return error(c, noValue(h != null), stdout, stderr);
-      format.report(c, new LinkedHashMap<>(data), stdout);
+      format.report(c, data, stdout);
       return AnvilCommand.OK;
     }
     if (!(h != null ? explainer.explain(h, key, stdout) : explainer.explain(pool, key, stdout))) {

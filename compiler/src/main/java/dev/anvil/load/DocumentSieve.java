@@ -2,7 +2,6 @@ package dev.anvil.load;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One file's documents, taken a few at a time by the words they may hold ({@link WordScan}), without
@@ -34,15 +33,15 @@ public final class DocumentSieve {
   }
 
   /**
-   * The documents not taken before that may hold one of {@code words}, in a copy of the file with
+   * The documents not taken before that may hold one of the scan's words, in a copy of the file with
    * the others blank (the file itself when that is all of them); null when there are none.
    */
-  public SourceFile take(Set<String> words) {
+  public SourceFile take(WordScan words) {
     boolean[] now = new boolean[starts.length];
     boolean any = false;
     boolean all = true;
     for (int d = 0; d < starts.length; d++) {
-      now[d] = !taken[d] && WordScan.mayHold(text, starts[d], end(d), words);
+      now[d] = !taken[d] && words.mayHold(text, starts[d], end(d));
       any |= now[d];
       all &= now[d];
     }

@@ -14,7 +14,29 @@ import java.util.Set;
  * words has no scalar equal to any of them.
  */
 public final class WordScan {
-  private WordScan() {}
+  private final Set<String> words;
+  private final int shortest;
+  private final int longest;
+
+  private WordScan(Set<String> words) {
+    this.words = words;
+    this.shortest = words.stream().mapToInt(String::length).min().orElse(Integer.MAX_VALUE);
+    this.longest = words.stream().mapToInt(String::length).max().orElse(0);
+  }
+
+  /**
+   * A scan for {@code words}, made once for all the texts it is run on. Words this scan cannot vouch
+   * for (see {@link #scannable}) are left out: no host's name or kind is made like them.
+   */
+  public static WordScan of(Set<String> words) {
+    Set<String> kept = new java.util.HashSet<>();
+    for (String w : words) if (scannable(w)) kept.add(w);
+    return new WordScan(kept);
+  }
+
+  public boolean isEmpty() {
+    return words.isEmpty();
+  }
 
   /** Whether {@code word} is made only of the characters this scan's reasoning holds for. */
   public static boolean scannable(String word) {
@@ -24,21 +46,15 @@ public final class WordScan {
   }
 
   /**
-   * True when {@code text} may hold a scalar equal to one of {@code words} (each {@link #scannable}):
-   * one of them is a whole word in it, or it has a backslash.
+   * True when {@code text} may hold a scalar equal to one of the words: one of them is a whole word
+   * in it, or it has a backslash.
    */
-  public static boolean mayHold(String text, Set<String> words) {
-    return mayHold(text, 0, text.length(), words);
+  public boolean mayHold(String text) {
+    return mayHold(text, 0, text.length());
   }
 
-  /** {@link #mayHold(String, Set)} for the text from {@code from} to {@code to}. */
-  public static boolean mayHold(String text, int from, int to, Set<String> words) {
-    int shortest = Integer.MAX_VALUE;
-    int longest = 0;
-    for (String w : words) {
-      shortest = Math.min(shortest, w.length());
-      longest = Math.max(longest, w.length());
-    }
+  /** {@link #mayHold(String)} for the text from {@code from} to {@code to}. */
+  public boolean mayHold(String text, int from, int to) {
     int start = -1;
     for (int i = from; i <= to; i++) {
       char c = i < to ? text.charAt(i) : ' ';

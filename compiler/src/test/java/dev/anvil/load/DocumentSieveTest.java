@@ -53,12 +53,12 @@ class DocumentSieveTest {
         whole.keySet());
 
     DocumentSieve sieve = new DocumentSieve(file);
-    SourceFile first = sieve.take(Set.of("wanted"));
+    SourceFile first = sieve.take(WordScan.of(Set.of("wanted")));
     // the escape makes its document a maybe; the other documents are left out
     assertEquals(Set.of("crlf-skipped", "wanted"), byName(first).keySet());
-    SourceFile second = sieve.take(Set.of("referenced", "first", "wanted"));
+    SourceFile second = sieve.take(WordScan.of(Set.of("referenced", "first", "wanted")));
     assertEquals(Set.of("first", "referenced"), byName(second).keySet(), "what was taken is not taken again");
-    assertNull(sieve.take(Set.of("wanted", "nobody")));
+    assertNull(sieve.take(WordScan.of(Set.of("wanted", "nobody"))));
 
     for (SourceFile part : List.of(first, second)) {
       byName(part).forEach((name, doc) -> {
@@ -76,13 +76,13 @@ class DocumentSieveTest {
   @Test
   void aFileWhoseDocumentsAreAllTakenIsTheFileItself() {
     SourceFile file = new SourceFile("policies/p.yaml", "kind: Policy\n---\nkind: Group\n");
-    assertSame(file, new DocumentSieve(file).take(Set.of("Policy", "Group")));
+    assertSame(file, new DocumentSieve(file).take(WordScan.of(Set.of("Policy", "Group"))));
   }
 
   @Test
   void aTripleDashInsideALineOrFollowedByTextIsNoMarker() {
     SourceFile file = new SourceFile("h.yaml", "kind: Host\nname: a\ndescription: x --- y\n----\n---x: 1\n---\nkind: Host\nname: b\n");
-    SourceFile part = new DocumentSieve(file).take(Set.of("b"));
+    SourceFile part = new DocumentSieve(file).take(WordScan.of(Set.of("b")));
     // two documents only: the first (with its odd lines) is left out whole, not cut at "----" or "---x"
     assertEquals(Set.of("b"), byName(part).keySet());
     assertTrue(part.text().startsWith("\n\n\n\n\n---\nkind: Host"), part.text());

@@ -25,7 +25,7 @@ class WordScanTest {
         "name: \"no\\\n  de-1\"\n", "name: \"\\u006eode-1\"\n", "name: node-1\n...\n"};
     for (String yaml : spellings) {
       assertTrue(holds(YAML.readTree(yaml), "node-1"), "YAML does not read node-1 from: " + yaml);
-      assertTrue(WordScan.mayHold(yaml, WORD), "missed in: " + yaml);
+      assertTrue(WordScan.of(WORD).mayHold(yaml), "missed in: " + yaml);
     }
   }
 
@@ -36,18 +36,18 @@ class WordScanTest {
         "name: \"node-\n  1\"\n", "name: node-\n  1\n", "name: [node-1-b, c-node-1]\n"};
     for (String yaml : others) {
       assertFalse(holds(YAML.readTree(yaml), "node-1"), yaml);
-      assertFalse(WordScan.mayHold(yaml, WORD), "not the word, but found in: " + yaml);
+      assertFalse(WordScan.of(WORD).mayHold(yaml), "not the word, but found in: " + yaml);
     }
   }
 
   @Test
   void anyOfSeveralWordsOfDifferentLengths() {
-    Set<String> words = Set.of("Group", "gpu-server-01", "a");
-    assertTrue(WordScan.mayHold("kind: Group", words));
-    assertTrue(WordScan.mayHold("x: [b, a]", words));
-    assertTrue(WordScan.mayHold("host: gpu-server-01", words));
-    assertFalse(WordScan.mayHold("kind: Host\nname: gpu-server-011\ngroups: [ab]", words));
-    assertFalse(WordScan.mayHold("", words));
+    WordScan scan = WordScan.of(Set.of("Group", "gpu-server-01", "a"));
+    assertTrue(scan.mayHold("kind: Group"));
+    assertTrue(scan.mayHold("x: [b, a]"));
+    assertTrue(scan.mayHold("host: gpu-server-01"));
+    assertFalse(scan.mayHold("kind: Host\nname: gpu-server-011\ngroups: [ab]"));
+    assertFalse(scan.mayHold(""));
   }
 
   @Test
