@@ -34,6 +34,9 @@ public final class AnvilCommand implements Runnable {
       new Subcommand("import", ImportCommand.class), new Subcommand("completion", CompletionCommand.class),
       new Subcommand("help", CommandLine.HelpCommand.class));
 
+  /** The subcommands that compile a repository: their schemas are compiled while picocli builds its model. */
+  private static final java.util.Set<String> COMPILING = java.util.Set.of("check", "compile", "explain", "diff", "test");
+
   /** A subcommand's name is its class's own (CliTest checks): reading it from the annotation costs every run. */
   private record Subcommand(String name, Class<?> type) {}
 
@@ -86,8 +89,9 @@ public final class AnvilCommand implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new AnvilCommand());
     String only = subcommandIn(args);
+    if (only != null && COMPILING.contains(only)) dev.anvil.Compiler.prepare();
+    CommandLine cli = new CommandLine(new AnvilCommand());
     SUBCOMMANDS.forEach((name, type) -> {
       if (only == null || only.equals(name)) cli.addSubcommand(name, type);
     });
