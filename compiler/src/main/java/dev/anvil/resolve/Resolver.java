@@ -275,7 +275,8 @@ public final class Resolver {
 
   private void reportPortCollisions(List<ResolvedHost> hosts) {
     Map<CollisionKey, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (ResolvedHost h : hosts) {
+    for (Sharing sharing : sharing(hosts, EXPORTERS)) {
+      ResolvedHost h = sharing.first();
       Map<Integer, String> byPort = new TreeMap<>();
       for (String exporter : fleet.exporters().keySet()) {
         if (!h.runs(exporter)) continue;
@@ -289,7 +290,7 @@ public final class Resolver {
         CollisionKey key = mine.source().kind() == Source.Kind.DEFAULT && theirs.source().kind() != Source.Kind.DEFAULT
             ? new CollisionKey(theirs, mine, port, exporter, other)
             : new CollisionKey(mine, theirs, port, other, exporter);
-        affected.computeIfAbsent(key, k -> new TreeSet<>()).add(h.name());
+        affected.computeIfAbsent(key, k -> new TreeSet<>()).addAll(sharing.names());
       }
     }
     affected.forEach((k, names) -> diagnostics.error(k.a().positionOf("port"),
@@ -303,8 +304,8 @@ public final class Resolver {
   /** Settings a check needs may come from several groups: only the merged result can be judged. */
   private void reportIncompleteChecks(List<ResolvedHost> hosts) {
     Map<MissingSetting, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (ResolvedHost h : hosts) {
-      ResolvedSection checks = h.sections().get(CHECKS);
+    for (Sharing sharing : sharing(hosts, CHECKS)) {
+      ResolvedSection checks = sharing.first().sections().get(CHECKS);
       checks.values().fields().forEachRemaining(e -> {
         JsonNode check = e.getValue();
         CheckType type = CheckType.parse(check.path("type").asText());
@@ -312,13 +313,36 @@ public final class Resolver {
         for (String setting : new TreeSet<>(type.required())) {
           if (check.has(setting)) continue;
           Contribution from = checks.entry(e.getKey()).provenance().get(e.getKey() + ".type").from();
-          affected.computeIfAbsent(new MissingSetting(from, e.getKey(), setting), k -> new TreeSet<>()).add(h.name());
+          affected.computeIfAbsent(new MissingSetting(from, e.getKey(), setting), k -> new TreeSet<>())
+              .addAll(sharing.names());
         }
       });
     }
     affected.forEach((k, names) -> diagnostics.error(k.type().positionOf("type"), "check '" + k.check() + "' of type "
         + CheckType.parse(k.type().value().path("type").asText()).label() + " needs '" + k.setting() + "' "
         + hostsPhrase(names)));
+  }
+
+  /** Hosts that share one result of a section (one object: the same contributions), and the first of them. */
+  private record Sharing(ResolvedHost first, List<String> names) {}
+
+  /**
+   * The hosts grouped by their result of {@code section}, in the order hosts first have each: what
+   * depends on that section alone is judged once per group, not once per host.
+   */
+  private static List<Sharing> sharing(List<ResolvedHost> hosts, String section) {
+    Map<ResolvedSection, List<String>> names = new java.util.IdentityHashMap<>();
+    List<Sharing> out = new ArrayList<>();
+    for (ResolvedHost h : hosts) {
+      List<String> same = names.get(h.sections().get(section));
+      if (same == null) {
+        same = new ArrayList<>();
+        names.put(h.sections().get(section), same);
+        out.add(new Sharing(h, same));
+      }
+      same.add(h.name());
+    }
+    return out;
   }
 
   /** Like hostsPhrase, for "host NAME" and "pool GROUP" subjects. */
