@@ -59,7 +59,9 @@ anvil_run_java() {
     exec "$_java" $ANVIL_JAVA_OPTS "$@"
   fi
   if [ -n "$_jsa" ] && [ -f "$_jsa" ]; then
-    set -- "-XX:SharedArchiveFile=$_jsa" -Xlog:cds=off -Xlog:cds+dynamic=off "$@"
+    # an archive the JVM cannot use (made by another JDK, for a jar elsewhere) only costs start-up time:
+    # no warning on stderr, where the JVM's others go
+    set -- "-XX:SharedArchiveFile=$_jsa" -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr "$@"
   fi
   _hosts=0
   # apparent size (a fleet of one small file per host is not 4 KiB per host), in one du for all four
