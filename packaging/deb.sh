@@ -12,6 +12,8 @@ root="$out/deb-root"
 rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/man/man1" \
   "$root/usr/share/bash-completion/completions"
 cp -a "$bundle" "$root/opt/anvil"
+# a class-data archive the bundle's launcher made where it was unpacked is no use under /opt/anvil
+rm -f "$root/opt/anvil/lib/anvil.jsa" "$root/opt/anvil/lib/anvil.jsa.home"
 ln -s /opt/anvil/bin/anvil "$root/usr/bin/anvil"
 gzip -9n < "$bundle/share/man/man1/anvil.1" > "$root/usr/share/man/man1/anvil.1.gz"
 cp "$bundle/share/bash-completion/completions/anvil" "$root/usr/share/bash-completion/completions/anvil"
@@ -28,6 +30,20 @@ Description: compiles a Git repository of fleet configuration into monitoring an
  Anvil compiles declarative YAML (hosts, groups and policies of a mixed AI-accelerator fleet) into
  Prometheus, Alertmanager, Slurm, Ansible and Grafana configuration. It carries its own Java runtime.
 CONTROL
+# The launcher records a class-data archive of the compiler's classes where it may write, valid only at
+# that path: made at installation, as root, and removed with the package (dpkg did not install it).
+# DPKG_ROOT: dpkg --root installs elsewhere than /.
+cat > "$root/DEBIAN/postinst" <<'POSTINST'
+#!/bin/sh
+set -e
+if [ "$1" = configure ]; then "${DPKG_ROOT:-}/opt/anvil/bin/anvil" --version >/dev/null 2>&1 || :; fi
+POSTINST
+cat > "$root/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] || [ "$1" = purge ]; then rm -f "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa" "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa.home"; fi
+POSTRM
+chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 deb="$out/anvil_${version}_$arch.deb"
 dpkg-deb --root-owner-group --build -Zgzip "$root" "$deb" >/dev/null
 rm -rf "$root"

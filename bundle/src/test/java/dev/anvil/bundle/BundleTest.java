@@ -1,6 +1,7 @@
 package dev.anvil.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release bundle (packaging/bundle.sh), unpacked and run the way an air-gapped site runs it: in
  * a network namespace of its own (unshare -n, util-linux) with no JDK on PATH — only sh and the
- * tools the launcher uses (dirname, du, grep, rm).
+ * tools the launcher uses (dirname, du, grep, mv, rm).
  * It compiles the example fleet to exactly the committed out/, starts a new repository that checks,
  * and the GitHub Actions recipe that repository gets installs it from the archive and passes; the
  * Debian package built from it installs with dpkg and runs.
@@ -57,7 +58,7 @@ class BundleTest {
     // the only programs on PATH: no java, no network tools
     bin = Files.createDirectories(tmp.resolve("bin"));
     Files.createSymbolicLink(bin.resolve("sh"), Path.of(TestSupport.tool("sh", "dash")));
-    for (String tool : List.of("dirname", "du", "grep", "rm")) {
+    for (String tool : List.of("dirname", "du", "grep", "mv", "rm")) {
       Files.createSymbolicLink(bin.resolve(tool), Path.of(TestSupport.tool(tool, "coreutils")));
     }
   }
@@ -82,6 +83,8 @@ class BundleTest {
     var version = offline(tmp, home.resolve("bin/anvil").toString(), "--version");
     assertEquals(0, version.exit(), version.output());
     assertTrue(version.output().startsWith("anvil 0.1.0"), version.output());
+    // that first run recorded the class-data archive of the compiler's classes, usable where the bundle is
+    assertArchiveMadeFor(home);
     Path out = tmp.resolve("fleet-out");
     var compile = offline(fleet, home.resolve("bin/anvil").toString(), "compile", "--out", out.toString());
     assertEquals(0, compile.exit(), compile.output());
@@ -115,6 +118,41 @@ class BundleTest {
     assertTrue(Files.readString(home.resolve("share/bash-completion/completions/anvil")).contains("preview"));
   }
 
+  /**
+   * The launcher's class-data archive was made for the bundle at {@code at}: recorded there, and the
+   * JVM maps it with the jar at that path ({@code -Xshare:on} ends the JVM when it cannot).
+   */
+  private static void assertArchiveMadeFor(Path at) throws Exception {
+    Path real = at.toRealPath();
+    assertTrue(Files.isRegularFile(real.resolve("lib/anvil.jsa")), "lib/anvil.jsa in " + real);
+    assertEquals(real.toString(), Files.readString(real.resolve("lib/anvil.jsa.home")).strip());
+    var mapped = offline(tmp, real.resolve("runtime/bin/java").toString(), "-XX:SharedArchiveFile=" + real.resolve("lib/anvil.jsa"),
+        "-Xshare:on", "-jar", real.resolve("lib/anvil.jar").toString(), "--version");
+    assertEquals(0, mapped.exit(), "the JVM uses the archive: " + mapped.output());
+  }
+
+  @Test
+  void movedElsewhereTheBundleRecordsItsArchiveAgain() throws Exception {
+    assertEquals(0, offline(tmp, home.resolve("bin/anvil").toString(), "--version").exit());
+    assertArchiveMadeFor(home);
+    Path moved = tmp.resolve("moved/anvil");
+    Files.createDirectories(moved.getParent());
+    var copy = TestSupport.exec(tmp, "cp", "-a", home.toString(), moved.toString());
+    assertEquals(0, copy.exit(), copy.output());
+    // the copy's archive is the original's, made for another path: the JVM refuses it, without a word
+    var refused = offline(tmp, "sh", "-c", ". \"$0/lib/run-java.sh\"; anvil_run_java \"$0/runtime/bin/java\" \"$0/lib/anvil.jar\""
+        + " \"$0\" \"$1\" --version", moved.toRealPath().toString(), home.toRealPath().resolve("lib/anvil.jsa").toString());
+    assertEquals(0, refused.exit(), refused.output());
+    assertEquals("anvil 0.1.0 (input language anvil.dev/v1)", refused.output().strip());
+    var first = offline(tmp, moved.resolve("bin/anvil").toString(), "--version");
+    assertEquals(0, first.exit(), first.output());
+    assertArchiveMadeFor(moved);
+    // a jar changed in place (an upgrade unpacked over it) is recorded again too
+    assertEquals(0, TestSupport.exec(tmp, "touch", moved.resolve("lib/anvil.jar").toString()).exit());
+    assertEquals(0, offline(tmp, moved.resolve("bin/anvil").toString(), "--version").exit());
+    assertArchiveMadeFor(moved);
+  }
+
   @Test
   void theDebianPackageInstallsWithDpkgAndRuns() throws Exception {
     TestSupport.tool("dpkg-deb", "dpkg");
@@ -131,9 +169,14 @@ class BundleTest {
     assertEquals(0, install.exit(), install.output());
     assertEquals(Path.of("/opt/anvil/bin/anvil"), Files.readSymbolicLink(root.resolve("usr/bin/anvil")));
     assertTrue(Files.isRegularFile(root.resolve("usr/share/man/man1/anvil.1.gz")));
+    // its installation recorded the class-data archive, which dpkg does not know of: removing takes it too
+    assertArchiveMadeFor(root.resolve("opt/anvil"));
     var version = offline(tmp, root.resolve("opt/anvil/bin/anvil").toString(), "--version");
     assertEquals(0, version.exit(), version.output());
     assertTrue(version.output().startsWith("anvil 0.1.0"), version.output());
+    var remove = TestSupport.exec(tmp, "dpkg", "--root=" + root, "--log=/dev/null", "--force-script-chrootless", "--purge", "anvil");
+    assertEquals(0, remove.exit(), remove.output());
+    assertFalse(Files.exists(root.resolve("opt/anvil")), "nothing left under /opt/anvil: " + remove.output());
   }
 
   @Test
