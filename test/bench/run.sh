@@ -12,7 +12,8 @@
 #   explain    anvil explain HOST KEY
 # Then the phase timings of one `anvil check` (ANVIL_TIMINGS=1) in µs per host, and the load average
 # (/proc/loadavg) before and after each fleet size.
-#   usage: test/bench/run.sh [SIZES...]    ROUNDS=3; ANVIL=path/to/anvil compares another checkout
+#   usage: test/bench/run.sh [SIZES...]    ROUNDS=3; ANVIL=path/to/anvil measures another checkout's
+#   launcher, or an unpacked release bundle's bin/anvil (its floor runs on the bundle's runtime)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 sizes=("${@:-1000 10000 30000 100000}"); read -r -a sizes <<<"${sizes[*]}"
@@ -21,12 +22,16 @@ anvil="${ANVIL:-$root/anvil}"
 work="${BENCH_DIR:-$root/.anvil-bench}"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 
-"$anvil" --version >/dev/null     # builds the jar if needed
-jar="$(dirname "$anvil")/compiler/target/anvil.jar"
+"$anvil" --version >/dev/null     # builds the jar if needed (a bundle: records its class-data archive)
+top="$(cd "$(dirname "$anvil")" && pwd)"
+jar="$top/compiler/target/anvil.jar" run_java="$top/packaging/run-java.sh" java=java
+if [ -f "$top/../lib/anvil.jar" ]; then
+  jar="$top/../lib/anvil.jar" run_java="$top/../lib/run-java.sh" java="$top/../runtime/bin/java"
+fi
 mkdir -p "$work/classes"
-javac -d "$work/classes" -cp "$jar" "$root/test/bench/ParseFloor.java"
+javac --release 17 -d "$work/classes" -cp "$jar" "$root/test/bench/ParseFloor.java"
 # the floor runs with the JVM options of the launcher being measured (its heap cap is Anvil's own)
-jvm=$(. "$(dirname "$anvil")/packaging/run-java.sh" 2>/dev/null && echo "${ANVIL_JVM_OPTIONS:-}")
+jvm=$(. "$run_java" 2>/dev/null && echo "${ANVIL_JVM_OPTIONS:-}")
 [ -n "$jvm" ] || jvm="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=256m"   # before run-java.sh
 commands=(floor check fresh unchanged diffcheck explain)
 
@@ -49,7 +54,7 @@ for n in "${sizes[@]}"; do
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   for _ in $(seq "$rounds"); do
     out="$work/out-$n"
-    run "$n" floor java $jvm -cp "$jar:$work/classes" ParseFloor "$fleet" "$work/floor-$n.json"
+    run "$n" floor "$java" $jvm -cp "$jar:$work/classes" ParseFloor "$fleet" "$work/floor-$n.json"
     run "$n" check "$anvil" -C "$fleet" check --verify=off
     rm -rf "$out"
     run "$n" fresh "$anvil" -C "$fleet" compile --verify=off --out "$out"
