@@ -200,16 +200,19 @@ public final class Compiler {
   }
 
   /**
-   * {@code host} resolved from every document but other hosts': a host's resolution draws on groups
-   * and policies, never on another host. A document is left unparsed when it has none of the other
-   * kinds' names, nor {@code host}, nor a host name another document uses (those are parsed too, so
-   * references check as they would) — see {@link WordScan} and {@link DocumentSieve}.
+   * {@code host} resolved from every document but other hosts', dashboards and exporter contracts: a
+   * host's resolution draws on groups, policies and templates, never on another host, and dashboards
+   * and contracts are judged against it, not part of it. A document is left unparsed when it has none
+   * of the other kinds' names, nor {@code host}, nor a host name another document uses (those are
+   * parsed too, so references check as they would) — see {@link WordScan} and {@link DocumentSieve}.
    */
   static Compilation resolveFromDocumentsBearingOn(List<SourceFile> sources, String host) {
     Timings t = Timings.start();
     CompletableFuture<SchemaValidator> validator = prepare();
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.remove("Host");
+    words.remove("Dashboard");
+    words.remove("ExporterContract");
     words.add(host);
     List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
     List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));

@@ -60,6 +60,21 @@ class ExplainScopeTest {
     assertTrue(fine.out().contains("node_exporter"), fine.out());
   }
 
+  /** Dashboards and exporter contracts are judged against the fleet and set nothing: explain leaves them unread. */
+  @Test
+  void answersWhileADashboardIsBroken(@TempDir Path repo) throws Exception {
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + TestSupport.labHost("fine", "10.0.0.1"));
+    TestSupport.writeFile(repo, "dashboards/broken.yaml", "apiVersion: anvil.dev/v1\nkind: Dashboard\nname: broken\n"
+        + "title: [unclosed\n");
+    TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");
+    assertEquals(1, check.exit(), check.err());
+    assertTrue(check.err().contains("dashboards/broken.yaml"), check.err());
+    TestSupport.Run fine = TestSupport.anvil("-C", repo.toString(), "explain", "fine", "exporters");
+    assertEquals(0, fine.exit(), fine.err());
+    assertTrue(fine.out().contains("node_exporter"), fine.out());
+  }
+
   /**
    * When a file explain reads has an error, it reads every file and reports what a check reports:
    * the host's own error and another host's, which it would otherwise have left unread.
