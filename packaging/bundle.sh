@@ -5,7 +5,8 @@
 # trimmed with jlink (runtime/), the schemas, the shipped rule and dashboard templates with the
 # exporter contracts, the check agent and the node registration script, shell completion, a man page,
 # the starter repository `anvil init` writes (share/anvil/starter: the launcher's class-data archive is
-# recorded from a check of it) and SHA256SUMS; beside the archive, its own .sha256. The platform is the build machine's (linux-x86_64 here).
+# recorded from a check of it) and SHA256SUMS; beside the archive, its own .sha256. The platform is
+# the build machine's (linux-x86_64 here).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mkdir -p "${1:-$root/target/bundle}" && cd "${1:-$root/target/bundle}" && pwd)"

@@ -302,10 +302,10 @@ public final class Compiler {
   }
 
   /**
-   * Starts compiling the schemas (0.1-0.2 s) on a thread of its own, unless that has begun:
-   * a run's first documents wait for them, so the CLI starts this before it builds its command line's
-   * model, while the second core has nothing else to do. Not on the pool that parses: it would hold
-   * that pool's thread while the first files wait for a parser.
+   * Starts compiling the schemas (0.1-0.2 s) on a thread of its own, unless that has begun: a run's
+   * first documents wait for them, so the CLI starts this before it builds its command line's model,
+   * which then runs beside it. Not on the pool that parses: it would hold that pool's one thread on a
+   * 2-core machine while the first files wait for a parser.
    */
   public static synchronized CompletableFuture<SchemaValidator> prepare() {
     if (schemaValidator == null) {
