@@ -13,7 +13,7 @@ rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr
   "$root/usr/share/bash-completion/completions"
 cp -a "$bundle" "$root/opt/anvil"
 # a class-data archive the bundle's launcher made where it was unpacked is no use under /opt/anvil
-rm -f "$root/opt/anvil/lib/anvil.jsa" "$root/opt/anvil/lib/anvil.jsa.home"
+rm -f "$root/opt/anvil/lib/anvil.jsa" "$root/opt/anvil/lib/anvil.jsa.stamp"
 ln -s /opt/anvil/bin/anvil "$root/usr/bin/anvil"
 gzip -9n < "$bundle/share/man/man1/anvil.1" > "$root/usr/share/man/man1/anvil.1.gz"
 cp "$bundle/share/bash-completion/completions/anvil" "$root/usr/share/bash-completion/completions/anvil"
@@ -41,7 +41,7 @@ POSTINST
 cat > "$root/DEBIAN/postrm" <<'POSTRM'
 #!/bin/sh
 set -e
-if [ "$1" = remove ] || [ "$1" = purge ]; then rm -f "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa" "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa.home"; fi
+if [ "$1" = remove ] || [ "$1" = purge ]; then rm -f "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa" "${DPKG_ROOT:-}/opt/anvil/lib/anvil.jsa.stamp"; fi
 POSTRM
 chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 deb="$out/anvil_${version}_$arch.deb"

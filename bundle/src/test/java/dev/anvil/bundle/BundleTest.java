@@ -2,6 +2,7 @@ package dev.anvil.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,10 +126,16 @@ class BundleTest {
   private static void assertArchiveMadeFor(Path at) throws Exception {
     Path real = at.toRealPath();
     assertTrue(Files.isRegularFile(real.resolve("lib/anvil.jsa")), "lib/anvil.jsa in " + real);
-    assertEquals(real.toString(), Files.readString(real.resolve("lib/anvil.jsa.home")).strip());
+    assertEquals(real + " " + jarChecksum(real), Files.readString(real.resolve("lib/anvil.jsa.stamp")).strip());
     var mapped = offline(tmp, real.resolve("runtime/bin/java").toString(), "-XX:SharedArchiveFile=" + real.resolve("lib/anvil.jsa"),
         "-Xshare:on", "-jar", real.resolve("lib/anvil.jar").toString(), "--version");
     assertEquals(0, mapped.exit(), "the JVM uses the archive: " + mapped.output());
+  }
+
+  /** The compiler jar's checksum as the bundle's SHA256SUMS gives it. */
+  private static String jarChecksum(Path bundle) throws Exception {
+    return Files.readAllLines(bundle.resolve("SHA256SUMS")).stream().filter(l -> l.endsWith("  ./lib/anvil.jar"))
+        .map(l -> l.substring(0, l.indexOf(' '))).findFirst().orElseThrow();
   }
 
   @Test
@@ -147,10 +154,19 @@ class BundleTest {
     var first = offline(tmp, moved.resolve("bin/anvil").toString(), "--version");
     assertEquals(0, first.exit(), first.output());
     assertArchiveMadeFor(moved);
-    // a jar changed in place (an upgrade unpacked over it) is recorded again too
+    // a jar changed in place is recorded again too
     assertEquals(0, TestSupport.exec(tmp, "touch", moved.resolve("lib/anvil.jar").toString()).exit());
     assertEquals(0, offline(tmp, moved.resolve("bin/anvil").toString(), "--version").exit());
     assertArchiveMadeFor(moved);
+    // and so is a release unpacked over it: its jar has the same date (and may have the same size),
+    // which is all the JVM compares, but another checksum in SHA256SUMS
+    var before = Files.getLastModifiedTime(moved.resolve("lib/anvil.jsa"));
+    Path sums = moved.resolve("SHA256SUMS");
+    String sum = jarChecksum(moved);
+    Files.writeString(sums, Files.readString(sums).replace(sum + "  ./lib/anvil.jar", "0".repeat(64) + "  ./lib/anvil.jar"));
+    assertEquals(0, offline(tmp, moved.resolve("bin/anvil").toString(), "--version").exit());
+    assertArchiveMadeFor(moved);
+    assertNotEquals(before, Files.getLastModifiedTime(moved.resolve("lib/anvil.jsa")), "a new archive");
   }
 
   @Test
