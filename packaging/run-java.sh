@@ -33,6 +33,17 @@ case "$_thp" in
   *"[madvise]"*) ANVIL_JVM_OPTIONS="$ANVIL_JVM_OPTIONS -XX:+UseTransparentHugePages" ;;
 esac
 
+# anvil_record_archive JAVA JAR HOME REPO CDS-ARCHIVE: records a class-data archive (AppCDS) of the
+# classes a check of REPO loads, which takes a few tenths of a second off every run's start. The
+# archive is replaced whole; a check that fails leaves none (a run then goes without).
+anvil_record_archive() {
+  rm -f "$5"
+  # shellcheck disable=SC2086
+  "$1" $ANVIL_JVM_OPTIONS -XX:ArchiveClassesAtExit="$5.$$" -Danvil.home="$3" -jar "$2" -C "$4" check >/dev/null 2>&1 || :
+  if [ -f "$5.$$" ]; then mv -f "$5.$$" "$5"; fi
+  rm -f "$5.$$"
+}
+
 # anvil_run_java JAVA JAR HOME CDS-ARCHIVE ANVIL-ARGUMENTS...   (CDS-ARCHIVE may be empty)
 anvil_run_java() {
   _java=$1 _jar=$2 _home=$3 _jsa=$4

@@ -45,6 +45,10 @@ public final class Compiler {
       dev.anvil.emit.snmp.SnmpEmitter::new, dev.anvil.emit.ipmi.IpmiEmitter::new,
       dev.anvil.emit.kubernetes.KubernetesEmitter::new);
 
+  /** Kinds whose documents explain leaves unread unless they name its host ({@link #resolveFromDocumentsBearingOn}). */
+  private static final java.util.Set<String> BEARING_ON_NO_OTHER_HOST =
+      java.util.Set.of("Host", "Dashboard", "ExporterContract");
+
   /** The schemas, compiled once per JVM: see {@link #prepare}. */
   private static CompletableFuture<SchemaValidator> schemaValidator;
 
@@ -210,9 +214,7 @@ public final class Compiler {
     Timings t = Timings.start();
     CompletableFuture<SchemaValidator> validator = prepare();
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
-    words.remove("Host");
-    words.remove("Dashboard");
-    words.remove("ExporterContract");
+    words.removeAll(BEARING_ON_NO_OTHER_HOST);
     words.add(host);
     List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
     List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));

@@ -228,27 +228,33 @@ class CliTest {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Runs anvil, which must succeed, and reads its stdout as one JSON document. */
+  private static com.fasterxml.jackson.databind.JsonNode jsonOfSuccess(String... args) throws Exception {
+    TestSupport.Run r = TestSupport.anvil(args);
+    assertEquals(0, r.exit(), r.err());
+    return JSON.readTree(r.out());
+  }
+
   @Test
   void jsonFormatIsOneDocumentOnStdout() throws Exception {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    TestSupport.Run ok = TestSupport.anvil("-C", REPO, "check", "--format", "json", "--verify", "off");
-    assertEquals(0, ok.exit(), ok.err());
-    var doc = json.readTree(ok.out());
+    var doc = jsonOfSuccess("-C", REPO, "check", "--format", "json", "--verify", "off");
     assertTrue(doc.path("ok").asBoolean());
     assertEquals(17, doc.path("hosts").asInt());
     TestSupport.Run bad = TestSupport.anvil("-C", BAD, "check", "--format", "json");
     assertEquals(1, bad.exit());
     assertEquals("", bad.err(), "diagnostics go into the document, not stderr");
-    var d = json.readTree(bad.out()).path("diagnostics").get(0);
+    var d = JSON.readTree(bad.out()).path("diagnostics").get(0);
     assertEquals("inventory/hosts.yaml", d.path("file").asText());
     assertEquals(6, d.path("line").asInt());
     assertTrue(d.path("message").asText().startsWith("unknown group 'logical:ml-trainig'"));
     TestSupport.Run test = TestSupport.anvil("-C", REPO, "test", "--format", "json", "--amtool", "off", "--promtool", "off");
     assertEquals(0, test.exit(), test.err());
-    assertEquals(22, json.readTree(test.out()).path("passed").asInt(), "the routing tests; the alert tests not run");
-    assertTrue(json.readTree(test.out()).path("not_run").asInt() > 300, test.out());
+    assertEquals(22, JSON.readTree(test.out()).path("passed").asInt(), "the routing tests; the alert tests not run");
+    assertTrue(JSON.readTree(test.out()).path("not_run").asInt() > 300, test.out());
     TestSupport.Run explain = TestSupport.anvil("-C", REPO, "explain", "i-1234567890", "alerts.cpu_high.threshold", "--format", "json");
-    var value = json.readTree(explain.out()).path("values").get(0);
+    var value = JSON.readTree(explain.out()).path("values").get(0);
     assertEquals(70, value.path("value").asInt());
     assertEquals("environment:production", value.path("set_by").path("source").asText());
     assertEquals(3, value.path("beats").size());
@@ -257,10 +263,7 @@ class CliTest {
   /** explain --format json answers for a node pool too, and a question without an answer is still one document. */
   @Test
   void explainAsJsonForAPoolAndForNoAnswer() throws Exception {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    TestSupport.Run pool = TestSupport.anvil("-C", REPO, "explain", "logical:inference/eks/t4-spot", "gpu_sharing", "--format", "json");
-    assertEquals(0, pool.exit(), pool.err());
-    var doc = json.readTree(pool.out());
+    var doc = jsonOfSuccess("-C", REPO, "explain", "logical:inference/eks/t4-spot", "gpu_sharing", "--format", "json");
     assertEquals("logical:inference/eks/t4-spot", doc.path("pool").asText());
     assertEquals("eks-inference", doc.path("cluster").asText());
     var mode = doc.path("values").get(0);
@@ -273,7 +276,7 @@ class CliTest {
       TestSupport.Run r = TestSupport.anvil(cmd.toArray(String[]::new));
       assertEquals(1, r.exit(), String.join(" ", args));
       assertEquals("", r.err(), "the error goes into the document");
-      var error = json.readTree(r.out());
+      var error = JSON.readTree(r.out());
       assertFalse(error.path("ok").asBoolean(true));
       assertTrue(error.path("error").asText().contains(args.length == 1 ? "unknown host" : "has no value"), r.out());
       assertFalse(error.path("error").asText().contains("\u001b"), "control characters are escaped: " + r.out());
