@@ -47,12 +47,22 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
    * rule's vendors (if any), and the alert is not disabled for it.
    */
   public boolean alertApplies(AlertRule rule) {
+    return covers(rule) && (rule.fleetWide() || enabled(section(rule.section()).get(rule.name())));
+  }
+
+  /**
+   * Whether the host has what an alert rule needs, whatever its own settings for the rule: the rule's
+   * exporter, accelerators of the rule's vendors (if any), and the rule's check (if any).
+   */
+  public boolean covers(AlertRule rule) {
     if (!runs(rule.exporter())) return false;
     if (!rule.vendors().isEmpty() && devices(rule.vendors()) == 0) return false;
-    if (rule.check() != null && !runsCheck(rule.check())) return false;
-    if (rule.fleetWide()) return true;
-    JsonNode a = section(rule.section()).get(rule.name());
-    return a != null && a.path("enabled").asBoolean(true);
+    return rule.check() == null || runsCheck(rule.check());
+  }
+
+  /** Whether a host's resolved settings for an alert rule (null: none) leave the rule on. */
+  public static boolean enabled(JsonNode settings) {
+    return settings != null && settings.path("enabled").asBoolean(true);
   }
 
   /** Whether the host runs an enabled custom check of a type ("any": any check at all). */

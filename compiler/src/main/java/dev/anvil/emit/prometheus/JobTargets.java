@@ -8,6 +8,7 @@ import dev.anvil.model.Exporter;
 import dev.anvil.model.FacilityDevice;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.ResolvedSection;
 import dev.anvil.resolve.Resolver;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -53,6 +54,17 @@ final class JobTargets {
    * hosts with the same contributions) and its device counts: worked out once per distinct combination.
    */
   private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
+  /**
+   * Which rules a host has what they need for (exporter, devices, check: {@link ResolvedHost#covers}),
+   * by the part of its shape they read: far fewer of these than shapes, which hosts' own alert
+   * settings multiply.
+   */
+  private final Map<List<Object>, boolean[]> covered = new HashMap<>();
+  /**
+   * For each of {@link #ruleSections}, by the host's section's identity: its entry for each rule of that
+   * section (null for other sections' rules, and where the section has none).
+   */
+  private final List<Map<ResolvedSection, ResolvedSection.Entry[]>> entries;
   /** The alert class of each combination of the rules' parameter sets. */
   private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
 
@@ -68,6 +80,7 @@ final class JobTargets {
     this.usesDevices = usesDevices;
     this.ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
+    this.entries = ruleSections.stream().<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
     // hosts with the same label names share one list: each list is added to the job's names once
     Set<List<String>> namesSeen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Map<String, byte[]> classLabels = new HashMap<>();
@@ -101,14 +114,26 @@ final class JobTargets {
     for (String section : ruleSections) shape[at++] = host.sections().get(section);
     for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
     return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
-      // each rule's parameter set for this host (null: the rule does not cover it), in rule order
+      // the part of the shape that what the rules need depends on: device counts, exporters, checks
+      List<Object> needs = new java.util.ArrayList<>(k.subList(2 + ruleSections.size(), k.size()));
+      needs.add(shape[0]);
+      needs.add(shape[1]);
+      boolean[] covers = covered.computeIfAbsent(needs, x -> {
+        boolean[] out = new boolean[rules.size()];
+        for (int i = 0; i < out.length; i++) out[i] = host.covers(rules.get(i));
+        return out;
+      });
+      // each rule's parameter set for this host (null: the rule does not apply to it), in rule order
       String[] values = new String[rules.size()];
       for (int i = 0; i < values.length; i++) {
         AlertRule rule = rules.get(i);
-        if (!host.alertApplies(rule)) continue;
+        if (!covers[i]) continue;
+        int section = ruleSections.indexOf(rule.section());
+        ResolvedSection.Entry entry = entriesOf(section, (ResolvedSection) shape[2 + section])[i];
+        // as ResolvedHost#alertApplies: the host's settings for the rule leave it on
+        if (!rule.fleetWide() && !ResolvedHost.enabled(entry == null ? null : entry.value())) continue;
         boolean devices = usesDevices.get(rule);
-        Map<Integer, String> byDevices = paramValues.computeIfAbsent(host.sections().get(rule.section())
-            .entry(rule.name()), x -> new HashMap<>());
+        Map<Integer, String> byDevices = paramValues.computeIfAbsent(entry, x -> new HashMap<>());
         // get, then put: a lambda capturing the rule and host would be one more object per rule per shape
         Integer count = devices ? host.devices(rule.vendors()) : -1;
         String value = byDevices.get(count);
@@ -129,6 +154,17 @@ final class JobTargets {
     }).orElse(null);
   }
 
+  private ResolvedSection.Entry[] entriesOf(int section, ResolvedSection resolved) {
+    return entries.get(section).computeIfAbsent(resolved, s -> {
+      ResolvedSection.Entry[] out = new ResolvedSection.Entry[rules.size()];
+      for (int i = 0; i < out.length; i++) {
+        AlertRule rule = rules.get(i);
+        if (s != null && rule.section().equals(ruleSections.get(section))) out[i] = s.entry(rule.name());
+      }
+      return out;
+    });
+  }
+
   /**
    * A multi-target exporter's job: one target per facility device it reads, at the device's
    * address; the exporter that reads it rides in {@code __anvil_exporter} and the module in
@@ -142,6 +178,7 @@ final class JobTargets {
     this.usesDevices = Map.of();
     this.ruleSections = List.of();
     this.vendorSets = List.of();
+    this.entries = List.of();
     Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
