@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class StartupCostTest {
   @Test
   void noClassConcatenatesStringsThroughMethodHandles() throws Exception {
-    Path classes = Path.of(Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("dev/anvil");
+    Path classes = Path.of(Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .resolve("dev/anvil");
     byte[] bootstrap = "makeConcatWithConstants".getBytes(StandardCharsets.US_ASCII);
     List<Path> files;
     try (Stream<Path> s = Files.walk(classes)) {

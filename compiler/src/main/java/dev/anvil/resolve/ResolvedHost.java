@@ -43,18 +43,18 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
   }
 
   /**
-   * Whether an alert rule covers this host: it runs the rule's exporter, has accelerators of the
-   * rule's vendors (if any), and the alert is not disabled for it.
+   * Whether an alert rule covers this host: the host meets the rule's needs ({@link #meetsNeedsOf}),
+   * and its settings do not disable the rule.
    */
   public boolean alertApplies(AlertRule rule) {
-    return covers(rule) && (rule.fleetWide() || enabled(section(rule.section()).get(rule.name())));
+    return meetsNeedsOf(rule) && (rule.fleetWide() || enabled(section(rule.section()).get(rule.name())));
   }
 
   /**
    * Whether the host has what an alert rule needs, whatever its own settings for the rule: the rule's
    * exporter, accelerators of the rule's vendors (if any), and the rule's check (if any).
    */
-  public boolean covers(AlertRule rule) {
+  public boolean meetsNeedsOf(AlertRule rule) {
     if (!runs(rule.exporter())) return false;
     if (!rule.vendors().isEmpty() && devices(rule.vendors()) == 0) return false;
     return rule.check() == null || runsCheck(rule.check());

@@ -55,11 +55,11 @@ final class JobTargets {
    */
   private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
   /**
-   * Which rules a host has what they need for (exporter, devices, check: {@link ResolvedHost#covers}),
+   * Which rules a host has what they need for (exporter, devices, check: {@link ResolvedHost#meetsNeedsOf}),
    * by the part of its shape they read: far fewer of these than shapes, which hosts' own alert
    * settings multiply.
    */
-  private final Map<List<Object>, boolean[]> covered = new HashMap<>();
+  private final Map<List<Object>, boolean[]> needsMet = new HashMap<>();
   /**
    * For each of {@link #ruleSections}, by the host's section's identity: its entry for each rule of that
    * section (null for other sections' rules, and where the section has none).
@@ -80,7 +80,8 @@ final class JobTargets {
     this.usesDevices = usesDevices;
     this.ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
-    this.entries = ruleSections.stream().<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
+    this.entries = ruleSections.stream()
+        .<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
     // hosts with the same label names share one list: each list is added to the job's names once
     Set<List<String>> namesSeen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Map<String, byte[]> classLabels = new HashMap<>();
@@ -118,16 +119,16 @@ final class JobTargets {
       List<Object> needs = new java.util.ArrayList<>(k.subList(2 + ruleSections.size(), k.size()));
       needs.add(shape[0]);
       needs.add(shape[1]);
-      boolean[] covers = covered.computeIfAbsent(needs, x -> {
+      boolean[] met = needsMet.computeIfAbsent(needs, x -> {
         boolean[] out = new boolean[rules.size()];
-        for (int i = 0; i < out.length; i++) out[i] = host.covers(rules.get(i));
+        for (int i = 0; i < out.length; i++) out[i] = host.meetsNeedsOf(rules.get(i));
         return out;
       });
       // each rule's parameter set for this host (null: the rule does not apply to it), in rule order
       String[] values = new String[rules.size()];
       for (int i = 0; i < values.length; i++) {
         AlertRule rule = rules.get(i);
-        if (!covers[i]) continue;
+        if (!met[i]) continue;
         int section = ruleSections.indexOf(rule.section());
         ResolvedSection.Entry entry = entriesOf(section, (ResolvedSection) shape[2 + section])[i];
         // as ResolvedHost#alertApplies: the host's settings for the rule leave it on
