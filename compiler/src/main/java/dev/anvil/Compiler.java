@@ -311,17 +311,11 @@ public final class Compiler {
    */
   public static synchronized CompletableFuture<SchemaValidator> prepare() {
     if (schemaValidator == null) {
-      CompletableFuture<SchemaValidator> future = new CompletableFuture<>();
-      Thread compiling = new Thread(() -> {
-        try {
-          future.complete(new SchemaValidator());
-        } catch (Throwable e) {
-          future.completeExceptionally(e);
-        }
-      }, "anvil-schemas");
-      compiling.setDaemon(true);
-      compiling.start();
-      schemaValidator = future;
+      schemaValidator = CompletableFuture.supplyAsync(SchemaValidator::new, task -> {
+        Thread compiling = new Thread(task, "anvil-schemas");
+        compiling.setDaemon(true);
+        compiling.start();
+      });
     }
     return schemaValidator;
   }

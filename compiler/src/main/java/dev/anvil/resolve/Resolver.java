@@ -334,13 +334,11 @@ public final class Resolver {
     Map<ResolvedSection, List<String>> names = new java.util.IdentityHashMap<>();
     List<Sharing> out = new ArrayList<>();
     for (ResolvedHost h : hosts) {
-      List<String> same = names.get(h.sections().get(section));
-      if (same == null) {
-        same = new ArrayList<>();
-        names.put(h.sections().get(section), same);
+      names.computeIfAbsent(h.sections().get(section), s -> {
+        List<String> same = new ArrayList<>();
         out.add(new Sharing(h, same));
-      }
-      same.add(h.name());
+        return same;
+      }).add(h.name());
     }
     return out;
   }

@@ -46,6 +46,8 @@ final class JobTargets {
   private final List<AlertRule> rules;
   private final Map<AlertRule, Boolean> usesDevices;
   private final List<String> ruleSections;
+  /** Each rule's section, as its index in {@link #ruleSections}. */
+  private final int[] sectionOfRule;
   private final List<List<String>> vendorSets;
   /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
   private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
@@ -79,6 +81,7 @@ final class JobTargets {
     this.rules = rules;
     this.usesDevices = usesDevices;
     this.ruleSections = rules.stream().map(AlertRule::section).distinct().toList();
+    this.sectionOfRule = rules.stream().mapToInt(r -> ruleSections.indexOf(r.section())).toArray();
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
     this.entries = ruleSections.stream()
         .<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
@@ -108,18 +111,16 @@ final class JobTargets {
    * scrape but whose series carry the class: Kubernetes nodes scraped in their cluster.
    */
   String classOf(ResolvedHost host) {
-    Object[] shape = new Object[2 + ruleSections.size() + vendorSets.size()];
+    // first what the rules need depends on (exporters, checks, device counts), then the rules' sections
+    int needs = 2 + vendorSets.size();
+    Object[] shape = new Object[needs + ruleSections.size()];
     shape[0] = host.sections().get(Resolver.EXPORTERS);
     shape[1] = host.sections().get(Resolver.CHECKS);
     int at = 2;
-    for (String section : ruleSections) shape[at++] = host.sections().get(section);
     for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
+    for (String section : ruleSections) shape[at++] = host.sections().get(section);
     return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
-      // the part of the shape that what the rules need depends on: device counts, exporters, checks
-      List<Object> needs = new java.util.ArrayList<>(k.subList(2 + ruleSections.size(), k.size()));
-      needs.add(shape[0]);
-      needs.add(shape[1]);
-      boolean[] met = needsMet.computeIfAbsent(needs, x -> {
+      boolean[] met = needsMet.computeIfAbsent(k.subList(0, needs), x -> {
         boolean[] out = new boolean[rules.size()];
         for (int i = 0; i < out.length; i++) out[i] = host.meetsNeedsOf(rules.get(i));
         return out;
@@ -129,8 +130,8 @@ final class JobTargets {
       for (int i = 0; i < values.length; i++) {
         AlertRule rule = rules.get(i);
         if (!met[i]) continue;
-        int section = ruleSections.indexOf(rule.section());
-        ResolvedSection.Entry entry = entriesOf(section, (ResolvedSection) shape[2 + section])[i];
+        int section = sectionOfRule[i];
+        ResolvedSection.Entry entry = entriesOf(section, (ResolvedSection) shape[needs + section])[i];
         // as ResolvedHost#alertApplies: the host's settings for the rule leave it on
         if (!rule.fleetWide() && !ResolvedHost.enabled(entry == null ? null : entry.value())) continue;
         boolean devices = usesDevices.get(rule);
@@ -159,8 +160,7 @@ final class JobTargets {
     return entries.get(section).computeIfAbsent(resolved, s -> {
       ResolvedSection.Entry[] out = new ResolvedSection.Entry[rules.size()];
       for (int i = 0; i < out.length; i++) {
-        AlertRule rule = rules.get(i);
-        if (s != null && rule.section().equals(ruleSections.get(section))) out[i] = s.entry(rule.name());
+        if (s != null && sectionOfRule[i] == section) out[i] = s.entry(rules.get(i).name());
       }
       return out;
     });
@@ -178,6 +178,7 @@ final class JobTargets {
     this.rules = rules;
     this.usesDevices = Map.of();
     this.ruleSections = List.of();
+    this.sectionOfRule = new int[0];
     this.vendorSets = List.of();
     this.entries = List.of();
     Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
