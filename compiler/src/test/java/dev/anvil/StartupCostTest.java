@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * concatenation compiled to invokedynamic (javac's default since Java 9) spins method-handle classes
  * at run time, one set per call site's shape, which Java 17's class-data archive cannot keep: the
  * build compiles it to StringBuilder calls instead (-XDstringConcat=inline in the parent pom).
+ * Likewise the archive cannot keep classes older than Java 6, the version picocli's own jar is
+ * built for: the build compiles picocli from its sources (picocli/pom.xml).
  */
 class StartupCostTest {
   @Test
@@ -31,6 +33,18 @@ class StartupCostTest {
     List<String> using = files.stream().filter(p -> read(p).contains("makeConcatWithConstants"))
         .map(Path::toString).toList();
     assertEquals(List.of(), using);
+  }
+
+  @Test
+  void picocliIsCompiledForAVersionTheClassDataArchiveKeeps() throws Exception {
+    for (Class<?> c : List.of(picocli.CommandLine.class, picocli.CommandLine.Model.CommandSpec.class)) {
+      try (var in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+        byte[] header = in.readNBytes(8);
+        int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+        // 49 is Java 5: verified by the old verifier and left out of the archive on every run
+        assertEquals(61, major, c.getName() + ": class file version");
+      }
+    }
   }
 
   private static String read(Path p) {
