@@ -41,6 +41,21 @@ public record GroupName(String namespace, String path) implements Comparable<Gro
     return c != 0 ? c : path.compareTo(o.path);
   }
 
+  /**
+   * Written out, with the formula of the record's own: a record's generated equals and hashCode
+   * call through method handles, which C1 (the launcher's only compiler) runs about half as fast,
+   * and group names are hash keys throughout loading, resolution and the emitters.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GroupName g && namespace.equals(g.namespace) && path.equals(g.path);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * namespace.hashCode() + path.hashCode();
+  }
+
   @Override
   public String toString() {
     return namespace + ":" + path;

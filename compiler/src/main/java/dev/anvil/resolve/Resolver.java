@@ -131,10 +131,16 @@ public final class Resolver {
   private Map<String, List<Contribution>> groupContributions(List<GroupName> memberships) {
     Set<GroupName> all = new TreeSet<>();
     for (GroupName g : memberships) all.addAll(g.selfAndAncestors());
+    // each group's contributions looked up once, not once per section
+    List<Map<String, List<Contribution>>> ofGroups = new ArrayList<>();
+    for (GroupName g : all) {
+      Map<String, List<Contribution>> own = byGroup.get(g);
+      if (own != null) ofGroups.add(own);
+    }
     Map<String, List<Contribution>> out = new HashMap<>();
     for (String section : SECTIONS) {
       List<Contribution> cs = new ArrayList<>(defaults.getOrDefault(section, List.of()));
-      for (GroupName g : all) cs.addAll(byGroup.getOrDefault(g, Map.of()).getOrDefault(section, List.of()));
+      for (Map<String, List<Contribution>> own : ofGroups) cs.addAll(own.getOrDefault(section, List.of()));
       cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
       out.put(section, List.copyOf(cs));
     }
