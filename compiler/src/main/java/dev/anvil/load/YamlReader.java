@@ -81,20 +81,38 @@ public final class YamlReader {
 
   /**
    * Where a line passes {@link Limits#MAX_LINE_CHARS}, or a run of characters without white space
-   * passes {@link Limits#MAX_RUN_CHARS}, or null. One pass over the text.
+   * passes {@link Limits#MAX_RUN_CHARS}, or null. A run lies within a line, so only a line longer
+   * than a run may hold either: from a line's start, the last line break within a run's length ends
+   * the lines that are shorter, and the text is crossed a run's length at a time.
    */
   static YamlError longRun(SourceFile file) {
     String t = file.text();
     int line = 1;
-    int lineStart = 0;
-    int runStart = 0;
-    for (int i = 0; i < t.length(); i++) {
+    int counted = 0;  // line breaks before this index are counted in line
+    int at = 0;  // a line's start
+    while (at + Limits.MAX_RUN_CHARS < t.length()) {
+      int lastBreak = t.lastIndexOf('\n', at + Limits.MAX_RUN_CHARS);
+      if (lastBreak >= at) {
+        at = lastBreak + 1;
+        continue;
+      }
+      for (int i = t.indexOf('\n', counted); i >= 0 && i < at; i = t.indexOf('\n', i + 1)) line++;
+      counted = at;
+      int end = t.indexOf('\n', at);
+      if (end < 0) end = t.length();
+      YamlError e = longRun(file, t, line, at, end);
+      if (e != null) return e;
+      at = end + 1;
+    }
+    return null;
+  }
+
+  /** The first place in the line at [lineStart, end) where a run or the line itself is too long. */
+  private static YamlError longRun(SourceFile file, String t, int line, int lineStart, int end) {
+    int runStart = lineStart;
+    for (int i = lineStart; i < end; i++) {
       char c = t.charAt(i);
-      if (c == '\n') {
-        line++;
-        lineStart = i + 1;
-        runStart = i + 1;
-      } else if (c == ' ' || c == '\t' || c == '\r') {
+      if (c == ' ' || c == '\t' || c == '\r') {
         runStart = i + 1;
       } else if (i - runStart >= Limits.MAX_RUN_CHARS) {
         return new YamlError(new Position(file.path(), line, runStart - lineStart + 1), "more than "

@@ -66,6 +66,25 @@ class YamlReaderTest {
   }
 
   @Test
+  void overlongRunsAndLinesAreRefusedWhereTheyCrossTheLimit() {
+    String run = "x".repeat(Limits.MAX_RUN_CHARS);
+    Diagnostics fits = new Diagnostics();
+    read("a: 1\nb: " + run + "\n", fits);
+    assertTrue(!fits.hasErrors(), fits.all().toString());
+
+    Diagnostics d = new Diagnostics();
+    read("a: 1\n" + "c: \"" + run.substring(1) + " y\"\n" + "b:  " + run + "x\n", d);
+    assertEquals(1, d.all().size(), d.all().toString());
+    assertEquals("f.yaml:3:5", d.all().get(0).position().toString(), "where the run starts");
+    assertTrue(d.all().get(0).message().startsWith("more than " + Limits.MAX_RUN_CHARS + " characters without a space"));
+
+    Diagnostics line = new Diagnostics();
+    read("a: 1\n\nb: \"" + "ab ".repeat(Limits.MAX_LINE_CHARS / 3 + 1) + "\"\n", line);
+    assertEquals("f.yaml:3:1", line.all().get(0).position().toString());
+    assertTrue(line.all().get(0).message().startsWith("a line longer than " + Limits.MAX_LINE_CHARS));
+  }
+
+  @Test
   void positionsOfEveryDocumentAreFoundByPointer() {
     SourceFile f = new SourceFile("f.yaml", "kind: A\n---\nkind: B\nspec:\n  items:\n    - x\n    - {name: y}\n");
     List<Document> docs = YamlReader.read(f, new Diagnostics());
