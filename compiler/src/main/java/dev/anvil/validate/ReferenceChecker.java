@@ -242,46 +242,52 @@ public final class ReferenceChecker {
   private Map<String, Host> hosts(List<Host> declared, Set<GroupName> known) {
     Map<String, Host> out = new TreeMap<>();
     Map<String, Host> byAddress = new HashMap<>();
+    // a host's checks in a method of its own, not in this loop's body (docs/architecture.md, "Performance")
     for (Host h : declared) {
       if (!unique(out, h.name(), h, Host::source, "host", "/name")) continue;
-      boolean ok = true;
-      String addressProblem = dev.anvil.model.Address.problem(h.address());
-      if (addressProblem != null) {
-        diagnostics.error(h.source().at("/address"), addressProblem);
-        ok = false;
-      } else {
-        // two hosts at one address are scraped twice and counted as two: usually a stale entry. No
-        // consumer refuses it (several slurmd on one node, test fleets on loopback), so it warns.
-        Host first = byAddress.putIfAbsent(dev.anvil.model.Address.canonical(h.address()), h);
-        if (first != null) {
-          diagnostics.add(dev.anvil.diag.Diagnostic.warning(h.source().at("/address"), "hosts '" + first.name()
-              + "' and '" + h.name() + "' have the same address " + h.address(), new Note(first.source().at("/address"),
-              "'" + first.name() + "' has it here")));
-        }
-      }
-      GroupName primary = h.primaryGroup();
-      if (!primary.namespace().equals(Namespace.INFRASTRUCTURE)) {
-        diagnostics.error(h.source().at("/primary_group"), "primary_group must be an infrastructure group, not '"
-            + primary + "'");
-        ok = false;
-      } else if (!known.contains(primary)) {
-        unknown(h.source().at("/primary_group"), "Group", primary.toString(), Suggestions.didYouMean(primary, known));
-        ok = false;
-      }
-      for (int i = 0; i < h.groups().size(); i++) {
-        GroupName g = h.groups().get(i);
-        if (g.namespace().equals(Namespace.INFRASTRUCTURE)) {
-          diagnostics.error(h.source().at("/groups/" + i), "'" + g + "': a host belongs to one infrastructure"
-              + " group, its primary_group");
-          ok = false;
-        } else if (!known.contains(g)) {
-          unknown(h.source().at("/groups/" + i), "Group", g.toString(), Suggestions.didYouMean(g, known));
-          ok = false;
-        }
-      }
-      if (!ok) broken.add(h.name());
+      if (!checkHost(h, byAddress, known)) broken.add(h.name());
     }
     return out;
+  }
+
+  /** Whether a host's address and groups are sound; reports what is not. */
+  private boolean checkHost(Host h, Map<String, Host> byAddress, Set<GroupName> known) {
+    boolean ok = true;
+    String addressProblem = dev.anvil.model.Address.problem(h.address());
+    if (addressProblem != null) {
+      diagnostics.error(h.source().at("/address"), addressProblem);
+      ok = false;
+    } else {
+      // two hosts at one address are scraped twice and counted as two: usually a stale entry. No
+      // consumer refuses it (several slurmd on one node, test fleets on loopback), so it warns.
+      Host first = byAddress.putIfAbsent(dev.anvil.model.Address.canonical(h.address()), h);
+      if (first != null) {
+        diagnostics.add(dev.anvil.diag.Diagnostic.warning(h.source().at("/address"), "hosts '" + first.name()
+            + "' and '" + h.name() + "' have the same address " + h.address(), new Note(first.source().at("/address"),
+            "'" + first.name() + "' has it here")));
+      }
+    }
+    GroupName primary = h.primaryGroup();
+    if (!primary.namespace().equals(Namespace.INFRASTRUCTURE)) {
+      diagnostics.error(h.source().at("/primary_group"), "primary_group must be an infrastructure group, not '"
+          + primary + "'");
+      ok = false;
+    } else if (!known.contains(primary)) {
+      unknown(h.source().at("/primary_group"), "Group", primary.toString(), Suggestions.didYouMean(primary, known));
+      ok = false;
+    }
+    for (int i = 0; i < h.groups().size(); i++) {
+      GroupName g = h.groups().get(i);
+      if (g.namespace().equals(Namespace.INFRASTRUCTURE)) {
+        diagnostics.error(h.source().at("/groups/" + i), "'" + g + "': a host belongs to one infrastructure"
+            + " group, its primary_group");
+        ok = false;
+      } else if (!known.contains(g)) {
+        unknown(h.source().at("/groups/" + i), "Group", g.toString(), Suggestions.didYouMean(g, known));
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private TreeMap<String, Exporter> exporters(List<Exporter> declared) {

@@ -57,10 +57,11 @@ public final class AnsibleEmitter implements Emitter {
     List<ResolvedHost> all = resolved.hosts();
     HostLines lines = new HostLines(fleet, counters, secrets);
     List<byte[]> inventory = new ArrayList<>(all.size() * 7 + 2);
-    // hash lookups per host; the sorted maps are filled once per group, not once per host
+    // hash lookups per host; the sorted maps are filled once per group, not once per host. Per host
+    // in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
     Map<JsonNode, List<String>> rolloutHostsOfSection = new java.util.IdentityHashMap<>();
-    for (ResolvedHost h : all) {
+    all.forEach(h -> {
       for (GroupName g : h.memberships()) {
         append(hostsOfGroup.computeIfAbsent(g, k -> new ArrayList<>()), h.name());
       }
@@ -69,7 +70,7 @@ public final class AnsibleEmitter implements Emitter {
         rollouts.putIfAbsent(r.group(), r);
         return hosts.computeIfAbsent(r.group(), g -> new ArrayList<>());
       }), h.name());
-    }
+    });
     for (var e : new TreeMap<>(hostsOfGroup).entrySet()) {
       hosts.merge(names.of(e.getKey()), e.getValue(), AnsibleEmitter::union);
       for (GroupName c = e.getKey(); c != null; c = c.parent()) {
@@ -138,7 +139,7 @@ public final class AnsibleEmitter implements Emitter {
       }
       if (hosts.containsKey(g)) {
         out.append(pad).append("  hosts:\n");
-        for (String h : hosts.get(g)) out.append(pad).append("    ").append(Output.flow(h)).append(":\n");
+        hosts.get(g).forEach(h -> out.append(pad).append("    ").append(Output.flow(h)).append(":\n"));
       }
     }
   }

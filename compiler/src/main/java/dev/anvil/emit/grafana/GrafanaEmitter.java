@@ -18,6 +18,7 @@ import dev.anvil.model.Namespace;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
+import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -68,10 +69,16 @@ public final class GrafanaEmitter implements Emitter {
       Set<String> exporters = new HashSet<>();
       Set<String> rules = new HashSet<>();
       boolean checks = false;
+      // hosts share their hardware and their resolved sections: each distinct one is looked at once
+      Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (ResolvedHost h : resolved.hosts()) {
-        for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
-        for (String e : resolved.fleet().exporters().keySet()) if (h.runs(e)) exporters.add(e);
-        checks |= h.runsCheck("any");
+        if (seen.add(h.host().hardware())) {
+          for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
+        }
+        if (seen.add(h.section(Resolver.EXPORTERS))) {
+          for (String e : resolved.fleet().exporters().keySet()) if (h.runs(e)) exporters.add(e);
+        }
+        if (seen.add(h.section(Resolver.CHECKS))) checks |= h.runsCheck("any");
       }
       // only the rules some dashboard requires: each may take a pass over the hosts
       Set<String> required = new HashSet<>();

@@ -69,6 +69,10 @@ final class JobTargets {
   private final List<Map<ResolvedSection, ResolvedSection.Entry[]>> entries;
   /** The alert class of each combination of the rules' parameter sets. */
   private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
+  /** Hosts with the same label names share one list: each list is added to the job's names once. */
+  private final Set<List<String>> namesSeen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The encoded class label of each alert class. */
+  private final Map<String, byte[]> classLabels = new HashMap<>();
 
   private JobTargets(String dir, Exporter exporter, ResolvedFleet resolved, java.util.function.IntPredicate scrapes,
       List<HostLabels> hostLabels, List<AlertRule> rules, Map<AlertRule, Boolean> usesDevices) {
@@ -85,24 +89,28 @@ final class JobTargets {
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
     this.entries = ruleSections.stream()
         .<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
-    // hosts with the same label names share one list: each list is added to the job's names once
-    Set<List<String>> namesSeen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    Map<String, byte[]> classLabels = new HashMap<>();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
       if (!host.runs(exporter.name()) || !scrapes.test(i)) continue;
-      HostLabels labels = hostLabels.get(i);
-      String id = classOf(host);
-      if (namesSeen.add(labels.names())) labelNames.addAll(labels.names());
-      if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
-      measure(labels.kept() + (id != null ? 1 : 0), labels.instance());
-      byte[] middle = id == null ? labels.same() : classLabels.computeIfAbsent(id, JobTargets::classLabel);
-      out.addParts(targetGroup(labels, middle, address(host.host().address(), host.port(exporter.name()))));
+      addTarget(out, host, hostLabels.get(i));
       n++;
     }
     this.targets = n;
     this.file = out.finish();
+  }
+
+  /**
+   * One host's target group. Per host in a method of its own, not in the loop's body: the loop runs
+   * once per job, so the JIT would leave it interpreted (docs/architecture.md, "Performance").
+   */
+  private void addTarget(Output.JsonLines out, ResolvedHost host, HostLabels labels) {
+    String id = classOf(host);
+    if (namesSeen.add(labels.names())) labelNames.addAll(labels.names());
+    if (id != null) labelNames.add(AlertRule.CLASS_LABEL);
+    measure(labels.kept() + (id != null ? 1 : 0), labels.instance());
+    byte[] middle = id == null ? labels.same() : classLabels.computeIfAbsent(id, JobTargets::classLabel);
+    out.addParts(targetGroup(labels, middle, address(host.host().address(), host.port(exporter.name()))));
   }
 
   /**

@@ -24,17 +24,19 @@ public final class Hostlist {
     Map<String, TreeSet<Long>> groups = new TreeMap<>();
     Map<String, String> prefixes = new TreeMap<>();
     List<String> plain = new ArrayList<>();
-    // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2)
+    // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2).
+    // Both passes go name by name in lambdas, whose bodies are methods of their own: a loop's body in a
+    // method called a few times per run would stay interpreted (docs/architecture.md, "Performance")
     Collection<String> sorted = isSorted(names) ? names : new TreeSet<>(names);
     List<Numbered> numbered = new ArrayList<>(sorted.size());
     Map<String, java.util.Set<Integer>> padded = new java.util.HashMap<>();
-    for (String name : sorted) {
+    sorted.forEach(name -> {
       // the trailing number: the longest run of ASCII digits at the end
       int at = name.length();
       while (at > 0 && name.charAt(at - 1) >= '0' && name.charAt(at - 1) <= '9') at--;
       if (at == name.length()) {
         plain.add(name);
-        continue;
+        return;
       }
       String prefix = name.substring(0, at);
       String digits = name.substring(at);
@@ -42,8 +44,8 @@ public final class Hostlist {
       if (digits.length() > 1 && digits.startsWith("0")) {
         padded.computeIfAbsent(prefix, k -> new java.util.HashSet<>()).add(digits.length());
       }
-    }
-    for (Numbered n : numbered) {
+    });
+    numbered.forEach(n -> {
       String prefix = n.prefix();
       String digits = n.digits();
       // padded numbers keep their width, and an unpadded number of that many digits ("10" next to
@@ -54,7 +56,7 @@ public final class Hostlist {
       String key = prefix + "\u0000" + width;
       prefixes.putIfAbsent(key, prefix);
       groups.computeIfAbsent(key, k -> new TreeSet<>()).add(Long.parseLong(digits));
-    }
+    });
     TreeMap<String, String> parts = new TreeMap<>();
     for (String name : plain) parts.put(name, name);
     groups.forEach((key, numbers) -> {

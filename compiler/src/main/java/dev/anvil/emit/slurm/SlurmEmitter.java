@@ -120,18 +120,19 @@ public final class SlurmEmitter implements Emitter {
   private static List<String> members(Partition p, List<ResolvedHost> hosts, Map<String, SlurmNode> nodes,
       Diagnostics diagnostics) {
     List<String> out = new ArrayList<>();
-    for (ResolvedHost h : hosts) {
-      if (!selects(p, h)) continue;
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    hosts.forEach(h -> {
+      if (!selects(p, h)) return;
       if (!nodes.containsKey(h.name())) {
         if (p.hosts().contains(h.name())) {
           diagnostics.error(p.source().at("/select/hosts/" + p.hosts().indexOf(h.name())), "partition '" + p.name()
               + "' lists host '" + h.name() + "', which is not a Slurm node (set slurm.node.enabled for it);"
               + " slurmctld would refuse to start");
         }
-        continue;
+        return;
       }
       out.add(h.name());
-    }
+    });
     if (out.isEmpty()) {
       diagnostics.error(p.source().at("/select"), "partition '" + p.name() + "' selects no Slurm node");
     }
