@@ -57,10 +57,12 @@ public final class Resolver {
   private final List<Group> selectorGroups = new ArrayList<>();
   /** Groups whose own policy declares kubernetes.pool, sorted; the ones without such a descendant are pools. */
   private final TreeSet<GroupName> poolGroups = new TreeSet<>();
-  // Three caches make the cost grow with distinct combinations, not with hosts: contributions per
-  // membership set, sections per contribution list, and entries per contribution list (one entry's
-  // contributors repeat far more often than a whole section's).
+  // Four caches make the cost grow with distinct combinations, not with hosts: contributions and
+  // resolved sections per membership set, sections per contribution list, and entries per contribution
+  // list (one entry's contributors repeat far more often than a whole section's).
   private final Map<List<GroupName>, Map<String, List<Contribution>>> byMemberships = new ConcurrentHashMap<>();
+  /** The resolved sections per membership set, which hosts without values of their own share whole. */
+  private final Map<List<GroupName>, SectionMap> sharedSections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection> sections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection.Entry> entries = new ConcurrentHashMap<>();
 
@@ -92,11 +94,7 @@ public final class Resolver {
 
   /** A pool's group resolved like a host that is in that group alone. */
   private ResolvedPool resolvePool(GroupName group) {
-    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(List.of(group), this::groupContributions);
-    ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
-    for (int i = 0; i < SECTIONS.size(); i++) resolved[i] = sections.computeIfAbsent(fromGroups.get(SECTIONS.get(i)),
-        this::resolveSection);
-    return new ResolvedPool(group, new SectionMap(resolved));
+    return new ResolvedPool(group, sharedSections.computeIfAbsent(List.of(group), this::resolveMemberships));
   }
 
   private ResolvedHost resolve(Host host) {
@@ -107,24 +105,35 @@ public final class Resolver {
     for (Group g : selectorGroups) if (g.select().matches(host, provider)) memberships.add(g.name());
 
     List<GroupName> groups = List.copyOf(memberships);
-    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(groups, this::groupContributions);
+    SectionMap shared = sharedSections.computeIfAbsent(groups, this::resolveMemberships);
     Map<String, List<Contribution>> own = byHost.get(host.name());
+    if (own == null) return new ResolvedHost(host, groups, shared);
 
+    Map<String, List<Contribution>> fromGroups = byMemberships.get(groups);
     ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
     for (int i = 0; i < SECTIONS.size(); i++) {
       String section = SECTIONS.get(i);
-      List<Contribution> cs = fromGroups.get(section);
-      if (own != null && own.containsKey(section)) {
-        cs = new ArrayList<>(cs);
+      if (own.containsKey(section)) {
+        List<Contribution> cs = new ArrayList<>(fromGroups.get(section));
         cs.addAll(own.get(section));
         cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
         // a host's own values are its alone: no other host shares the result, so it is not cached
         resolved[i] = resolveSection(cs);
       } else {
-        resolved[i] = sections.computeIfAbsent(cs, this::resolveSection);
+        resolved[i] = shared.get(section);
       }
     }
     return new ResolvedHost(host, groups, new SectionMap(resolved));
+  }
+
+  /** The sections of every host with these memberships and no values of its own: one map, shared. */
+  private SectionMap resolveMemberships(List<GroupName> memberships) {
+    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(memberships, this::groupContributions);
+    ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
+    for (int i = 0; i < SECTIONS.size(); i++) {
+      resolved[i] = sections.computeIfAbsent(fromGroups.get(SECTIONS.get(i)), this::resolveSection);
+    }
+    return new SectionMap(resolved);
   }
 
   /** Defaults and the contributions of a membership set's groups and their ancestors, weakest first. */

@@ -100,6 +100,23 @@ class ResolutionTest {
   }
 
   @Test
+  void hostsWithTheSameMembershipsShareTheirSectionsAndAHostsOwnValuesStayItsOwn() {
+    Compilation c = compile(host("h1", "environment:prod") + "---\n" + host("h2", "environment:prod") + "---\n"
+        + host("h3", "environment:prod"),
+        policy("environment:prod", "alerts: {cpu_high: {threshold: 70}}\nlabels: {team: ml}"),
+        policy("host:h3", "alerts: {cpu_high: {threshold: 99}}"));
+    assertEquals("70", value(c, "h1", "alerts.cpu_high.threshold"));
+    assertEquals("99", value(c, "h3", "alerts.cpu_high.threshold"));
+    assertEquals("70", value(c, "h2", "alerts.cpu_high.threshold"), "h3's own value is not shared with h2");
+    var h1 = c.fleet().host("h1").sections();
+    var h3 = c.fleet().host("h3").sections();
+    assertTrue(h1 == c.fleet().host("h2").sections(), "one resolution for the same memberships");
+    assertFalse(h1 == h3);
+    assertTrue(h1.get(Resolver.LABELS) == h3.get(Resolver.LABELS), "h3 shares the sections it sets nothing in");
+    assertEquals("ml", h3.get(Resolver.LABELS).get("team").asText());
+  }
+
+  @Test
   void childGroupBeatsItsAncestors() {
     Compilation c = compile(host("h1", "logical:train/workers"),
         policy("infrastructure:dc/rack", "alerts: {cpu_high: {threshold: 60}}"),
