@@ -19,6 +19,7 @@ import dev.anvil.load.SourceTreeReader;
 import dev.anvil.load.WordScan;
 import dev.anvil.load.YamlReader;
 import dev.anvil.model.Fleet;
+import dev.anvil.parallel.Parallel;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.Resolver;
 import dev.anvil.validate.ReferenceChecker;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Compiler {
   /**
-   * Every emitter, in output order; made when a run emits, so that their classes (and the Jackson
+   * Every emitter, in output order, which is also the order they start in (Prometheus, the longest,
+   * first); made when a run emits, so that their classes (and the Jackson
    * mappers they hold) are set up then, side by side, and not before the first file is read.
    */
   private static final List<java.util.function.Supplier<Emitter>> EMITTERS = List.of(PrometheusEmitter::new,
@@ -265,7 +267,7 @@ public final class Compiler {
 
     // emitters are independent pure functions: they run side by side, each with its own diagnostics,
     // reported in emitter order so that a run's messages do not depend on which finished first
-    List<Emitted> emitted = EMITTERS.parallelStream().map(e -> Emitted.of(e.get(), resolved)).toList();
+    List<Emitted> emitted = Parallel.map(EMITTERS, e -> 0, e -> Emitted.of(e.get(), resolved));
     List<OutputFile> files = new ArrayList<>();
     for (Emitted e : emitted) {
       files.addAll(e.files());
@@ -287,10 +289,13 @@ public final class Compiler {
     }
   }
 
-  /** Parses, validates and maps each file independently (in parallel, results in file order): only records stay. */
+  /**
+   * Parses, validates and maps each file independently (in parallel, the biggest first; results in file
+   * order): only records stay.
+   */
   private static List<LoadedFile> load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
       LoadCache cache) {
-    return sources.parallelStream().map(file -> cache.get(file, validator)).toList();
+    return Parallel.map(sources, file -> file.text().length(), file -> cache.get(file, validator));
   }
 
   /** The files' declarations together, and their diagnostics in file order. */

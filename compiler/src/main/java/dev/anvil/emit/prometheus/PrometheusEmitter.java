@@ -17,6 +17,7 @@ import dev.anvil.model.ExporterContract;
 import dev.anvil.model.FacilityDevice;
 import dev.anvil.model.Fleet;
 import dev.anvil.model.PrometheusSettings;
+import dev.anvil.parallel.Parallel;
 import dev.anvil.resolve.ResolvedFleet;
 import dev.anvil.resolve.ResolvedHost;
 import java.util.ArrayList;
@@ -72,19 +73,20 @@ public final class PrometheusEmitter implements Emitter {
     for (int k = 0; k < servers.servers().size(); k++) {
       int server = k;
       String dir = servers.servers().get(k).dir();
-      jobsByServer.add(fleet.exporters().values().parallelStream()
-          .flatMap(e -> {
-            List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
-            java.util.stream.Stream.Builder<JobTargets> b = java.util.stream.Stream.builder();
-            if (e.readsHosts()) {
-              b.add(JobTargets.build(dir, e, resolved, i -> servers.serverOf()[i] == server, hostLabels, rules, usesDevices));
-            }
-            if (e.hasDeviceJob()) b.add(JobTargets.devices(dir, e, fleet.devices(), via(readers.get(e.name()), e, serverByHost, server),
-                rules, labelsByHost));
-            return b.build();
-          })
-          .filter(j -> j.targets > 0)
-          .toList());
+      // one exporter's jobs at a time per thread (a job of every host takes as long as many others)
+      List<List<JobTargets>> byExporter = Parallel.map(List.copyOf(fleet.exporters().values()), e -> 0, e -> {
+        List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
+        List<JobTargets> jobs = new ArrayList<>(2);
+        if (e.readsHosts()) {
+          jobs.add(JobTargets.build(dir, e, resolved, i -> servers.serverOf()[i] == server, hostLabels, rules, usesDevices));
+        }
+        if (e.hasDeviceJob()) {
+          jobs.add(JobTargets.devices(dir, e, fleet.devices(), via(readers.get(e.name()), e, serverByHost, server), rules,
+              labelsByHost));
+        }
+        return jobs;
+      });
+      jobsByServer.add(byExporter.stream().flatMap(List::stream).filter(j -> j.targets > 0).toList());
     }
     List<JobTargets> jobs = new ArrayList<>(jobsByServer.stream().flatMap(List::stream).toList());
 
