@@ -3,6 +3,7 @@ package dev.anvil.model;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A host address as Prometheus, Ansible and Slurm use it: an IPv4 address, an IPv6 address, or a
@@ -10,6 +11,10 @@ import java.util.Locale;
  * looked up.
  */
 public final class Address {
+  // compiled once: every host's address is checked
+  private static final Pattern IPV4_CHARACTERS = Pattern.compile("[0-9.]+");
+  private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+
   private Address() {}
 
   /** Why {@code text} is not an address, or null when it is one. */
@@ -26,7 +31,7 @@ public final class Address {
       }
       return null;
     }
-    if (text.matches("[0-9.]+")) {
+    if (IPV4_CHARACTERS.matcher(text).matches()) {
       String[] octets = text.split("\\.", -1);
       if (octets.length != 4) return "'" + text + "' is not a valid IPv4 address (four numbers 0 to 255)";
       for (String o : octets) {
@@ -38,7 +43,7 @@ public final class Address {
     }
     if (text.length() > 253) return "DNS name '" + text.substring(0, 40) + "…' is longer than 253 characters";
     for (String label : text.split("\\.", -1)) {
-      if (!label.matches("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")) {
+      if (!DNS_LABEL.matcher(label).matches()) {
         return "'" + text + "' is not a valid DNS name (labels of letters, digits and '-', 1 to 63 characters,"
             + " separated by single dots)";
       }
