@@ -28,8 +28,9 @@ public final class OutputFile {
   }
 
   private static long sizeOf(List<byte[]> parts) {
-    // a stream, not a loop: its lambda is compiled early (docs/architecture.md, "Performance")
-    return parts.stream().mapToLong(p -> p.length).sum();
+    long n = 0;
+    for (byte[] p : parts) n += p.length;
+    return n;
   }
 
   public OutputFile(String path, byte[] bytes) {

@@ -3,7 +3,6 @@ package dev.anvil.resolve;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -12,7 +11,7 @@ import java.util.Set;
  * table, as a fleet holds up to one per host (0.4 KB less each; 60 MB at 150k hosts). Immutable.
  */
 final class SectionMap extends AbstractMap<String, ResolvedSection> {
-  private static final List<String> KEYS = Resolver.SECTIONS;
+  private static final String[] KEYS = Resolver.SECTIONS.toArray(String[]::new);
   private final ResolvedSection[] values;
 
   /**
@@ -20,19 +19,17 @@ final class SectionMap extends AbstractMap<String, ResolvedSection> {
    *     copied. Hosts with the same memberships share one map.
    */
   SectionMap(ResolvedSection[] values) {
-    if (values.length != KEYS.size()) throw new IllegalArgumentException("one value per section");
+    if (values.length != KEYS.length) throw new IllegalArgumentException("one value per section");
     this.values = values;  // the resolver hands over a fresh array
   }
 
   @Override
   public ResolvedSection get(Object key) {
     // callers pass the resolver's own constants: found by identity before they are compared as text
-    for (int i = 0; i < KEY_ARRAY.length; i++) if (KEY_ARRAY[i] == key) return values[i];
-    int i = KEYS.indexOf(key);
-    return i < 0 ? null : values[i];
+    for (int i = 0; i < KEYS.length; i++) if (KEYS[i] == key) return values[i];
+    for (int i = 0; i < KEYS.length; i++) if (KEYS[i].equals(key)) return values[i];
+    return null;
   }
-
-  private static final String[] KEY_ARRAY = KEYS.toArray(String[]::new);
 
   @Override
   public boolean containsKey(Object key) {
@@ -60,7 +57,7 @@ final class SectionMap extends AbstractMap<String, ResolvedSection> {
           @Override
           public Entry<String, ResolvedSection> next() {
             if (!hasNext()) throw new NoSuchElementException();
-            Entry<String, ResolvedSection> e = new SimpleImmutableEntry<>(KEYS.get(next), values[next]);
+            Entry<String, ResolvedSection> e = new SimpleImmutableEntry<>(KEYS[next], values[next]);
             next = advance(next + 1);
             return e;
           }
