@@ -39,8 +39,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Compiler {
   /**
    * Every emitter, in output order, which is also the order they start in (Prometheus, the longest,
-   * first); made when a run emits, so that their classes (and the Jackson
-   * mappers they hold) are set up then, side by side, and not before the first file is read.
+   * first); made when a run emits, so that their classes (and the Jackson mappers they hold) are set
+   * up then, side by side, and not before the first file is read.
    */
   private static final List<java.util.function.Supplier<Emitter>> EMITTERS = List.of(PrometheusEmitter::new,
       AlertmanagerEmitter::new, SlurmEmitter::new, AnsibleEmitter::new, ChecksEmitter::new, GrafanaEmitter::new,
@@ -267,7 +267,7 @@ public final class Compiler {
 
     // emitters are independent pure functions: they run side by side, each with its own diagnostics,
     // reported in emitter order so that a run's messages do not depend on which finished first
-    List<Emitted> emitted = Parallel.map(EMITTERS, e -> 0, e -> Emitted.of(e.get(), resolved));
+    List<Emitted> emitted = Parallel.map(EMITTERS, e -> Emitted.of(e.get(), resolved));
     List<OutputFile> files = new ArrayList<>();
     for (Emitted e : emitted) {
       files.addAll(e.files());

@@ -21,6 +21,11 @@ import java.util.function.ToLongFunction;
 public final class Parallel {
   private Parallel() {}
 
+  /** {@code f} of each item, in the items' order, computed in that order too. */
+  public static <T, R> List<R> map(List<T> items, Function<T, R> f) {
+    return map(items, item -> 0, f);
+  }
+
   /**
    * {@code f} of each item, in the items' order, computed largest {@code size} first (equal sizes in
    * list order).
@@ -38,7 +43,9 @@ public final class Parallel {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable take = () -> {
       try {
-        for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) out[order[k]] = f.apply(items.get(order[k]));
+        for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
+          out[order[k]] = f.apply(items.get(order[k]));
+        }
       } catch (RuntimeException | Error e) {
         failure.compareAndSet(null, e);
         next.set(n);

@@ -109,7 +109,7 @@ public final class Resolver {
     Map<String, List<Contribution>> own = byHost.get(host.name());
     if (own == null) return new ResolvedHost(host, groups, shared);
 
-    Map<String, List<Contribution>> fromGroups = byMemberships.get(groups);
+    Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(groups, this::groupContributions);
     ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
     for (int i = 0; i < SECTIONS.size(); i++) {
       String section = SECTIONS.get(i);

@@ -70,11 +70,12 @@ public final class PrometheusEmitter implements Emitter {
     for (int i = 0; i < resolved.hosts().size(); i++) serverByHost.put(resolved.hosts().get(i).name(), servers.serverOf()[i]);
     // each server's jobs: the hosts it scrapes, and the devices their exporters read
     List<List<JobTargets>> jobsByServer = new ArrayList<>();
+    List<Exporter> exporters = List.copyOf(fleet.exporters().values());
     for (int k = 0; k < servers.servers().size(); k++) {
       int server = k;
       String dir = servers.servers().get(k).dir();
       // one exporter's jobs at a time per thread (a job of every host takes as long as many others)
-      List<List<JobTargets>> byExporter = Parallel.map(List.copyOf(fleet.exporters().values()), e -> 0, e -> {
+      List<List<JobTargets>> byExporter = Parallel.map(exporters, e -> {
         List<AlertRule> rules = rulesByExporter.getOrDefault(e.name(), List.of());
         List<JobTargets> jobs = new ArrayList<>(2);
         if (e.readsHosts()) {
