@@ -33,6 +33,10 @@ javac --release 17 -d "$work/classes" -cp "$jar" "$root/test/bench/ParseFloor.ja
 # the floor runs with the JVM options of the launcher being measured (its heap cap is Anvil's own)
 jvm=$(. "$run_java" 2>/dev/null && echo "${ANVIL_JVM_OPTIONS:-}")
 [ -n "$jvm" ] || jvm="-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -XX:MaxNewSize=256m"   # before run-java.sh
+# except the launcher's single compiler thread: the floor runs on one thread, and a second compiler
+# thread has the idle core to itself (the floor at 10k is ~9 % slower without it, which would flatter
+# Anvil's ratio)
+jvm=${jvm//-XX:CICompilerCount=1/}
 commands=(floor check fresh unchanged diffcheck explain)
 
 # one timed run; appends "wall cpu rss_kb" to $work/$n-$name.txt
