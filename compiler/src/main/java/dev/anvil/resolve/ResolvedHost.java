@@ -103,8 +103,8 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
     ResolvedSection[] copy = new ResolvedSection[Resolver.SECTIONS.size()];
     for (int i = 0; i < copy.length; i++) copy[i] = sections.get(Resolver.SECTIONS.get(i));
     int at = Resolver.SECTIONS.indexOf(Resolver.EXPORTERS);
-    copy[at] = (copy[at] == null ? new ResolvedSection(Map.of()) : copy[at]).withEnabled(exporter);
-    return new ResolvedHost(host, memberships, new SectionMap(copy));
+    copy[at] = (copy[at] == null ? new ResolvedSection(new java.util.TreeMap<>()) : copy[at]).withEnabled(exporter);
+    return new ResolvedHost(host, memberships, new SharedKeyMap<>(Resolver.SECTION_KEYS, copy));
   }
 
   /** Every provenance entry, keyed "section.entry.leaf". */

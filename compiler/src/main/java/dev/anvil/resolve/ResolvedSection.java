@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -19,11 +18,23 @@ public final class ResolvedSection {
   private final ObjectNode values;
   private final boolean hasConflicts;
 
-  ResolvedSection(Map<String, Entry> entries) {
-    this.entries = Collections.unmodifiableMap(entries);
-    this.values = JsonNodeFactory.instance.objectNode();
-    entries.forEach((name, e) -> values.set(name, e.value()));
-    this.hasConflicts = entries.values().stream().anyMatch(e -> !e.conflicts().isEmpty());
+  /** @param entries one per name, in the names' order; kept, not copied */
+  ResolvedSection(SharedKeyMap.Keys names, Entry[] entries) {
+    this.entries = new SharedKeyMap<>(names, entries);
+    Object[] values = new Object[entries.length];
+    boolean conflicts = false;
+    for (int i = 0; i < entries.length; i++) {
+      values[i] = entries[i].value();
+      conflicts |= !entries[i].conflicts().isEmpty();
+    }
+    // the values share the names too; the map is immutable, so is this node
+    this.values = new ObjectNode(JsonNodeFactory.instance, new SharedKeyMap<>(names, values));
+    this.hasConflicts = conflicts;
+  }
+
+  /** A section of its own (not one of many with the same entry names). */
+  ResolvedSection(SortedMap<String, Entry> entries) {
+    this(new SharedKeyMap.Keys(List.copyOf(entries.keySet())), entries.values().toArray(Entry[]::new));
   }
 
   public boolean hasConflicts() {
@@ -78,7 +89,7 @@ public final class ResolvedSection {
 
   /** The same section with entry {@code name} enabled (an exporter run by someone else). */
   ResolvedSection withEnabled(String name) {
-    Map<String, Entry> copy = new TreeMap<>(entries);
+    SortedMap<String, Entry> copy = new TreeMap<>(entries);
     Entry e = entries.get(name);
     ObjectNode value = e != null && e.value().isObject() ? ((ObjectNode) e.value()).deepCopy()
         : JsonNodeFactory.instance.objectNode();

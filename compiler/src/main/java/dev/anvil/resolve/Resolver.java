@@ -48,6 +48,8 @@ public final class Resolver {
   /** Resolved sections, in explain order. */
   public static final List<String> SECTIONS = List.of(PROVIDER, LABELS, EXPORTERS, ALERTS, RECORDING, CHECKS, ROUTING,
       MAINTENANCE, SLURM, ROLLOUT, KUBERNETES, GPU_SHARING);
+  /** The keys of every host's and pool's map of sections. */
+  static final SharedKeyMap.Keys SECTION_KEYS = new SharedKeyMap.Keys(SECTIONS);
 
   private final Fleet fleet;
   private final Diagnostics diagnostics;
@@ -62,9 +64,11 @@ public final class Resolver {
   // list (one entry's contributors repeat far more often than a whole section's).
   private final Map<List<GroupName>, Map<String, List<Contribution>>> byMemberships = new ConcurrentHashMap<>();
   /** The resolved sections per membership set, which hosts without values of their own share whole. */
-  private final Map<List<GroupName>, SectionMap> sharedSections = new ConcurrentHashMap<>();
+  private final Map<List<GroupName>, SharedKeyMap<ResolvedSection>> sharedSections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection> sections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection.Entry> entries = new ConcurrentHashMap<>();
+  /** The entry names of sections, one instance per distinct set: most sections of a kind have the same. */
+  private final Map<List<String>, SharedKeyMap.Keys> entryNames = new ConcurrentHashMap<>();
 
   public Resolver(Fleet fleet, Diagnostics diagnostics) {
     this.fleet = fleet;
@@ -105,7 +109,7 @@ public final class Resolver {
     for (Group g : selectorGroups) if (g.select().matches(host, provider)) memberships.add(g.name());
 
     List<GroupName> groups = List.copyOf(memberships);
-    SectionMap shared = sharedSections.computeIfAbsent(groups, this::resolveMemberships);
+    SharedKeyMap<ResolvedSection> shared = sharedSections.computeIfAbsent(groups, this::resolveMemberships);
     Map<String, List<Contribution>> own = byHost.get(host.name());
     if (own == null) return new ResolvedHost(host, groups, shared);
 
@@ -123,17 +127,17 @@ public final class Resolver {
         resolved[i] = shared.get(section);
       }
     }
-    return new ResolvedHost(host, groups, new SectionMap(resolved));
+    return new ResolvedHost(host, groups, new SharedKeyMap<>(SECTION_KEYS, resolved));
   }
 
   /** The sections of every host with these memberships and no values of its own: one map, shared. */
-  private SectionMap resolveMemberships(List<GroupName> memberships) {
+  private SharedKeyMap<ResolvedSection> resolveMemberships(List<GroupName> memberships) {
     Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(memberships, this::groupContributions);
     ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
     for (int i = 0; i < SECTIONS.size(); i++) {
       resolved[i] = sections.computeIfAbsent(fromGroups.get(SECTIONS.get(i)), this::resolveSection);
     }
-    return new SectionMap(resolved);
+    return new SharedKeyMap<>(SECTION_KEYS, resolved);
   }
 
   /** Defaults and the contributions of a membership set's groups and their ancestors, weakest first. */
@@ -162,7 +166,8 @@ public final class Resolver {
     Map<String, ResolvedSection.Entry> resolved = new TreeMap<>();
     byEntry.forEach((entry, cs) -> resolved.put(entry, cs.get(cs.size() - 1).source().kind() == Source.Kind.HOST
         ? resolveEntry(entry, cs) : entries.computeIfAbsent(cs, k -> resolveEntry(entry, k))));
-    return new ResolvedSection(resolved);
+    return new ResolvedSection(entryNames.computeIfAbsent(List.copyOf(resolved.keySet()), SharedKeyMap.Keys::new),
+        resolved.values().toArray(ResolvedSection.Entry[]::new));
   }
 
   private static ResolvedSection.Entry resolveEntry(String entry, List<Contribution> weakestFirst) {

@@ -117,6 +117,36 @@ class ResolutionTest {
   }
 
   @Test
+  void sectionsWithTheSameEntriesShareTheirNamesAndNoResolvedValueCanBeChanged() {
+    Compilation c = compile(host("h1", "environment:prod") + "---\n" + host("h2"),
+        policy("environment:prod", "alerts: {cpu_high: {threshold: 70}}"),
+        policy("infrastructure:dc", "alerts: {cpu_high: {threshold: 80}}"));
+    assertTrue(c.ok(), () -> errors(c));
+    ResolvedSection a = c.fleet().host("h1").sections().get(Resolver.ALERTS);
+    ResolvedSection b = c.fleet().host("h2").sections().get(Resolver.ALERTS);
+    assertFalse(a == b, "different contributions, different sections");
+    assertEquals("70", a.get("cpu_high").get("threshold").asText());
+    assertEquals("80", b.get("cpu_high").get("threshold").asText());
+    // the same entry names, in the same (sorted) order, held once for both
+    List<String> names = new ArrayList<>();
+    a.values().fieldNames().forEachRemaining(names::add);
+    List<String> sorted = new ArrayList<>(names);
+    java.util.Collections.sort(sorted);
+    assertEquals(sorted, names);
+    List<String> namesOfB = new ArrayList<>();
+    b.values().fieldNames().forEachRemaining(namesOfB::add);
+    assertEquals(names, namesOfB);
+    assertEquals(names.size(), a.values().size());
+    assertTrue(a.entry("cpu_high") != null && a.entry("no_such_alert") == null);
+    assertTrue(a.values().equals(a.values().deepCopy()), "equal to a plain copy");
+    // shared by every host with these memberships: a change through one host would reach the others
+    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+        () -> a.values().put("cpu_high", 1));
+    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+        () -> c.fleet().host("h1").sections().put(Resolver.ALERTS, b));
+  }
+
+  @Test
   void childGroupBeatsItsAncestors() {
     Compilation c = compile(host("h1", "logical:train/workers"),
         policy("infrastructure:dc/rack", "alerts: {cpu_high: {threshold: 60}}"),
