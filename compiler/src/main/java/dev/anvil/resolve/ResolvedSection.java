@@ -14,22 +14,42 @@ import java.util.TreeMap;
  * by identity: equal hosts hold the same instance.
  */
 public final class ResolvedSection {
-  private final Map<String, Entry> entries;
+  private final SharedKeyMap<Entry> entries;
   private final ObjectNode values;
   private final boolean hasConflicts;
 
   /** @param entries one per name, in the names' order; kept, not copied */
   ResolvedSection(SharedKeyMap.Keys names, Entry[] entries) {
-    this.entries = new SharedKeyMap<>(names, entries);
-    Object[] values = new Object[entries.length];
+    this(new SharedKeyMap<>(names, entries));
+  }
+
+  private ResolvedSection(SharedKeyMap<Entry> entries) {
+    this.entries = entries;
+    Object[] values = new Object[entries.keys().size()];
     boolean conflicts = false;
-    for (int i = 0; i < entries.length; i++) {
-      values[i] = entries[i].value();
-      conflicts |= !entries[i].conflicts().isEmpty();
+    int i = 0;
+    for (Entry e : entries.values()) {
+      values[i++] = e.value();
+      conflicts |= !e.conflicts().isEmpty();
     }
     // the values share the names too; the map is immutable, so is this node
-    this.values = new ObjectNode(JsonNodeFactory.instance, new SharedKeyMap<>(names, values));
+    this.values = new ObjectNode(JsonNodeFactory.instance, new SharedKeyMap<>(entries.keys(), values));
     this.hasConflicts = conflicts;
+  }
+
+  /** This section's entry names. */
+  SharedKeyMap.Keys names() {
+    return entries.keys();
+  }
+
+  /** Entry name → its resolution, in name order. */
+  Map<String, Entry> entries() {
+    return entries;
+  }
+
+  /** The same section with some entries replaced: {@code changed} names only entries this section has. */
+  ResolvedSection with(Map<String, Entry> changed) {
+    return new ResolvedSection(entries.with(changed));
   }
 
   /** A section of its own (not one of many with the same entry names). */

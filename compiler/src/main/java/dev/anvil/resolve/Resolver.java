@@ -54,14 +54,16 @@ public final class Resolver {
   private final Fleet fleet;
   private final Diagnostics diagnostics;
   private final Map<String, List<Contribution>> defaults = new HashMap<>();
+  /** Each section's defaults resolved alone, which groups' and hosts' contributions then patch. */
+  private final Map<String, Defaults> sectionDefaults = new HashMap<>();
   private final Map<GroupName, Map<String, List<Contribution>>> byGroup = new HashMap<>();
   private final Map<String, Map<String, List<Contribution>>> byHost = new HashMap<>();
   private final List<Group> selectorGroups = new ArrayList<>();
   /** Groups whose own policy declares kubernetes.pool, sorted; the ones without such a descendant are pools. */
   private final TreeSet<GroupName> poolGroups = new TreeSet<>();
-  // Four caches make the cost grow with distinct combinations, not with hosts: contributions and
-  // resolved sections per membership set, sections per contribution list, and entries per contribution
-  // list (one entry's contributors repeat far more often than a whole section's).
+  // Four caches make the cost grow with distinct combinations, not with hosts: groups' contributions and
+  // resolved sections per membership set, sections per groups' contribution list, and entries per
+  // contribution list (one entry's contributors repeat far more often than a whole section's).
   private final Map<List<GroupName>, Map<String, List<Contribution>>> byMemberships = new ConcurrentHashMap<>();
   /** The resolved sections per membership set, which hosts without values of their own share whole. */
   private final Map<List<GroupName>, SharedKeyMap<ResolvedSection>> sharedSections = new ConcurrentHashMap<>();
@@ -74,6 +76,7 @@ public final class Resolver {
     this.fleet = fleet;
     this.diagnostics = diagnostics;
     index();
+    for (String section : SECTIONS) sectionDefaults.put(section, resolveDefaults(section));
   }
 
   public ResolvedFleet resolve() {
@@ -122,7 +125,7 @@ public final class Resolver {
         cs.addAll(own.get(section));
         cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
         // a host's own values are its alone: no other host shares the result, so it is not cached
-        resolved[i] = resolveSection(cs);
+        resolved[i] = resolveSection(section, cs);
       } else {
         resolved[i] = shared.get(section);
       }
@@ -135,12 +138,16 @@ public final class Resolver {
     Map<String, List<Contribution>> fromGroups = byMemberships.computeIfAbsent(memberships, this::groupContributions);
     ResolvedSection[] resolved = new ResolvedSection[SECTIONS.size()];
     for (int i = 0; i < SECTIONS.size(); i++) {
-      resolved[i] = sections.computeIfAbsent(fromGroups.get(SECTIONS.get(i)), this::resolveSection);
+      String section = SECTIONS.get(i);
+      List<Contribution> cs = fromGroups.get(section);
+      // a contribution is of one section, so only the empty list would stand for several
+      resolved[i] = cs.isEmpty() ? sectionDefaults.get(section).section()
+          : sections.computeIfAbsent(cs, k -> resolveSection(section, k));
     }
     return new SharedKeyMap<>(SECTION_KEYS, resolved);
   }
 
-  /** Defaults and the contributions of a membership set's groups and their ancestors, weakest first. */
+  /** The contributions of a membership set's groups and their ancestors, weakest first (no defaults). */
   private Map<String, List<Contribution>> groupContributions(List<GroupName> memberships) {
     Set<GroupName> all = new TreeSet<>();
     for (GroupName g : memberships) all.addAll(g.selfAndAncestors());
@@ -152,7 +159,7 @@ public final class Resolver {
     }
     Map<String, List<Contribution>> out = new HashMap<>();
     for (String section : SECTIONS) {
-      List<Contribution> cs = new ArrayList<>(defaults.getOrDefault(section, List.of()));
+      List<Contribution> cs = new ArrayList<>();
       for (Map<String, List<Contribution>> own : ofGroups) cs.addAll(own.getOrDefault(section, List.of()));
       cs.sort((a, b) -> Source.sortKey(a.source(), b.source()));
       out.put(section, List.copyOf(cs));
@@ -160,14 +167,48 @@ public final class Resolver {
     return out;
   }
 
-  private ResolvedSection resolveSection(List<Contribution> weakestFirst) {
+  /**
+   * A section's defaults (alert rules' and exporters' own values) by entry, weakest first, and the
+   * section they make alone, with its entries in an array in name order.
+   */
+  private record Defaults(Map<String, List<Contribution>> byEntry, ResolvedSection section) {}
+
+  private Defaults resolveDefaults(String section) {
+    List<Contribution> weakestFirst = new ArrayList<>(defaults.getOrDefault(section, List.of()));
+    weakestFirst.sort((a, b) -> Source.sortKey(a.source(), b.source()));
     Map<String, List<Contribution>> byEntry = new TreeMap<>();
     for (Contribution c : weakestFirst) byEntry.computeIfAbsent(c.entry(), k -> new ArrayList<>()).add(c);
     Map<String, ResolvedSection.Entry> resolved = new TreeMap<>();
-    byEntry.forEach((entry, cs) -> resolved.put(entry, cs.get(cs.size() - 1).source().kind() == Source.Kind.HOST
+    byEntry.forEach((entry, cs) -> resolved.put(entry, entries.computeIfAbsent(List.copyOf(cs), k -> resolveEntry(entry, k))));
+    return new Defaults(byEntry, new ResolvedSection(names(resolved.keySet()), resolved.values().toArray(ResolvedSection.Entry[]::new)));
+  }
+
+  /**
+   * A section from the contributions of groups and the host ({@code stronger}: of this section, weakest
+   * first, none a default) over the section's defaults. Defaults are weaker than any group, so an
+   * entry's contributions are its defaults, then its share of {@code stronger}: most sections differ
+   * from their defaults in a few entries, and only those are worked out here.
+   */
+  private ResolvedSection resolveSection(String section, List<Contribution> stronger) {
+    Defaults d = sectionDefaults.get(section);
+    Map<String, List<Contribution>> byEntry = new TreeMap<>();
+    for (Contribution c : stronger) {
+      byEntry.computeIfAbsent(c.entry(), k -> new ArrayList<>(d.byEntry().getOrDefault(k, List.of()))).add(c);
+    }
+    Map<String, ResolvedSection.Entry> changed = new TreeMap<>();
+    byEntry.forEach((entry, cs) -> changed.put(entry, cs.get(cs.size() - 1).source().kind() == Source.Kind.HOST
         ? resolveEntry(entry, cs) : entries.computeIfAbsent(cs, k -> resolveEntry(entry, k))));
-    return new ResolvedSection(entryNames.computeIfAbsent(List.copyOf(resolved.keySet()), SharedKeyMap.Keys::new),
-        resolved.values().toArray(ResolvedSection.Entry[]::new));
+    ResolvedSection base = d.section();
+    if (base.names().containsAll(changed.keySet())) return base.with(changed);
+    // entries the defaults do not have (labels, checks, routing): the names are a new set
+    Map<String, ResolvedSection.Entry> all = new TreeMap<>(base.entries());
+    all.putAll(changed);
+    return new ResolvedSection(names(all.keySet()), all.values().toArray(ResolvedSection.Entry[]::new));
+  }
+
+  /** The one instance of a set of entry names (sorted). */
+  private SharedKeyMap.Keys names(java.util.Collection<String> sorted) {
+    return entryNames.computeIfAbsent(List.copyOf(sorted), SharedKeyMap.Keys::new);
   }
 
   private static ResolvedSection.Entry resolveEntry(String entry, List<Contribution> weakestFirst) {

@@ -34,6 +34,16 @@ final class SharedKeyMap<V> extends AbstractMap<String, V> {
     int size() {
       return names.length;
     }
+
+    /** Where {@code key} is, or -1. */
+    int indexOf(Object key) {
+      Integer at = index.get(key);
+      return at == null ? -1 : at;
+    }
+
+    boolean containsAll(java.util.Collection<String> keys) {
+      return index.keySet().containsAll(keys);
+    }
   }
 
   private final Keys keys;
@@ -46,11 +56,22 @@ final class SharedKeyMap<V> extends AbstractMap<String, V> {
     this.values = values;
   }
 
+  Keys keys() {
+    return keys;
+  }
+
+  /** This map with some values replaced: {@code changed} holds only keys of this map. */
+  SharedKeyMap<V> with(Map<String, ? extends V> changed) {
+    Object[] copy = values.clone();
+    changed.forEach((k, v) -> copy[keys.indexOf(k)] = v);
+    return new SharedKeyMap<>(keys, copy);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    Integer at = keys.index.get(key);
-    return at == null ? null : (V) values[at];
+    int at = keys.indexOf(key);
+    return at < 0 ? null : (V) values[at];
   }
 
   @Override
