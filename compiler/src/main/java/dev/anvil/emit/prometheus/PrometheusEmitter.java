@@ -55,7 +55,7 @@ public final class PrometheusEmitter implements Emitter {
     // the labels of a host are the same in every job: computed once, in parallel
     HostLabels.Shared shared = new HostLabels.Shared();
     List<HostLabels> hostLabels = resolved.hosts().parallelStream()
-        .map(h -> HostLabels.of(TargetLabels.of(h, fleet), shared)).toList();
+        .map(h -> HostLabels.of(h, fleet, shared)).toList();
     Map<String, Map<FacilityDevice, ResolvedHost>> readers = new HashMap<>();
     for (Exporter e : fleet.exporters().values()) {
       if (!e.probes().isEmpty()) readers.put(e.name(), dev.anvil.emit.DeviceReaders.of(e, resolved, diagnostics));
