@@ -52,8 +52,9 @@ final class JobTargets {
   /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
   private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
   /**
-   * A host's alert class depends only on the sections the rules read (shared by identity between
-   * hosts with the same contributions) and its device counts: worked out once per distinct combination.
+   * A host's alert class depends only on the rules' entries in the sections they read (shared by
+   * identity between hosts with the same contributions), what the rules need and its device counts:
+   * worked out once per distinct combination.
    */
   private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
   /**
@@ -64,9 +65,12 @@ final class JobTargets {
   private final Map<List<Object>, boolean[]> needsMet = new HashMap<>();
   /**
    * For each of {@link #ruleSections}, by the host's section's identity: its entry for each rule of that
-   * section (null for other sections' rules, and where the section has none).
+   * section (null for other sections' rules, and where the section has none). Sections that differ only
+   * in entries no rule of this job reads give one array, the same instance: a class is worked out per
+   * distinct array, not per section.
    */
   private final List<Map<ResolvedSection, ResolvedSection.Entry[]>> entries;
+  private final Map<Identities, ResolvedSection.Entry[]> distinctEntries = new HashMap<>();
   /** The alert class of each combination of the rules' parameter sets. */
   private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
   /** Hosts with the same label names share one list: each list is added to the job's names once. */
@@ -126,7 +130,7 @@ final class JobTargets {
     shape[1] = host.sections().get(Resolver.CHECKS);
     int at = 2;
     for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
-    for (String section : ruleSections) shape[at++] = host.sections().get(section);
+    for (int i = 0; i < ruleSections.size(); i++) shape[at++] = entriesOf(i, host.sections().get(ruleSections.get(i)));
     return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
       boolean[] met = needsMet.computeIfAbsent(k.subList(0, needs), x -> {
         boolean[] out = new boolean[rules.size()];
@@ -139,7 +143,7 @@ final class JobTargets {
         AlertRule rule = rules.get(i);
         if (!met[i]) continue;
         int section = sectionOfRule[i];
-        ResolvedSection.Entry entry = entriesOf(section, (ResolvedSection) shape[needs + section])[i];
+        ResolvedSection.Entry entry = ((ResolvedSection.Entry[]) shape[needs + section])[i];
         // as ResolvedHost#alertApplies: the host's settings for the rule leave it on
         if (!rule.fleetWide() && !ResolvedHost.enabled(entry == null ? null : entry.value())) continue;
         boolean devices = usesDevices.get(rule);
@@ -170,8 +174,25 @@ final class JobTargets {
       for (int i = 0; i < out.length; i++) {
         if (s != null && sectionOfRule[i] == section) out[i] = s.entry(rules.get(i).name());
       }
-      return out;
+      return distinctEntries.computeIfAbsent(new Identities(out), k -> out);
     });
+  }
+
+  /** An array's elements compared by identity: entries are shared, and equal ones are the same object. */
+  private record Identities(Object[] elements) {
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Identities other) || other.elements.length != elements.length) return false;
+      for (int i = 0; i < elements.length; i++) if (elements[i] != other.elements[i]) return false;
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (Object e : elements) h = 31 * h + System.identityHashCode(e);
+      return h;
+    }
   }
 
   /**
