@@ -182,9 +182,8 @@ public final class Output {
    */
   public static final class JsonLines {
     private final String path;
-    private final List<byte[]> parts = new java.util.ArrayList<>();
+    private final OutputFile.Parts parts = new OutputFile.Parts(16);
     private int count;
-    private long size = OPEN.length;
 
     public JsonLines(String path) {
       this.path = path;
@@ -202,20 +201,13 @@ public final class Output {
 
     /** An element already encoded as JSON, in parts (kept, not copied: do not modify them). */
     public void addParts(byte[]... element) {
-      if (count++ > 0) {
-        parts.add(SEPARATOR);
-        size += SEPARATOR.length;
-      }
-      for (byte[] p : element) {
-        parts.add(p);
-        size += p.length;
-      }
+      if (count++ > 0) parts.add(SEPARATOR);
+      for (byte[] p : element) parts.add(p);
     }
 
     public OutputFile finish() {
-      byte[] close = count > 0 ? CLOSE : CLOSE_EMPTY;
-      parts.add(close);
-      return OutputFile.ofParts(path, parts, size + close.length);
+      parts.add(count > 0 ? CLOSE : CLOSE_EMPTY);
+      return parts.finish(path);
     }
 
     private static final ObjectWriter ELEMENT = JSON.writer();

@@ -46,10 +46,29 @@ public final class OutputFile {
     return new OutputFile(path, parts);
   }
 
-  /** The same, its size counted by the caller as it added the parts (a million parts are not summed twice). */
-  static OutputFile ofParts(String path, List<byte[]> parts, long size) {
-    assert size == sizeOf(parts);
-    return new OutputFile(path, parts, size);
+  /**
+   * A file's parts as an emitter adds them, counted as they come: a file of a million parts is not
+   * summed again in a loop of its own, which would run once, in the interpreter.
+   */
+  public static final class Parts {
+    private final List<byte[]> parts;
+    private long size;
+
+    /** @param expected how many parts, roughly */
+    public Parts(int expected) {
+      this.parts = new java.util.ArrayList<>(expected);
+    }
+
+    /** Adds a part (kept, not copied: do not modify it). */
+    public void add(byte[] part) {
+      parts.add(part);
+      size += part.length;
+    }
+
+    public OutputFile finish(String path) {
+      assert size == sizeOf(parts);
+      return new OutputFile(path, parts, size);
+    }
   }
 
   public String path() {

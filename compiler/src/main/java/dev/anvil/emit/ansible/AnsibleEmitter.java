@@ -56,7 +56,7 @@ public final class AnsibleEmitter implements Emitter {
     Map<String, Rollout> rollouts = new TreeMap<>();
     List<ResolvedHost> all = resolved.hosts();
     HostLines lines = new HostLines(fleet, counters, secrets);
-    List<byte[]> inventory = new ArrayList<>(all.size() * 7 + 2);
+    OutputFile.Parts inventory = new OutputFile.Parts(all.size() * 7 + 2);
     // hash lookups per host; the sorted maps are filled once per group, not once per host. Per host
     // in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
     Map<GroupName, List<String>> hostsOfGroup = new java.util.HashMap<>();
@@ -102,7 +102,7 @@ public final class AnsibleEmitter implements Emitter {
 
     List<Object> plays = new ArrayList<>();
     rollouts.values().forEach(r -> plays.add(r.play()));
-    List<OutputFile> files = new ArrayList<>(List.of(OutputFile.ofParts(DIR + "inventory.yml", inventory),
+    List<OutputFile> files = new ArrayList<>(List.of(inventory.finish(DIR + "inventory.yml"),
         Output.yaml(DIR + "exporters.yml", plays),
         new OutputFile(DIR + "tasks/exporters.yml", "# " + Output.GENERATED + "\n" + Output.resource(AnsibleEmitter.class, "exporters-tasks.yml"))));
     files.addAll(counters.values());
@@ -185,7 +185,7 @@ public final class AnsibleEmitter implements Emitter {
     }
 
     /** Appends the host's line to {@code parts}: its own head, then the shared parts. */
-    void add(ResolvedHost h, List<byte[]> parts) {
+    void add(ResolvedHost h, OutputFile.Parts parts) {
       parts.add(utf8("    " + Output.flow(h.name()) + ": {" + Unsafe.entry("ansible_host", h.host().address()) + ", "));
       parts.add(accelerators.computeIfAbsent(h.host().hardware().accelerators(), k -> utf8(accelerators(k) + ", ")));
       parts.add(checks.computeIfAbsent(h.section(Resolver.CHECKS), k -> utf8(Unsafe.entry("anvil_checks", CheckList.of(h)) + ", ")));

@@ -44,7 +44,7 @@ public final class SlurmEmitter implements Emitter {
         .forEach(k -> billed.add("gres/" + k.substring(5))));
     if (!billed.isEmpty()) nodesConf.append("AccountingStorageTRES=").append(String.join(",", billed)).append('\n');
     // a line per node (100k of them): kept as parts, not copied into one string and again into bytes
-    List<byte[]> nodeLines = new ArrayList<>(nodes.size() + 1);
+    OutputFile.Parts nodeLines = new OutputFile.Parts(nodes.size() + 1);
     nodeLines.add(nodesConf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     nodes.values().forEach(n -> nodeLines.add((n.line() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
@@ -80,7 +80,7 @@ public final class SlurmEmitter implements Emitter {
     gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
         .append(spec).append('\n'));
 
-    List<OutputFile> files = new ArrayList<>(List.of(OutputFile.ofParts(DIR + "nodes.conf", nodeLines),
+    List<OutputFile> files = new ArrayList<>(List.of(nodeLines.finish(DIR + "nodes.conf"),
         new OutputFile(DIR + "partitions.conf", partitionsConf.toString()),
         new OutputFile(DIR + "gres.conf", gresConf.toString())));
     if (!nodesets.isEmpty()) files.add(Output.yaml(DIR + "slinky-values.yaml", Map.of("nodesets", nodesets)));
