@@ -221,13 +221,20 @@ public final class Resolver {
   /** The host's own provider name, or the nearest infrastructure ancestor's. */
   private String providerName(Host host) {
     if (host.provider() != null && host.provider().has("name")) return host.provider().get("name").asText();
-    for (GroupName g : host.primaryGroup().selfAndAncestors()) {
+    return providerOfGroup.computeIfAbsent(host.primaryGroup(), this::providerName).orElse(null);
+  }
+
+  /** The provider name of a group or its nearest ancestor that has one; worked out once per primary group. */
+  private final Map<GroupName, java.util.Optional<String>> providerOfGroup = new ConcurrentHashMap<>();
+
+  private java.util.Optional<String> providerName(GroupName primary) {
+    for (GroupName g : primary.selfAndAncestors()) {
       Group group = fleet.groups().get(g);
       if (group != null && group.provider() != null && group.provider().has("name")) {
-        return group.provider().get("name").asText();
+        return java.util.Optional.of(group.provider().get("name").asText());
       }
     }
-    return null;
+    return java.util.Optional.empty();
   }
 
   private void index() {
@@ -250,15 +257,8 @@ public final class Resolver {
             "/provider");
       }
     }
-    for (Host h : fleet.hosts()) {
-      Map<String, List<Contribution>> own = new HashMap<>();
-      Source src = Source.host(h.name());
-      if (h.provider() != null) addFields(own, src, PROVIDER, h.provider(), h.source(), "/provider");
-      ObjectNode labels = JsonNodeFactory.instance.objectNode();
-      h.labels().forEach(labels::put);
-      addFields(own, src, LABELS, labels, h.source(), "/labels");
-      if (!own.isEmpty()) byHost.put(h.name(), own);
-    }
+    // per host in a method of its own, not in this loop's body (docs/architecture.md, "Performance")
+    for (Host h : fleet.hosts()) indexHost(h);
     for (Policy p : fleet.policies()) {
       Map<String, List<Contribution>> target;
       Source src;
@@ -275,6 +275,18 @@ public final class Resolver {
             .add(new Contribution(src, e.section(), e.name(), e.value(), e.strategy(), p.source(), e.pointer()));
       }
     }
+  }
+
+  /** A host's own provider metadata and labels, if it has any. */
+  private void indexHost(Host h) {
+    if (h.provider() == null && h.labels().isEmpty()) return;
+    Map<String, List<Contribution>> own = new HashMap<>();
+    Source src = Source.host(h.name());
+    if (h.provider() != null) addFields(own, src, PROVIDER, h.provider(), h.source(), "/provider");
+    ObjectNode labels = JsonNodeFactory.instance.objectNode();
+    h.labels().forEach(labels::put);
+    addFields(own, src, LABELS, labels, h.source(), "/labels");
+    if (!own.isEmpty()) byHost.put(h.name(), own);
   }
 
   private void addDefault(Contribution c) {
@@ -307,7 +319,13 @@ public final class Resolver {
 
   private void reportConflicts(List<ResolvedHost> hosts, List<ResolvedPool> pools) {
     Map<ConflictKey, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (ResolvedHost h : hosts) collectConflicts(h.sections(), "host ", h.name(), affected);
+    // hosts share their sections' map: whether it holds a conflict is asked once per map
+    Map<Map<String, ResolvedSection>, Boolean> conflicted = new java.util.IdentityHashMap<>();
+    hosts.forEach(h -> {
+      if (conflicted.computeIfAbsent(h.sections(), m -> m.values().stream().anyMatch(ResolvedSection::hasConflicts))) {
+        collectConflicts(h.sections(), "host ", h.name(), affected);
+      }
+    });
     for (ResolvedPool p : pools) collectConflicts(p.sections(), "pool ", p.group().toString(), affected);
     affected.forEach((k, names) -> {
       List<Contribution> cs = k.contenders();
