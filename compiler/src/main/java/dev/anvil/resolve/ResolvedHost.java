@@ -24,6 +24,29 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
     return host.name();
   }
 
+  /**
+   * What the host's outputs are made of but for its name and address: its resolved sections (one
+   * instance for every host with the same contributions, compared by identity), its groups and its
+   * hardware. Hosts of one shape have the same labels, node attributes and checks, which emitters
+   * work out once per shape.
+   */
+  public record Shape(Map<String, ResolvedSection> sections, List<GroupName> memberships, dev.anvil.model.Hardware hardware) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Shape s && sections == s.sections && memberships.equals(s.memberships)
+          && hardware.equals(s.hardware);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(sections) * 31 + hardware.hashCode();
+    }
+  }
+
+  public Shape shape() {
+    return new Shape(sections, memberships, host.hardware());
+  }
+
   public ObjectNode section(String name) {
     ResolvedSection s = sections.get(name);
     return s == null ? EMPTY : s.values();

@@ -4,10 +4,7 @@ import dev.anvil.emit.Output;
 import dev.anvil.emit.TargetLabels;
 import dev.anvil.model.AlertRule;
 import dev.anvil.model.Fleet;
-import dev.anvil.model.GroupName;
-import dev.anvil.model.Hardware;
 import dev.anvil.resolve.ResolvedHost;
-import dev.anvil.resolve.ResolvedSection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +38,7 @@ record HostLabels(byte[] before, byte[] same, byte[][] after, int instanceAt, Li
   static final class Shared {
     private final Map<List<String>, List<String>> names = new ConcurrentHashMap<>();
     private final Map<String, byte[]> pieces = new ConcurrentHashMap<>();
-    private final Map<Shape, HostLabels> byShape = new ConcurrentHashMap<>();
+    private final Map<ResolvedHost.Shape, HostLabels> byShape = new ConcurrentHashMap<>();
 
     private byte[] piece(StringBuilder text) {
       return text.length() == 0 ? EMPTY : pieces.computeIfAbsent(text.toString(), t -> t.getBytes(StandardCharsets.UTF_8));
@@ -49,28 +46,11 @@ record HostLabels(byte[] before, byte[] same, byte[][] after, int instanceAt, Li
   }
 
   /**
-   * What a host's target labels are made of, but for its name (TargetLabels.of): its resolved sections
-   * (the same instance for hosts with the same contributions), its groups and its hardware.
-   */
-  private record Shape(Map<String, ResolvedSection> sections, List<GroupName> memberships, Hardware hardware) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Shape s && sections == s.sections && memberships.equals(s.memberships)
-          && hardware.equals(s.hardware);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(sections) * 31 + hardware.hashCode();
-    }
-  }
-
-  /**
-   * A host's labels: those of a host of the same shape with this host's instance label, or worked
-   * out and encoded if it is the first of its shape.
+   * A host's labels: those of a host of the same shape ({@link ResolvedHost#shape}) with this host's
+   * instance label, or worked out and encoded if it is the first of its shape.
    */
   static HostLabels of(ResolvedHost host, Fleet fleet, Shared shared) {
-    Shape shape = new Shape(host.sections(), host.memberships(), host.host().hardware());
+    ResolvedHost.Shape shape = host.shape();
     HostLabels like = shared.byShape.get(shape);
     if (like == null) {
       HostLabels own = of(TargetLabels.of(host, fleet), shared);

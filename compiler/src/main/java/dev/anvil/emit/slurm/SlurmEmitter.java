@@ -27,9 +27,16 @@ public final class SlurmEmitter implements Emitter {
     // hosts come sorted by name: every map and list here keeps that order without sorting again
     Map<String, SlurmNode> nodes = new java.util.LinkedHashMap<>();
     List<ResolvedHost> hosts = resolved.hosts();
-    for (ResolvedHost h : hosts) {
-      if (SlurmNode.isNode(h)) nodes.put(h.name(), SlurmNode.of(h));
-    }
+    // hosts of one shape are one node but for name and address: worked out once per shape; per host in a
+    // lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    Map<ResolvedHost.Shape, SlurmNode> byShape = new java.util.HashMap<>();
+    hosts.forEach(h -> {
+      if (!SlurmNode.isNode(h)) return;
+      ResolvedHost.Shape shape = h.shape();
+      SlurmNode like = byShape.get(shape);
+      if (like == null) byShape.put(shape, like = SlurmNode.of(h));
+      nodes.put(h.name(), like.named(h.name(), h.host().address()));
+    });
     List<Partition> partitions = resolved.fleet().partitions();
     if (nodes.isEmpty() && partitions.isEmpty()) return List.of();
 
@@ -74,8 +81,10 @@ public final class SlurmEmitter implements Emitter {
 
     // gres.conf: one line per distinct resource, for all nodes that have it
     Map<String, List<String>> gresLines = new TreeMap<>();
-    nodes.values().forEach(n -> n.gres().stream().map(SlurmNode.Gres::confLine).distinct()
-        .forEach(line -> gresLines.computeIfAbsent(line, k -> new ArrayList<>()).add(n.name())));
+    // nodes of one shape share their gres list: its lines are spelled once
+    Map<List<SlurmNode.Gres>, List<String>> confLines = new java.util.IdentityHashMap<>();
+    nodes.values().forEach(n -> confLines.computeIfAbsent(n.gres(), g -> g.stream().map(SlurmNode.Gres::confLine).distinct()
+        .toList()).forEach(line -> gresLines.computeIfAbsent(line, k -> new ArrayList<>()).add(n.name())));
     StringBuilder gresConf = new StringBuilder(HEADER);
     gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
         .append(spec).append('\n'));

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * The node line's Gres and the gres.conf lines both come from {@link #gres}, so they cannot disagree.
  */
 record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<Gres> gres, TreeSet<String> features,
-    Integer weight, String state) {
+    Integer weight, String state, String attributes) {
 
   /** One generic resource of a node: {@code Name=gpu Type=a100}, its count and devices (or none). */
   record Gres(String name, String type, int count, String file) {
@@ -82,14 +82,27 @@ record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<
       if (!g.namespace().equals(Namespace.INFRASTRUCTURE)) features.add(g.path().substring(g.path().lastIndexOf('/') + 1));
     }
     node.path("features").forEach(f -> features.add(f.asText()));
-    long memory = hw.memoryGb() * 1024L - node.path("reserved_memory_mb").asLong(0);
-    return new SlurmNode(h.name(), h.host().address(), hw.cpuCores(), Math.max(0, memory), List.copyOf(gres), features,
-        node.has("weight") ? node.get("weight").asInt() : null, node.path("state").asText("UNKNOWN"));
+    long memory = Math.max(0, hw.memoryGb() * 1024L - node.path("reserved_memory_mb").asLong(0));
+    Integer weight = node.has("weight") ? node.get("weight").asInt() : null;
+    String state = node.path("state").asText("UNKNOWN");
+    return new SlurmNode(h.name(), h.host().address(), hw.cpuCores(), memory, List.copyOf(gres), features, weight, state,
+        attributes(hw.cpuCores(), memory, gres, features, weight, state));
+  }
+
+  /** The same node attributes for another host of the same shape ({@link ResolvedHost#shape}). */
+  SlurmNode named(String name, String address) {
+    return new SlurmNode(name, address, cpus, realMemoryMb, gres, features, weight, state, attributes);
   }
 
   /** The NodeName line of slurm.conf. */
   String line() {
-    StringBuilder sb = new StringBuilder("NodeName=").append(name).append(" NodeAddr=").append(address);
+    return "NodeName=" + name + " NodeAddr=" + address + attributes;
+  }
+
+  /** The line's attributes after the node's name and address, spelled once per shape. */
+  private static String attributes(int cpus, long realMemoryMb, List<Gres> gres, TreeSet<String> features, Integer weight,
+      String state) {
+    StringBuilder sb = new StringBuilder();
     if (cpus > 0) sb.append(" CPUs=").append(cpus);
     if (realMemoryMb > 0) sb.append(" RealMemory=").append(realMemoryMb);
     if (!gres.isEmpty()) sb.append(" Gres=").append(String.join(",", gres.stream().map(Gres::nodeSpec).toList()));

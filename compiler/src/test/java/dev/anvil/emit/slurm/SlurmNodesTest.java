@@ -1,0 +1,64 @@
+package dev.anvil.emit.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.anvil.TestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nodes of one shape (the same resolved sections, groups and hardware) are worked out once: each
+ * still has its own name and address, and a node that differs in its hardware alone has its own
+ * attributes.
+ */
+class SlurmNodesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void nodesOfOneShapeKeepTheirNamesAndAddressesAndOtherHardwareShows() throws Exception {
+    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
+    StringBuilder hosts = new StringBuilder();
+    String[][] spec = {{"twin-a", "10.9.9.1", "64"}, {"twin-b", "10.9.9.2", "64"}, {"other-cpus", "10.9.9.3", "32"}};
+    for (String[] h : spec) {
+      hosts.append("""
+          ---
+          apiVersion: anvil.dev/v1
+          kind: Host
+          name: %s
+          address: %s
+          primary_group: infrastructure:onprem/datacenter-02/rack-a/chassis-1
+          groups: [logical:ml-training/gpu-workers, environment:production]
+          hardware:
+            cpu: {cores: %s}
+            memory_gb: 512
+            accelerators:
+              - {vendor: amd, model: MI300X, count: 8, memory_gb: 192}
+          """.formatted(h[0], h[1], h[2]));
+    }
+    Files.writeString(repo.resolve("inventory/hosts/shapes.yaml"), hosts.toString());
+    TestSupport.Run run = TestSupport.anvil("-C", repo.toString(), "compile", "--verify=off");
+    assertEquals(0, run.exit(), run.err());
+
+    Map<String, String> lines = new HashMap<>();
+    for (String line : Files.readAllLines(repo.resolve("out/slurm/nodes.conf"))) {
+      if (line.startsWith("NodeName=")) lines.put(line.substring(9, line.indexOf(' ')), line);
+    }
+    for (String[] h : spec) {
+      assertEquals("NodeName=" + h[0] + " NodeAddr=" + h[1] + " CPUs=" + h[2],
+          lines.get(h[0]).substring(0, lines.get(h[0]).indexOf(" CPUs=") + 6 + h[2].length()));
+    }
+    assertEquals(attributes(lines.get("twin-a")), attributes(lines.get("twin-b")));
+    assertNotEquals(attributes(lines.get("twin-a")), attributes(lines.get("other-cpus")));
+    assertEquals(attributes(lines.get("twin-a")).replace("CPUs=64", "CPUs=32"), attributes(lines.get("other-cpus")));
+  }
+
+  /** A node line without its name and address. */
+  private static String attributes(String line) {
+    return line.substring(line.indexOf(" CPUs="));
+  }
+}
