@@ -100,7 +100,7 @@ public final class ReferenceChecker {
     checkRemediation(policies, rules, alerting, receivers);
     alertingChecker.checkOverlaps(policies);
     alertingChecker.checkTests(d.routingTests(), hosts, receivers, alerting);
-    for (Host h : hosts.values()) checkLabels(h.labels(), h.source(), "/labels", namespaces);
+    hosts.values().forEach(h -> checkLabels(h.labels(), h.source(), "/labels", namespaces));
     PrometheusSettings prometheus = PrometheusSettings.defaults();
     for (PrometheusSettings s : d.prometheus()) {
       if (prometheus.source().startLine() != 0) {
@@ -116,7 +116,8 @@ public final class ReferenceChecker {
           + " is longer than scrape_interval " + prometheus.scrapeInterval() + "; Prometheus refuses that");
     }
     // broken declarations are left out, so that resolution can still run and report its own errors
-    List<Host> hostList = hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
+    List<Host> hostList = broken.isEmpty() ? List.copyOf(hosts.values())
+        : hosts.values().stream().filter(h -> !broken.contains(h.name())).toList();
     return new Fleet(Map.copyOf(namespaces), groups, hostList, List.copyOf(policies), exporters,
         List.copyOf(rules.values()), prometheus, receivers, alerting, List.copyOf(d.routingTests()),
         partitions(d.partitions(), known, hosts), dashboards(d.dashboards(), exporters, rules), contracts(d.contracts(), exporters),
@@ -239,28 +240,46 @@ public final class ReferenceChecker {
     return known;
   }
 
+  /** The declared hosts by name, in name order; a name's second declaration and unsound hosts are reported. */
   private Map<String, Host> hosts(List<Host> declared, Set<GroupName> known) {
-    Map<String, Host> out = new TreeMap<>();
+    // an address on its own is judged on every core; what depends on the hosts before it, in order
+    List<AddressCheck> addresses = declared.parallelStream().map(h -> AddressCheck.of(h.address())).toList();
+    Map<String, Host> byName = new HashMap<>(declared.size() * 2);
+    List<Host> unique = new ArrayList<>(declared.size());
     Map<String, Host> byAddress = new HashMap<>();
     // a host's checks in a method of its own, not in this loop's body (docs/architecture.md, "Performance")
-    for (Host h : declared) {
-      if (!unique(out, h.name(), h, Host::source, "host", "/name")) continue;
-      if (!checkHost(h, byAddress, known)) broken.add(h.name());
+    for (int i = 0; i < declared.size(); i++) {
+      Host h = declared.get(i);
+      if (!unique(byName, h.name(), h, Host::source, "host", "/name")) continue;
+      unique.add(h);
+      if (!checkHost(h, addresses.get(i), byAddress, known)) broken.add(h.name());
     }
+    // hosts mostly come sorted (files in order, hosts in order in them): one pass of the sort then
+    unique.sort(Comparator.comparing(Host::name));
+    Map<String, Host> out = new LinkedHashMap<>(unique.size() * 2);
+    unique.forEach(h -> out.put(h.name(), h));
     return out;
   }
 
+  /** What a host's address is worth: why it is none, or the form two spellings of it share. */
+  private record AddressCheck(String problem, String canonical) {
+    static AddressCheck of(String address) {
+      String problem = dev.anvil.model.Address.problem(address);
+      return new AddressCheck(problem, problem == null ? dev.anvil.model.Address.canonical(address) : null);
+    }
+  }
+
   /** Whether a host's address and groups are sound; reports what is not. */
-  private boolean checkHost(Host h, Map<String, Host> byAddress, Set<GroupName> known) {
+  private boolean checkHost(Host h, AddressCheck address, Map<String, Host> byAddress, Set<GroupName> known) {
     boolean ok = true;
-    String addressProblem = dev.anvil.model.Address.problem(h.address());
+    String addressProblem = address.problem();
     if (addressProblem != null) {
       diagnostics.error(h.source().at("/address"), addressProblem);
       ok = false;
     } else {
       // two hosts at one address are scraped twice and counted as two: usually a stale entry. No
       // consumer refuses it (several slurmd on one node, test fleets on loopback), so it warns.
-      Host first = byAddress.putIfAbsent(dev.anvil.model.Address.canonical(h.address()), h);
+      Host first = byAddress.putIfAbsent(address.canonical(), h);
       if (first != null) {
         diagnostics.add(dev.anvil.diag.Diagnostic.warning(h.source().at("/address"), "hosts '" + first.name()
             + "' and '" + h.name() + "' have the same address " + h.address(), new Note(first.source().at("/address"),
