@@ -30,11 +30,12 @@ public final class SlurmEmitter implements Emitter {
     // hosts of one shape are one node but for name and address: worked out once per shape; per host in a
     // lambda, whose body is a method of its own (docs/architecture.md, "Performance")
     Map<ResolvedHost.Shape, SlurmNode> byShape = new java.util.HashMap<>();
+    Map<String, String> typeOfModel = new java.util.HashMap<>();
     hosts.forEach(h -> {
       if (!SlurmNode.isNode(h)) return;
       ResolvedHost.Shape shape = h.shape();
       SlurmNode like = byShape.get(shape);
-      if (like == null) byShape.put(shape, like = SlurmNode.of(h));
+      if (like == null) byShape.put(shape, like = SlurmNode.of(h, typeOfModel));
       nodes.put(h.name(), like.named(h.name(), h.host().address()));
     });
     List<Partition> partitions = resolved.fleet().partitions();

@@ -67,13 +67,21 @@ record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<
   }
 
   static SlurmNode of(ResolvedHost h) {
+    return of(h, new java.util.HashMap<>());
+  }
+
+  /**
+   * @param gresTypes gres types by model, filled as they are needed: a fleet has a few models, and two
+   *     regular expressions per node add up
+   */
+  static SlurmNode of(ResolvedHost h, Map<String, String> gresTypes) {
     JsonNode node = h.section(Resolver.SLURM).get("node");
     Hardware hw = h.host().hardware();
     List<Gres> gres = new ArrayList<>();
     Map<String, Integer> nextIndex = new LinkedHashMap<>();
     TreeSet<String> features = new TreeSet<>();
     for (Hardware.Accelerator a : hw.accelerators()) {
-      String type = gresType(a.model());
+      String type = gresTypes.computeIfAbsent(a.model(), SlurmNode::gresType);
       int first = nextIndex.merge(a.vendor(), a.count(), Integer::sum) - a.count();
       gres.add(new Gres(gresName(a.vendor()), type, a.count(), files(a.vendor(), first, a.count())));
       features.add(type);
