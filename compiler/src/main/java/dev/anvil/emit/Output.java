@@ -53,14 +53,20 @@ public final class Output {
 
   private Output() {}
 
-  /** Indented JSON with sorted keys, for files people read (dashboards, check lists). */
+  /**
+   * Indented JSON with sorted keys, for files people read (dashboards, check lists). Written as UTF-8
+   * bytes, with the final line break as a part of its own: as text, Jackson would join its buffers
+   * into a String a character at a time, which then is copied once more and encoded.
+   */
   public static OutputFile json(String path, Object tree) {
     try {
-      return new OutputFile(path, PRETTY_JSON.writeValueAsString(tree) + "\n");
+      return OutputFile.ofParts(path, List.of(PRETTY_JSON.writeValueAsBytes(tree), LINE_BREAK));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  private static final byte[] LINE_BREAK = {'\n'};
 
   /** Block style, two-space indent, lists indented under their key, and no line folding. */
   private static DumperOptions dumperOptions() {
