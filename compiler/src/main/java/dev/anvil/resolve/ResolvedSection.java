@@ -27,9 +27,9 @@ public final class ResolvedSection {
     this.entries = entries;
     Object[] values = new Object[entries.keys().size()];
     boolean conflicts = false;
-    int i = 0;
-    for (Entry e : entries.values()) {
-      values[i++] = e.value();
+    for (int i = 0; i < values.length; i++) {
+      Entry e = entries.valueAt(i);
+      values[i] = e.value();
       conflicts |= !e.conflicts().isEmpty();
     }
     // the values share the names too; the map is immutable, so is this node

@@ -60,6 +60,12 @@ final class SharedKeyMap<V> extends AbstractMap<String, V> {
     return keys;
   }
 
+  /** The value of the key at {@code index} of {@link #keys} (null: absent). */
+  @SuppressWarnings("unchecked")
+  V valueAt(int index) {
+    return (V) values[index];
+  }
+
   /** This map with some values replaced: {@code changed} holds only keys of this map. */
   SharedKeyMap<V> with(Map<String, ? extends V> changed) {
     Object[] copy = values.clone();
