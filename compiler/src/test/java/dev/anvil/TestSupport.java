@@ -50,6 +50,27 @@ public final class TestSupport {
         + "\nprimary_group: infrastructure:lab\n";
   }
 
+  /**
+   * A Host document for a copy of the example fleet ({@link #copyOfExampleFleet}): a production GPU
+   * worker in a rack of datacenter-02, with one kind of accelerator, eight of them.
+   */
+  public static String exampleWorker(String name, String address, int cores, String vendor, String model) {
+    return """
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Host
+        name: %s
+        address: %s
+        primary_group: infrastructure:onprem/datacenter-02/rack-a/chassis-1
+        groups: [logical:ml-training/gpu-workers, environment:production]
+        hardware:
+          cpu: {cores: %d}
+          memory_gb: 512
+          accelerators:
+            - {vendor: %s, model: %s, count: 8, memory_gb: 80}
+        """.formatted(name, address, cores, vendor, model);
+  }
+
   public static Path copyOfExampleFleet(Path target) throws IOException {
     Path root = repoRoot();
     for (String dir : dev.anvil.load.SourceTreeReader.SOURCE_DIRS) {

@@ -221,13 +221,13 @@ public final class Resolver {
   /** The host's own provider name, or the nearest infrastructure ancestor's. */
   private String providerName(Host host) {
     if (host.provider() != null && host.provider().has("name")) return host.provider().get("name").asText();
-    return providerOfGroup.computeIfAbsent(host.primaryGroup(), this::providerName).orElse(null);
+    return providerOfGroup.computeIfAbsent(host.primaryGroup(), this::nearestProvider).orElse(null);
   }
 
   /** The provider name of a group or its nearest ancestor that has one; worked out once per primary group. */
   private final Map<GroupName, java.util.Optional<String>> providerOfGroup = new ConcurrentHashMap<>();
 
-  private java.util.Optional<String> providerName(GroupName primary) {
+  private java.util.Optional<String> nearestProvider(GroupName primary) {
     for (GroupName g : primary.selfAndAncestors()) {
       Group group = fleet.groups().get(g);
       if (group != null && group.provider() != null && group.provider().has("name")) {

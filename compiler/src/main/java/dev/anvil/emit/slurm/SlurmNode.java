@@ -16,9 +16,11 @@ import java.util.TreeSet;
 /**
  * A host as a Slurm node: attributes from its declared hardware and its resolved {@code slurm.node}.
  * The node line's Gres and the gres.conf lines both come from {@link #gres}, so they cannot disagree.
+ *
+ * @param attributes the node line after its name and address (CPUs, RealMemory, Gres, Features, Weight,
+ *     State), the same for every node of one shape
  */
-record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<Gres> gres, TreeSet<String> features,
-    Integer weight, String state, String attributes) {
+record SlurmNode(String name, String address, List<Gres> gres, String attributes) {
 
   /** One generic resource of a node: {@code Name=gpu Type=a100}, its count and devices (or none). */
   record Gres(String name, String type, int count, String file) {
@@ -93,13 +95,13 @@ record SlurmNode(String name, String address, int cpus, long realMemoryMb, List<
     long memory = Math.max(0, hw.memoryGb() * 1024L - node.path("reserved_memory_mb").asLong(0));
     Integer weight = node.has("weight") ? node.get("weight").asInt() : null;
     String state = node.path("state").asText("UNKNOWN");
-    return new SlurmNode(h.name(), h.host().address(), hw.cpuCores(), memory, List.copyOf(gres), features, weight, state,
+    return new SlurmNode(h.name(), h.host().address(), List.copyOf(gres),
         attributes(hw.cpuCores(), memory, gres, features, weight, state));
   }
 
   /** The same node attributes for another host of the same shape ({@link ResolvedHost#shape}). */
   SlurmNode named(String name, String address) {
-    return new SlurmNode(name, address, cpus, realMemoryMb, gres, features, weight, state, attributes);
+    return new SlurmNode(name, address, gres, attributes);
   }
 
   /** The NodeName line of slurm.conf. */

@@ -27,20 +27,7 @@ class HostLabelsTest {
     StringBuilder hosts = new StringBuilder();
     String[][] spec = {{"twin-a", "amd"}, {"twin-b", "amd"}, {"other-hw", "intel-gaudi"}, {"own-labels", "amd"}};
     for (int i = 0; i < spec.length; i++) {
-      hosts.append("""
-          ---
-          apiVersion: anvil.dev/v1
-          kind: Host
-          name: %s
-          address: 10.9.9.%d
-          primary_group: infrastructure:onprem/datacenter-02/rack-a/chassis-1
-          groups: [logical:ml-training/gpu-workers, environment:production]
-          hardware:
-            cpu: {cores: 64}
-            memory_gb: 512
-            accelerators:
-              - {vendor: %s, model: X, count: 8, memory_gb: 80}
-          """.formatted(spec[i][0], i + 1, spec[i][1]));
+      hosts.append(TestSupport.exampleWorker(spec[i][0], "10.9.9." + (i + 1), 64, spec[i][1], "X"));
     }
     Files.writeString(repo.resolve("inventory/hosts/shapes.yaml"), hosts.toString());
     Files.writeString(repo.resolve("policies/own-labels.yaml"), """

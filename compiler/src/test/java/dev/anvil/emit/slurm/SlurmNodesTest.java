@@ -24,22 +24,7 @@ class SlurmNodesTest {
     Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
     StringBuilder hosts = new StringBuilder();
     String[][] spec = {{"twin-a", "10.9.9.1", "64"}, {"twin-b", "10.9.9.2", "64"}, {"other-cpus", "10.9.9.3", "32"}};
-    for (String[] h : spec) {
-      hosts.append("""
-          ---
-          apiVersion: anvil.dev/v1
-          kind: Host
-          name: %s
-          address: %s
-          primary_group: infrastructure:onprem/datacenter-02/rack-a/chassis-1
-          groups: [logical:ml-training/gpu-workers, environment:production]
-          hardware:
-            cpu: {cores: %s}
-            memory_gb: 512
-            accelerators:
-              - {vendor: amd, model: MI300X, count: 8, memory_gb: 192}
-          """.formatted(h[0], h[1], h[2]));
-    }
+    for (String[] h : spec) hosts.append(TestSupport.exampleWorker(h[0], h[1], Integer.parseInt(h[2]), "amd", "MI300X"));
     Files.writeString(repo.resolve("inventory/hosts/shapes.yaml"), hosts.toString());
     TestSupport.Run run = TestSupport.anvil("-C", repo.toString(), "compile", "--verify=off");
     assertEquals(0, run.exit(), run.err());
