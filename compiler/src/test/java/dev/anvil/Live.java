@@ -69,7 +69,26 @@ public final class Live implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    fail("not ready on port " + port + "; see the logs in " + logs);
+    fail("not ready on port " + port + " within 20 s; the daemons' logs end:\n" + logTails());
+  }
+
+  /**
+   * The last lines of every daemon's log: in the failure itself, as the logs' directory is a test's
+   * temporary one, gone by the time anyone reads a CI log.
+   */
+  private String logTails() {
+    StringBuilder out = new StringBuilder();
+    for (String name : new java.util.TreeSet<>(byName.keySet())) {
+      Process p = byName.get(name);
+      out.append("== ").append(name).append(p.isAlive() ? " (running)" : " (exited " + p.exitValue() + ")").append('\n');
+      try {
+        List<String> lines = java.nio.file.Files.readAllLines(logs.resolve(name + ".log"));
+        lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> out.append(l).append('\n'));
+      } catch (IOException e) {
+        out.append("(no log: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return out.toString();
   }
 
   /** Prometheus's answer to an instant query: the whole JSON, errors included. */
