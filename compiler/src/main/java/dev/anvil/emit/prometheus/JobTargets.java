@@ -52,17 +52,18 @@ final class JobTargets {
   /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
   private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
   /**
-   * A host's alert class depends only on the rules' entries in the sections they read (shared by
-   * identity between hosts with the same contributions), what the rules need and its device counts:
-   * worked out once per distinct combination.
+   * A host's alert class depends only on which rules it meets the needs of, its device counts and the
+   * rules' entries in the sections they read (equal values as one entry): worked out once per
+   * distinct combination of these.
    */
   private final Map<List<Object>, Optional<String>> classOf = new HashMap<>();
   /**
    * Which rules a host has what they need for (exporter, devices, check: {@link ResolvedHost#meetsNeedsOf}),
-   * by the part of its shape they read: far fewer of these than shapes, which hosts' own alert
-   * settings multiply.
+   * by the part of its shape they read, as one array per distinct answer (at 10k hosts the node job's
+   * 495 combinations of sections and device counts give a handful of answers).
    */
   private final Map<List<Object>, boolean[]> needsMet = new HashMap<>();
+  private final Map<List<Boolean>, boolean[]> distinctNeedsMet = new HashMap<>();
   /**
    * For each of {@link #ruleSections}, by the host's section's identity: its entry for each rule of that
    * section (null for other sections' rules, and where the section has none). Sections that differ only
@@ -71,6 +72,14 @@ final class JobTargets {
    */
   private final List<Map<ResolvedSection, ResolvedSection.Entry[]>> entries;
   private final Map<Identities, ResolvedSection.Entry[]> distinctEntries = new HashMap<>();
+  /**
+   * Each entry by the first with an equal value: a class reads an entry's value only, and groups that
+   * set the same value are different entries (their provenance differs). At 10k hosts the node job's
+   * 3 000 alerts sections hold ~130 distinct entries of its rules, and ~7 600 combinations of them,
+   * but few distinct values. Per rule: a rule's parameter sets are recorded by its entries.
+   */
+  private final List<Map<ResolvedSection.Entry, ResolvedSection.Entry>> sameValue;
+  private final List<Map<com.fasterxml.jackson.databind.JsonNode, ResolvedSection.Entry>> byValue;
   /** The alert class of each combination of the rules' parameter sets. */
   private final Map<List<String>, Optional<String>> classOfValues = new HashMap<>();
   /** Hosts with the same label names share one list: each list is added to the job's names once. */
@@ -93,6 +102,8 @@ final class JobTargets {
     this.vendorSets = rules.stream().map(AlertRule::vendors).distinct().toList();
     this.entries = ruleSections.stream()
         .<Map<ResolvedSection, ResolvedSection.Entry[]>>map(x -> new IdentityHashMap<>()).toList();
+    this.sameValue = rules.stream().<Map<ResolvedSection.Entry, ResolvedSection.Entry>>map(r -> new IdentityHashMap<>()).toList();
+    this.byValue = rules.stream().<Map<com.fasterxml.jackson.databind.JsonNode, ResolvedSection.Entry>>map(r -> new HashMap<>()).toList();
     int n = 0;
     for (int i = 0; i < resolved.hosts().size(); i++) {
       ResolvedHost host = resolved.hosts().get(i);
@@ -124,26 +135,26 @@ final class JobTargets {
    */
   String classOf(ResolvedHost host) {
     // first what the rules need depends on (exporters, checks, device counts), then the rules' sections
-    int needs = 2 + vendorSets.size();
-    Object[] shape = new Object[needs + ruleSections.size()];
-    shape[0] = host.sections().get(Resolver.EXPORTERS);
-    shape[1] = host.sections().get(Resolver.CHECKS);
-    int at = 2;
-    for (List<String> vendors : vendorSets) shape[at++] = host.devices(vendors);
-    for (int i = 0; i < ruleSections.size(); i++) shape[at++] = entriesOf(i, host.sections().get(ruleSections.get(i)));
+    Object[] needs = new Object[2 + vendorSets.size()];
+    needs[0] = host.sections().get(Resolver.EXPORTERS);
+    needs[1] = host.sections().get(Resolver.CHECKS);
+    for (int i = 0; i < vendorSets.size(); i++) needs[2 + i] = host.devices(vendorSets.get(i));
+    boolean[] met = needsMet.computeIfAbsent(Arrays.asList(needs), x -> metBy(host));
+    Object[] shape = new Object[1 + vendorSets.size() + ruleSections.size()];
+    shape[0] = met;  // one instance per distinct answer: compared by identity
+    System.arraycopy(needs, 2, shape, 1, vendorSets.size());
+    int entriesAt = 1 + vendorSets.size();
+    for (int i = 0; i < ruleSections.size(); i++) {
+      shape[entriesAt + i] = entriesOf(i, host.sections().get(ruleSections.get(i)));
+    }
     return classOf.computeIfAbsent(Arrays.asList(shape), k -> {
-      boolean[] met = needsMet.computeIfAbsent(k.subList(0, needs), x -> {
-        boolean[] out = new boolean[rules.size()];
-        for (int i = 0; i < out.length; i++) out[i] = host.meetsNeedsOf(rules.get(i));
-        return out;
-      });
       // each rule's parameter set for this host (null: the rule does not apply to it), in rule order
       String[] values = new String[rules.size()];
       for (int i = 0; i < values.length; i++) {
         AlertRule rule = rules.get(i);
         if (!met[i]) continue;
         int section = sectionOfRule[i];
-        ResolvedSection.Entry entry = ((ResolvedSection.Entry[]) shape[needs + section])[i];
+        ResolvedSection.Entry entry = ((ResolvedSection.Entry[]) shape[entriesAt + section])[i];
         // as ResolvedHost#alertApplies: the host's settings for the rule leave it on
         if (!rule.fleetWide() && !ResolvedHost.enabled(entry == null ? null : entry.value())) continue;
         boolean devices = usesDevices.get(rule);
@@ -168,14 +179,30 @@ final class JobTargets {
     }).orElse(null);
   }
 
+  /** Which of the rules the host meets the needs of, as the one array of that answer. */
+  private boolean[] metBy(ResolvedHost host) {
+    Boolean[] met = new Boolean[rules.size()];
+    for (int i = 0; i < met.length; i++) met[i] = host.meetsNeedsOf(rules.get(i));
+    return distinctNeedsMet.computeIfAbsent(Arrays.asList(met), m -> {
+      boolean[] out = new boolean[m.size()];
+      for (int i = 0; i < out.length; i++) out[i] = m.get(i);
+      return out;
+    });
+  }
+
   private ResolvedSection.Entry[] entriesOf(int section, ResolvedSection resolved) {
     return entries.get(section).computeIfAbsent(resolved, s -> {
       ResolvedSection.Entry[] out = new ResolvedSection.Entry[rules.size()];
       for (int i = 0; i < out.length; i++) {
-        if (s != null && sectionOfRule[i] == section) out[i] = s.entry(rules.get(i).name());
+        if (s != null && sectionOfRule[i] == section) out[i] = sameValue(i, s.entry(rules.get(i).name()));
       }
       return distinctEntries.computeIfAbsent(new Identities(out), k -> out);
     });
+  }
+
+  private ResolvedSection.Entry sameValue(int rule, ResolvedSection.Entry entry) {
+    if (entry == null) return null;
+    return sameValue.get(rule).computeIfAbsent(entry, e -> byValue.get(rule).computeIfAbsent(e.value(), v -> e));
   }
 
   /** An array's elements compared by identity: entries are shared, and equal ones are the same object. */
@@ -210,6 +237,8 @@ final class JobTargets {
     this.sectionOfRule = new int[0];
     this.vendorSets = List.of();
     this.entries = List.of();
+    this.sameValue = List.of();
+    this.byValue = List.of();
     Output.JsonLines out = new Output.JsonLines(dir + "targets/" + name + ".json");
     out.add(Map.of("targets", List.of(), "labels", Map.of("__anvil_generated", Output.GENERATED)));
     for (AlertRule r : rules) classes.put(r, new TreeMap<>());
