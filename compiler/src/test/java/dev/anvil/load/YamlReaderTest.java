@@ -61,8 +61,12 @@ class YamlReaderTest {
     Diagnostics dup = new Diagnostics();
     read("name: a\nport: 1\nname: b\n", dup);
     assertEquals(1, dup.all().size());
-    assertTrue(dup.all().get(0).message().startsWith("duplicate key 'name'"), dup.all().toString());
-    assertEquals(3, dup.all().get(0).position().line());
+    assertEquals("duplicate key 'name'", dup.all().get(0).message());
+    assertEquals("f.yaml:3:1", dup.all().get(0).position().toString());
+    // in a nested mapping and a flow mapping too, at the second key
+    Diagnostics nested = new Diagnostics();
+    read("a:\n  b: 1\n  c: {x: 1, x: 2}\n", nested);
+    assertEquals("f.yaml:3:13", nested.all().get(0).position().toString(), nested.all().toString());
   }
 
   @Test
