@@ -64,6 +64,31 @@ public final class TargetLabels {
     return labels;
   }
 
+  /**
+   * All that a host's labels ({@link #of(ResolvedHost, Fleet)}) are made of but its name: its resolved
+   * sections (one instance for every host with the same contributions, compared by identity), its
+   * groups and its accelerators' vendors. Hosts with equal bases have equal labels but for instance.
+   * Narrower than {@link ResolvedHost#shape}: of the hardware only the vendors count (at 10k hosts of
+   * the benchmark fleet, 3 000 bases against 9 500 shapes).
+   */
+  public record Basis(java.util.Map<String, dev.anvil.resolve.ResolvedSection> sections,
+      List<dev.anvil.model.GroupName> memberships, String vendors) {
+    public Basis(ResolvedHost host) {
+      this(host.sections(), host.memberships(), TargetLabels.vendors(host.host().hardware().accelerators()));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Basis b && sections == b.sections && memberships.equals(b.memberships)
+          && java.util.Objects.equals(vendors, b.vendors);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(sections) * 31 + java.util.Objects.hashCode(vendors);
+    }
+  }
+
   /** The accelerators' vendors, distinct, sorted and comma-separated; null for none. */
   private static String vendors(List<dev.anvil.model.Hardware.Accelerator> accelerators) {
     if (accelerators.isEmpty()) return null;

@@ -28,7 +28,7 @@ public record ResolvedHost(Host host, List<GroupName> memberships, Map<String, R
    * What the host's outputs are made of but for its name and address: its resolved sections (one
    * instance for every host with the same contributions, compared by identity), its groups and its
    * hardware. Hosts of one shape have the same labels, node attributes and checks, which emitters
-   * work out once per shape.
+   * work out once per shape (target labels once per narrower basis: TargetLabels.Basis).
    */
   public record Shape(Map<String, ResolvedSection> sections, List<GroupName> memberships, dev.anvil.model.Hardware hardware) {
     @Override

@@ -38,7 +38,7 @@ record HostLabels(byte[] before, byte[] same, byte[][] after, int instanceAt, Li
   static final class Shared {
     private final Map<List<String>, List<String>> names = new ConcurrentHashMap<>();
     private final Map<String, byte[]> pieces = new ConcurrentHashMap<>();
-    private final Map<ResolvedHost.Shape, HostLabels> byShape = new ConcurrentHashMap<>();
+    private final Map<TargetLabels.Basis, HostLabels> byBasis = new ConcurrentHashMap<>();
 
     private byte[] piece(StringBuilder text) {
       return text.length() == 0 ? EMPTY : pieces.computeIfAbsent(text.toString(), t -> t.getBytes(StandardCharsets.UTF_8));
@@ -46,15 +46,15 @@ record HostLabels(byte[] before, byte[] same, byte[][] after, int instanceAt, Li
   }
 
   /**
-   * A host's labels: those of a host of the same shape ({@link ResolvedHost#shape}) with this host's
-   * instance label, or worked out and encoded if it is the first of its shape.
+   * A host's labels: those of a host of the same basis ({@link TargetLabels.Basis}) with this host's
+   * instance label, or worked out and encoded if it is the first of its basis.
    */
   static HostLabels of(ResolvedHost host, Fleet fleet, Shared shared) {
-    ResolvedHost.Shape shape = host.shape();
-    HostLabels like = shared.byShape.get(shape);
+    TargetLabels.Basis basis = new TargetLabels.Basis(host);
+    HostLabels like = shared.byBasis.get(basis);
     if (like == null) {
       HostLabels own = of(TargetLabels.of(host, fleet), shared);
-      like = shared.byShape.putIfAbsent(shape, own);
+      like = shared.byBasis.putIfAbsent(basis, own);
       if (like == null) return own;
     }
     byte[][] after = like.after.clone();

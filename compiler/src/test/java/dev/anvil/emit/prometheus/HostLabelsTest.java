@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hosts made of the same resolved sections, groups and hardware share their encoded target labels,
- * each with its own instance label; a host that differs in any of these has labels of its own.
+ * Hosts made of the same resolved sections, groups and accelerator vendors share their encoded target
+ * labels, each with its own instance label; a host that differs in any of these has labels of its own.
  */
 class HostLabelsTest {
   @TempDir Path tmp;
 
   @Test
-  void hostsOfOneShapeShareTheirLabelsButNotTheirNameAndAnyDifferenceShows() throws Exception {
+  void hostsOfOneBasisShareTheirLabelsButNotTheirNameAndAnyDifferenceShows() throws Exception {
     Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
     StringBuilder hosts = new StringBuilder();
     String[][] spec = {{"twin-a", "amd"}, {"twin-b", "amd"}, {"other-hw", "intel-gaudi"}, {"own-labels", "amd"}};
@@ -54,7 +54,7 @@ class HostLabelsTest {
     }
     assertEquals(4, spec.length);
     for (String[] host : spec) assertEquals(host[0], labels.get(host[0]).get("instance").asText());
-    assertEquals(without(labels.get("twin-a")), without(labels.get("twin-b")), "one shape, the same labels");
+    assertEquals(without(labels.get("twin-a")), without(labels.get("twin-b")), "one basis, the same labels");
     assertEquals("amd", labels.get("twin-b").get("accelerators").asText());
     // no group selects these two vendors apart: the hosts differ in their hardware alone
     assertEquals(without(labels.get("twin-a")).without("accelerators"), without(labels.get("other-hw")).without("accelerators"));
