@@ -10,6 +10,7 @@ import dev.anvil.resolve.ResolvedHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -115,7 +116,12 @@ public final class SlurmEmitter implements Emitter {
 
   /** Whether a partition selects the host, by group or name, then by hardware. */
   private static boolean selects(Partition p, ResolvedHost h) {
-    return (p.groups().isEmpty() && p.hosts().isEmpty() || p.hosts().contains(h.name()) || inGroups(p, h))
+    return selects(p, Set.copyOf(p.hosts()), h);
+  }
+
+  /** @param listed the partition's hosts as a set: a list's contains per host would grow with both */
+  private static boolean selects(Partition p, Set<String> listed, ResolvedHost h) {
+    return (p.groups().isEmpty() && listed.isEmpty() || listed.contains(h.name()) || inGroups(p, h))
         && hardwareMatches(p, h);
   }
 
@@ -130,11 +136,12 @@ public final class SlurmEmitter implements Emitter {
   private static List<String> members(Partition p, List<ResolvedHost> hosts, Map<String, SlurmNode> nodes,
       Diagnostics diagnostics) {
     List<String> out = new ArrayList<>();
+    Set<String> listed = Set.copyOf(p.hosts());
     // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
     hosts.forEach(h -> {
-      if (!selects(p, h)) return;
+      if (!selects(p, listed, h)) return;
       if (!nodes.containsKey(h.name())) {
-        if (p.hosts().contains(h.name())) {
+        if (listed.contains(h.name())) {
           diagnostics.error(p.source().at("/select/hosts/" + p.hosts().indexOf(h.name())), "partition '" + p.name()
               + "' lists host '" + h.name() + "', which is not a Slurm node (set slurm.node.enabled for it);"
               + " slurmctld would refuse to start");
@@ -149,15 +156,17 @@ public final class SlurmEmitter implements Emitter {
     return out;
   }
 
+  /** Loops, not streams: this runs for every host and partition (3 × 10k at 10k hosts). */
   private static boolean hardwareMatches(Partition p, ResolvedHost h) {
-    var accelerators = h.host().hardware().accelerators();
-    if (!p.acceleratorVendors().isEmpty() && accelerators.stream().noneMatch(a -> p.acceleratorVendors().contains(a.vendor()))) {
-      return false;
+    boolean vendor = p.acceleratorVendors().isEmpty();
+    boolean model = p.acceleratorModels().isEmpty();
+    int devices = 0;
+    for (var a : h.host().hardware().accelerators()) {
+      vendor |= p.acceleratorVendors().contains(a.vendor());
+      model |= p.acceleratorModels().contains(a.model());
+      devices += a.count();
     }
-    if (!p.acceleratorModels().isEmpty() && accelerators.stream().noneMatch(a -> p.acceleratorModels().contains(a.model()))) {
-      return false;
-    }
-    return h.devices(List.of()) >= p.minAccelerators();
+    return vendor && model && devices >= p.minAccelerators();
   }
 
   /** A billing weight on GRES/x needs members that have x: otherwise it is a weight without accelerators. */
