@@ -353,9 +353,8 @@ public final class Resolver {
   private record CollisionKey(Contribution a, Contribution b, int port, String first, String second) {}
 
   private void reportPortCollisions(List<ResolvedHost> hosts) {
-    Map<CollisionKey, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (Sharing sharing : sharing(hosts, EXPORTERS)) {
-      ResolvedHost h = sharing.first();
+    Map<CollisionKey, List<ResolvedSection>> affected = new LinkedHashMap<>();
+    for (ResolvedHost h : firstOfEach(hosts, EXPORTERS)) {
       Map<Integer, String> byPort = new TreeMap<>();
       for (String exporter : fleet.exporters().keySet()) {
         if (!h.runs(exporter)) continue;
@@ -369,12 +368,13 @@ public final class Resolver {
         CollisionKey key = mine.source().kind() == Source.Kind.DEFAULT && theirs.source().kind() != Source.Kind.DEFAULT
             ? new CollisionKey(theirs, mine, port, exporter, other)
             : new CollisionKey(mine, theirs, port, other, exporter);
-        affected.computeIfAbsent(key, k -> new TreeSet<>()).addAll(sharing.names());
+        affected.computeIfAbsent(key, k -> new ArrayList<>()).add(h.sections().get(EXPORTERS));
       }
     }
-    affected.forEach((k, names) -> diagnostics.error(k.a().positionOf("port"),
+    Map<ResolvedSection, List<String>> names = hostsWith(hosts, EXPORTERS, affected.values());
+    affected.forEach((k, sections) -> diagnostics.error(k.a().positionOf("port"),
         "port " + k.port() + " of exporter '" + k.second() + "' collides with exporter '" + k.first() + "' "
-            + hostsPhrase(names),
+            + hostsPhrase(namesOf(sections, names)),
         new Note(k.b().positionOf("port"), "'" + k.first() + "' gets port " + k.port() + " here")));
   }
 
@@ -382,9 +382,9 @@ public final class Resolver {
 
   /** Settings a check needs may come from several groups: only the merged result can be judged. */
   private void reportIncompleteChecks(List<ResolvedHost> hosts) {
-    Map<MissingSetting, TreeSet<String>> affected = new LinkedHashMap<>();
-    for (Sharing sharing : sharing(hosts, CHECKS)) {
-      ResolvedSection checks = sharing.first().sections().get(CHECKS);
+    Map<MissingSetting, List<ResolvedSection>> affected = new LinkedHashMap<>();
+    for (ResolvedHost h : firstOfEach(hosts, CHECKS)) {
+      ResolvedSection checks = h.sections().get(CHECKS);
       checks.values().fields().forEachRemaining(e -> {
         JsonNode check = e.getValue();
         CheckType type = CheckType.parse(check.path("type").asText());
@@ -392,33 +392,46 @@ public final class Resolver {
         for (String setting : new TreeSet<>(type.required())) {
           if (check.has(setting)) continue;
           Contribution from = checks.entry(e.getKey()).provenance().get(e.getKey() + ".type").from();
-          affected.computeIfAbsent(new MissingSetting(from, e.getKey(), setting), k -> new TreeSet<>())
-              .addAll(sharing.names());
+          affected.computeIfAbsent(new MissingSetting(from, e.getKey(), setting), k -> new ArrayList<>()).add(checks);
         }
       });
     }
-    affected.forEach((k, names) -> diagnostics.error(k.type().positionOf("type"), "check '" + k.check() + "' of type "
+    Map<ResolvedSection, List<String>> names = hostsWith(hosts, CHECKS, affected.values());
+    affected.forEach((k, sections) -> diagnostics.error(k.type().positionOf("type"), "check '" + k.check() + "' of type "
         + CheckType.parse(k.type().value().path("type").asText()).label() + " needs '" + k.setting() + "' "
-        + hostsPhrase(names)));
+        + hostsPhrase(namesOf(sections, names))));
   }
 
-  /** Hosts that share one result of a section (one object: the same contributions), and the first of them. */
-  private record Sharing(ResolvedHost first, List<String> names) {}
+  /**
+   * The first host with each result of {@code section} (one object: the same contributions), in host
+   * order: what depends on that section alone is judged once per result, not once per host.
+   */
+  private static List<ResolvedHost> firstOfEach(List<ResolvedHost> hosts, String section) {
+    java.util.Set<ResolvedSection> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<ResolvedHost> out = new ArrayList<>();
+    for (ResolvedHost h : hosts) if (seen.add(h.sections().get(section))) out.add(h);
+    return out;
+  }
 
   /**
-   * The hosts grouped by their result of {@code section}, in the order hosts first have each: what
-   * depends on that section alone is judged once per group, not once per host.
+   * The names of the hosts with each of the results of {@code section} that a finding is about, in one
+   * pass over the hosts and only when there is a finding: a valid fleet lists no names at all.
    */
-  private static List<Sharing> sharing(List<ResolvedHost> hosts, String section) {
-    Map<ResolvedSection, List<String>> names = new java.util.IdentityHashMap<>();
-    List<Sharing> out = new ArrayList<>();
+  private static Map<ResolvedSection, List<String>> hostsWith(List<ResolvedHost> hosts, String section,
+      java.util.Collection<List<ResolvedSection>> affected) {
+    Map<ResolvedSection, List<String>> out = new java.util.IdentityHashMap<>();
+    affected.forEach(sections -> sections.forEach(s -> out.put(s, new ArrayList<>())));
+    if (out.isEmpty()) return out;
     for (ResolvedHost h : hosts) {
-      names.computeIfAbsent(h.sections().get(section), s -> {
-        List<String> same = new ArrayList<>();
-        out.add(new Sharing(h, same));
-        return same;
-      }).add(h.name());
+      List<String> names = out.get(h.sections().get(section));
+      if (names != null) names.add(h.name());
     }
+    return out;
+  }
+
+  private static TreeSet<String> namesOf(List<ResolvedSection> sections, Map<ResolvedSection, List<String>> names) {
+    TreeSet<String> out = new TreeSet<>();
+    sections.forEach(s -> out.addAll(names.get(s)));
     return out;
   }
 
