@@ -10,6 +10,8 @@
 #   unchanged  anvil compile into the out/ it wrote before
 #   diffcheck  anvil compile --check (compare with out/, write nothing)
 #   explain    anvil explain HOST KEY
+# The ratios: wall/floor and rss/floor are ratios of the medians; paired is the median of each round's
+# wall time over that round's floor (see paired() below).
 # Then the phase timings of one `anvil check` (ANVIL_TIMINGS=1) in µs per host, and the load average
 # (/proc/loadavg) before and after each fleet size.
 #   usage: test/bench/run.sh [SIZES...]    ROUNDS=3; ANVIL=path/to/anvil measures another checkout's
@@ -48,8 +50,11 @@ run() {
 }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
+# the median of each round's ratio to that round's floor: a round runs the floor and the command moments
+# apart, so drift in the machine's speed between rounds (on this VM up to a third) cancels out
+paired() { paste -d' ' "$work/$1.txt" "$work/$2.txt" | awk '{print $1 / $4}' | median; }
 
-printf '%-7s %-10s %8s %8s %8s %9s %9s\n' hosts command wall_s cpu_s rss_MB wall/floor rss/floor
+printf '%-7s %-10s %8s %8s %8s %9s %9s %7s\n' hosts command wall_s cpu_s rss_MB wall/floor rss/floor paired
 for n in "${sizes[@]}"; do
   fleet="$work/fleet-$n"
   [ -d "$fleet" ] || java "$root/test/bench/GenerateFleet.java" "$n" "$fleet" "$root"
@@ -70,8 +75,8 @@ for n in "${sizes[@]}"; do
   fw=$(col "$n-floor" 1); fr=$(col "$n-floor" 3)
   for c in "${commands[@]}"; do
     w=$(col "$n-$c" 1); u=$(col "$n-$c" 2); r=$(col "$n-$c" 3)
-    printf '%-7s %-10s %8.2f %8.2f %8d %9.2f %9.2f\n' "$n" "$c" "$w" "$u" $((${r%.*} / 1024)) \
-      "$(awk "BEGIN{print $w/$fw}")" "$(awk "BEGIN{print $r/$fr}")"
+    printf '%-7s %-10s %8.2f %8.2f %8d %9.2f %9.2f %7.2f\n' "$n" "$c" "$w" "$u" $((${r%.*} / 1024)) \
+      "$(awk "BEGIN{print $w/$fw}")" "$(awk "BEGIN{print $r/$fr}")" "$(paired "$n-$c" "$n-floor")"
   done
   echo "        load average (1, 5, 15 min): before $load_before, after $load_after"
   ANVIL_TIMINGS=1 "$anvil" -C "$fleet" check --verify=off 2>&1 >/dev/null \
