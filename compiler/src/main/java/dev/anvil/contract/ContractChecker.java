@@ -104,12 +104,13 @@ public final class ContractChecker {
   private List<InUse> versionsInUse(String exporter, List<ExporterContract> contracts) {
     Map<String, List<ResolvedHost>> byVersion = new TreeMap<>();
     Map<String, Position> setAt = new LinkedHashMap<>();
-    for (ResolvedHost h : resolved.hosts()) {
-      if (!h.runs(exporter)) continue;
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    resolved.hosts().forEach(h -> {
+      if (!h.runs(exporter)) return;
       String version = h.section(Resolver.EXPORTERS).path(exporter).path("version").asText("");
       byVersion.computeIfAbsent(version, k -> new ArrayList<>()).add(h);
       setAt.computeIfAbsent(version, k -> versionPosition(h, exporter));
-    }
+    });
     List<InUse> out = new ArrayList<>();
     byVersion.forEach((version, hosts) -> {
       ExporterContract contract = ExporterContract.of(contracts, exporter, version);
@@ -139,16 +140,18 @@ public final class ContractChecker {
     }
     if (newest == null) return;
     Map<String, List<ResolvedHost>> unreadable = new TreeMap<>();
-    for (ResolvedHost h : u.hosts()) {
+    ExporterContract table = newest;
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    u.hosts().forEach(h -> {
       Set<String> vendors = new TreeSet<>();
       for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
       for (String vendor : vendors) {
-        String since = newest.vendors().get(vendor);
+        String since = table.vendors().get(vendor);
         if (since == null || !Versions.isVersion(u.version()) || Versions.compare(u.version(), since) < 0) {
           unreadable.computeIfAbsent(vendor, k -> new ArrayList<>()).add(h);
         }
       }
-    }
+    });
     for (var e : unreadable.entrySet()) {
       String since = newest.vendors().get(e.getKey());
       String why = since == null ? "no " + u.exporter() + " version read can report them (" + newest.source().file()
@@ -320,10 +323,11 @@ public final class ContractChecker {
     labels.addAll(fleet.namespaces().keySet());
     // hosts with the same resolved labels share one map: each distinct one is read once
     Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (ResolvedHost h : resolved.hosts()) {
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    resolved.hosts().forEach(h -> {
       Object section = h.sections().get(Resolver.LABELS);
       if (section == null || seen.add(section)) labels.addAll(h.labels().keySet());
-    }
+    });
     return labels;
   }
 

@@ -409,7 +409,10 @@ public final class Resolver {
   private static List<ResolvedHost> firstOfEach(List<ResolvedHost> hosts, String section) {
     java.util.Set<ResolvedSection> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<ResolvedHost> out = new ArrayList<>();
-    for (ResolvedHost h : hosts) if (seen.add(h.sections().get(section))) out.add(h);
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    hosts.forEach(h -> {
+      if (seen.add(h.sections().get(section))) out.add(h);
+    });
     return out;
   }
 

@@ -37,10 +37,11 @@ public final class AlertmanagerEmitter implements Emitter {
 
     // routing class → the resolved routing and maintenance of its hosts (equal for all of them)
     Map<String, ResolvedHost> classes = new TreeMap<>();
-    for (ResolvedHost h : resolved.hosts()) {
+    // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+    resolved.hosts().forEach(h -> {
       String cls = TargetLabels.routingClass(h);
       if (cls != null) classes.putIfAbsent(cls, h);
-    }
+    });
     // a Kubernetes pool's nodes are no declared hosts, and their alerts route like a host's
     for (var members : dev.anvil.emit.kubernetes.ClusterMembers.of(resolved).values()) {
       for (var shape : members.poolShapes()) {

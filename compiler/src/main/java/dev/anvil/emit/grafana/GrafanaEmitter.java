@@ -17,7 +17,6 @@ import dev.anvil.model.Hardware;
 import dev.anvil.model.Namespace;
 import dev.anvil.model.PrometheusSettings;
 import dev.anvil.resolve.ResolvedFleet;
-import dev.anvil.resolve.ResolvedHost;
 import dev.anvil.resolve.Resolver;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,18 +67,19 @@ public final class GrafanaEmitter implements Emitter {
       Set<String> vendors = new HashSet<>();
       Set<String> exporters = new HashSet<>();
       Set<String> rules = new HashSet<>();
-      boolean checks = false;
+      boolean[] checks = {false};
       // hosts share their hardware and their resolved sections: each distinct one is looked at once
       Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      for (ResolvedHost h : resolved.hosts()) {
+      // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+      resolved.hosts().forEach(h -> {
         if (seen.add(h.host().hardware())) {
           for (Hardware.Accelerator a : h.host().hardware().accelerators()) vendors.add(a.vendor());
         }
         if (seen.add(h.section(Resolver.EXPORTERS))) {
           for (String e : resolved.fleet().exporters().keySet()) if (h.runs(e)) exporters.add(e);
         }
-        if (seen.add(h.section(Resolver.CHECKS))) checks |= h.runsCheck("any");
-      }
+        if (seen.add(h.section(Resolver.CHECKS))) checks[0] |= h.runsCheck("any");
+      });
       // only the rules some dashboard requires: each may take a pass over the hosts
       Set<String> required = new HashSet<>();
       for (var d : resolved.fleet().dashboards()) {
@@ -94,7 +94,7 @@ public final class GrafanaEmitter implements Emitter {
           rules.add(rule.name());
         }
       }
-      return new FleetFacts(vendors, exporters, checks, rules);
+      return new FleetFacts(vendors, exporters, checks[0], rules);
     }
 
     boolean meets(Requires r) {

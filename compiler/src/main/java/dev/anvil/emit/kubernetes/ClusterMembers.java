@@ -34,12 +34,13 @@ public record ClusterMembers(Cluster cluster, List<ResolvedHost> nodes, List<Res
     Map<String, Cluster> clusters = resolved.fleet().clusters();
     Map<String, List<ResolvedHost>> nodes = new TreeMap<>();
     if (!clusters.isEmpty()) {
-      for (ResolvedHost h : resolved.hosts()) {
+      // per host in a lambda, whose body is a method of its own (docs/architecture.md, "Performance")
+      resolved.hosts().forEach(h -> {
         JsonNode node = h.section(Resolver.KUBERNETES).get("node");
         if (node != null && clusters.containsKey(node.path("cluster").asText()) && hasNvidia(h.host().hardware())) {
           nodes.computeIfAbsent(node.get("cluster").asText(), k -> new ArrayList<>()).add(h);
         }
-      }
+      });
     }
     Map<String, List<ResolvedPool>> pools = new TreeMap<>();
     for (ResolvedPool p : resolved.pools()) {
