@@ -52,16 +52,21 @@ public final class SchemaValidator {
 
   private final Map<String, JsonSchema> schemas = new TreeMap<>();
   private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
+  /**
+   * Kinds whose documents come by the thousand, and the properties they repeat: validated once per
+   * distinct value ({@link SplitSchema}). Host's at 10k hosts: ~10 % of a check's CPU before.
+   */
+  private static final Map<String, List<String>> SHARED = Map.of(
+      "Host", List.of("primary_group", "groups", "labels", "provider", "hardware"));
+
+  private final Map<String, SplitSchema> splits = new TreeMap<>();
   /** kind → what the schema says of the text at each place (single-line or not). */
   private final Map<String, SchemaWalker.Place> places = new TreeMap<>();
 
   public SchemaValidator() {
     ObjectMapper json = new ObjectMapper();
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-        .pathType(PathType.JSON_POINTER)
-        .formatAssertionsEnabled(true)
-        .build();
+    JsonSchemaFactory factory = factory();
+    SchemaValidatorsConfig config = config();
     for (var e : KINDS.entrySet()) {
       String resource = "/dev/anvil/schema/" + e.getValue() + ".schema.json";
       try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
@@ -70,10 +75,21 @@ public final class SchemaValidator {
         schemaTrees.put(e.getKey(), tree);
         places.put(e.getKey(), new SchemaWalker(tree).compile());
         schemas.put(e.getKey(), factory.getSchema(tree, config));
+        SplitSchema split = SHARED.containsKey(e.getKey())
+            ? SplitSchema.of(tree, SHARED.get(e.getKey()), factory, config) : null;
+        if (split != null) splits.put(e.getKey(), split);
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
       }
     }
+  }
+
+  static JsonSchemaFactory factory() {
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+  }
+
+  static SchemaValidatorsConfig config() {
+    return SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).formatAssertionsEnabled(true).build();
   }
 
   /** Returns true when the document is valid; otherwise reports every problem found in it. */
@@ -105,7 +121,8 @@ public final class SchemaValidator {
       return false;
     }
     if (!ok) return false;
-    List<ValidationMessage> messages = new ArrayList<>(schema.validate(root));
+    SplitSchema split = splits.get(kind.asText());
+    List<ValidationMessage> messages = new ArrayList<>(split != null && split.valid(root) ? List.of() : schema.validate(root));
     messages.sort(MESSAGE_ORDER);
     for (ValidationMessage m : messages) report(kind.asText(), src, root, m, diagnostics);
     boolean textOk = checkText(places.get(kind.asText()), root, null, src, diagnostics);
