@@ -82,14 +82,18 @@ public final class SlurmEmitter implements Emitter {
     }
 
     // gres.conf: one line per distinct resource, for all nodes that have it
-    Map<String, List<String>> gresLines = new TreeMap<>();
-    // nodes of one shape share their gres list: its lines are spelled once
-    Map<List<SlurmNode.Gres>, List<String>> confLines = new java.util.IdentityHashMap<>();
-    nodes.values().forEach(n -> confLines.computeIfAbsent(n.gres(), g -> g.stream().map(SlurmNode.Gres::confLine).distinct()
-        .toList()).forEach(line -> gresLines.computeIfAbsent(line, k -> new ArrayList<>()).add(n.name())));
+    Map<String, List<String>> gresLines = new java.util.HashMap<>();
+    // nodes of one shape share their gres list: its lines are spelled and looked up once
+    Map<List<SlurmNode.Gres>, List<List<String>>> namesOfLines = new java.util.IdentityHashMap<>();
+    nodes.values().forEach(n -> {
+      for (List<String> names : namesOfLines.computeIfAbsent(n.gres(), g -> g.stream().map(SlurmNode.Gres::confLine)
+          .distinct().map(line -> gresLines.computeIfAbsent(line, k -> new ArrayList<>())).toList())) {
+        names.add(n.name());
+      }
+    });
     StringBuilder gresConf = new StringBuilder(HEADER);
-    gresLines.forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names)).append(' ')
-        .append(spec).append('\n'));
+    new TreeMap<>(gresLines).forEach((spec, names) -> gresConf.append("NodeName=").append(Hostlist.compress(names))
+        .append(' ').append(spec).append('\n'));
 
     List<OutputFile> files = new ArrayList<>(List.of(nodeLines.finish(DIR + "nodes.conf"),
         new OutputFile(DIR + "partitions.conf", partitionsConf.toString()),
