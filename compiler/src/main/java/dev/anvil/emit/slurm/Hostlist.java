@@ -20,9 +20,26 @@ public final class Hostlist {
   /** A host name's prefix and trailing number, as written. */
   private record Numbered(String prefix, String digits) {}
 
+  /** Numbered names of one prefix and digit width (0: unpadded), which one range may cover. */
+  private record Group(String prefix, int width) {}
+
+  /** A group's numbers, in the order their names come. */
+  private static final class Numbers {
+    long[] values = new long[4];
+    int size;
+
+    void add(long n) {
+      if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+      values[size++] = n;
+    }
+  }
+
+  /** Digits beyond this many are no number a range could hold (Slurm's are 64-bit): such a name stays whole. */
+  private static final int MAX_DIGITS = 18;
+
   public static String compress(Collection<String> names) {
-    Map<String, TreeSet<Long>> groups = new TreeMap<>();
-    Map<String, String> prefixes = new TreeMap<>();
+    // the groups' order does not matter: the parts are sorted by their first name at the end
+    Map<Group, Numbers> groups = new java.util.HashMap<>();
     List<String> plain = new ArrayList<>();
     // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2).
     // Both passes go name by name in lambdas, whose bodies are methods of their own: a loop's body in a
@@ -34,7 +51,7 @@ public final class Hostlist {
       // the trailing number: the longest run of ASCII digits at the end
       int at = name.length();
       while (at > 0 && name.charAt(at - 1) >= '0' && name.charAt(at - 1) <= '9') at--;
-      if (at == name.length()) {
+      if (at == name.length() || name.length() - at > MAX_DIGITS) {
         plain.add(name);
         return;
       }
@@ -53,34 +70,34 @@ public final class Hostlist {
       // other unpadded numbers share width 0
       boolean isPadded = digits.length() > 1 && digits.startsWith("0");
       int width = isPadded || padded.getOrDefault(prefix, java.util.Set.of()).contains(digits.length()) ? digits.length() : 0;
-      String key = prefix + "\u0000" + width;
-      prefixes.putIfAbsent(key, prefix);
-      groups.computeIfAbsent(key, k -> new TreeSet<>()).add(Long.parseLong(digits));
+      groups.computeIfAbsent(new Group(prefix, width), k -> new Numbers()).add(Long.parseLong(digits));
     });
     TreeMap<String, String> parts = new TreeMap<>();
     for (String name : plain) parts.put(name, name);
-    groups.forEach((key, numbers) -> {
-      int width = Integer.parseInt(key.substring(key.indexOf('\u0000') + 1));
-      String prefix = prefixes.get(key);
-      if (numbers.size() == 1) {
-        String single = prefix + pad(numbers.first(), width);
-        parts.put(single, single);
+    groups.forEach((group, numbers) -> {
+      // distinct: the names are, and so are their numbers within a prefix and width
+      long[] sortedNumbers = java.util.Arrays.copyOf(numbers.values, numbers.size);
+      java.util.Arrays.sort(sortedNumbers);
+      int width = group.width();
+      String prefix = group.prefix();
+      String first = prefix + pad(sortedNumbers[0], width);
+      if (sortedNumbers.length == 1) {
+        parts.put(first, first);
         return;
       }
       List<String> ranges = new ArrayList<>();
-      long start = -1;
-      long prev = -1;
-      for (long n : numbers) {
-        if (start < 0) {
-          start = n;
-        } else if (n != prev + 1) {
+      long start = sortedNumbers[0];
+      long prev = start;
+      for (int i = 1; i < sortedNumbers.length; i++) {
+        long n = sortedNumbers[i];
+        if (n != prev + 1) {
           ranges.add(range(start, prev, width));
           start = n;
         }
         prev = n;
       }
       ranges.add(range(start, prev, width));
-      parts.put(prefix + pad(numbers.first(), width), prefix + "[" + String.join(",", ranges) + "]");
+      parts.put(first, prefix + "[" + String.join(",", ranges) + "]");
     });
     return String.join(",", parts.values());
   }

@@ -23,7 +23,9 @@ class HostlistTest {
       List.of("rack1-node08", "rack1-node09", "rack1-node10", "rack2-node01"),
       List.of("node0", "node1", "node007", "node008"),
       List.of("single"),
-      List.of("i-1234567890", "i-1234567891"));
+      List.of("i-1234567890", "i-1234567891"),
+      // more digits than a 64-bit number holds: whole names, as Slurm reads them too
+      List.of("n12345678901234567890", "n12345678901234567891", "n123456789012345678", "n123456789012345679"));
 
   @Test
   void compressesRangesGapsPaddingAndMixedPrefixes() {
@@ -36,6 +38,8 @@ class HostlistTest {
     assertEquals("node[0-1],node[007-008]", Hostlist.compress(CASES.get(6)));
     assertEquals("single", Hostlist.compress(CASES.get(7)));
     assertEquals("i-[1234567890-1234567891]", Hostlist.compress(CASES.get(8)));
+    assertEquals("n[123456789012345678-123456789012345679],n12345678901234567890,n12345678901234567891",
+        Hostlist.compress(CASES.get(9)));
   }
 
   /** Slurm's own parser must expand each compressed list back to exactly the names we started from. */
