@@ -303,11 +303,14 @@ public final class ModelMapper {
     return List.copyOf(out);
   }
 
-  /** A mapping of scalars (strings, numbers, booleans) as Java values, in key order. */
+  /**
+   * A mapping of scalars (strings, numbers, booleans) as Java values, in key order. A whole number
+   * written 2.0 is the integer 2 (JSON Schema's integers include it; Prometheus's fields do not).
+   */
   private static Map<String, Object> scalars(JsonNode n) {
     Map<String, Object> out = new java.util.TreeMap<>();
     n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isBoolean() ? (Object) e.getValue().asBoolean()
-        : e.getValue().isIntegralNumber() ? (Object) e.getValue().asLong() : e.getValue().asText()));
+        : e.getValue().canConvertToExactIntegral() ? (Object) e.getValue().asLong() : e.getValue().asText()));
     return java.util.Collections.unmodifiableMap(out);
   }
 

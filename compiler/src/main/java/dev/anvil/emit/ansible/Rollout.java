@@ -23,7 +23,9 @@ record Rollout(String strategy, String batch, String canary, boolean stopOnFailu
     JsonNode gate = s.path("health_gate");
     String url = gate.path("prometheus_url").asText(null);
     long seconds = dev.anvil.model.PromDuration.millis(gate.path("timeout").asText("5m")) / 1000;
-    return new Rollout(s.path("strategy").asText("rolling"), s.path("batch_size").asText("25%"),
+    // a count may be written 2.0 (JSON Schema's integers include it): it is the count 2, in the group's name too
+    JsonNode batch = s.path("batch_size");
+    return new Rollout(s.path("strategy").asText("rolling"), batch.isNumber() ? String.valueOf(batch.asLong()) : batch.asText("25%"),
         s.path("canary").asText("10%"), !s.path("on_failure").asText("stop").equals("continue"),
         url == null ? null : url.replaceAll("/+$", ""), seconds);
   }
