@@ -303,14 +303,10 @@ public final class ModelMapper {
     return List.copyOf(out);
   }
 
-  /**
-   * A mapping of scalars (strings, numbers, booleans) as Java values, in key order. A whole number
-   * written 2.0 is the integer 2 (JSON Schema's integers include it; Prometheus's fields do not).
-   */
+  /** A mapping of scalars (strings, numbers, booleans) as Java values ({@link dev.anvil.model.Scalar}), in key order. */
   private static Map<String, Object> scalars(JsonNode n) {
     Map<String, Object> out = new java.util.TreeMap<>();
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isBoolean() ? (Object) e.getValue().asBoolean()
-        : e.getValue().canConvertToExactIntegral() ? (Object) e.getValue().asLong() : e.getValue().asText()));
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), dev.anvil.model.Scalar.valueOf(e.getValue())));
     return java.util.Collections.unmodifiableMap(out);
   }
 

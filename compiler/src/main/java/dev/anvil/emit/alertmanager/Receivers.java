@@ -52,7 +52,7 @@ final class Receivers {
       } else if (key.equals("responders")) {
         cfg.put(key, AlertmanagerEmitter.strings(v).stream().map(name -> Map.of("name", name, "type", "team")).toList());
       } else {
-        cfg.put(fields.get(key), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.asBoolean() : v.asText());
+        cfg.put(fields.get(key), dev.anvil.model.Scalar.valueOf(v));
       }
     });
     switch (r.type()) {
