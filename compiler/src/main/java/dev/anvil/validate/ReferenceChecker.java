@@ -248,12 +248,7 @@ public final class ReferenceChecker {
     List<Host> unique = new ArrayList<>(declared.size());
     Map<String, Host> byAddress = new HashMap<>();
     // a host's checks in a method of its own, not in this loop's body (docs/architecture.md, "Performance")
-    for (int i = 0; i < declared.size(); i++) {
-      Host h = declared.get(i);
-      if (!unique(byName, h.name(), h, Host::source, "host", "/name")) continue;
-      unique.add(h);
-      if (!checkHost(h, addresses.get(i), byAddress, known)) broken.add(h.name());
-    }
+    for (int i = 0; i < declared.size(); i++) checkHost(declared.get(i), addresses.get(i), byName, unique, byAddress, known);
     // hosts mostly come sorted (files in order, hosts in order in them): one pass of the sort then
     unique.sort(Comparator.comparing(Host::name));
     Map<String, Host> out = new LinkedHashMap<>(unique.size() * 2);
@@ -267,6 +262,14 @@ public final class ReferenceChecker {
       String problem = dev.anvil.model.Address.problem(address);
       return new AddressCheck(problem, problem == null ? dev.anvil.model.Address.canonical(address) : null);
     }
+  }
+
+  /** A host's name is its own, its address and groups sound: reports what is not. */
+  private void checkHost(Host h, AddressCheck address, Map<String, Host> byName, List<Host> unique,
+      Map<String, Host> byAddress, Set<GroupName> known) {
+    if (!unique(byName, h.name(), h, Host::source, "host", "/name")) return;
+    unique.add(h);
+    if (!checkHost(h, address, byAddress, known)) broken.add(h.name());
   }
 
   /** Whether a host's address and groups are sound; reports what is not. */
