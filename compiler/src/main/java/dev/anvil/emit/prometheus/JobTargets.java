@@ -49,7 +49,7 @@ final class JobTargets {
   /** Each rule's section, as its index in {@link #ruleSections}. */
   private final int[] sectionOfRule;
   private final List<List<String>> vendorSets;
-  /** A rule's parameters depend on the host's resolved entry (shared by identity) and its device count. */
+  /** A rule's parameters depend on the host's resolved entry (one per distinct value: {@link #sameValue}) and its device count. */
   private final Map<Object, Map<Integer, String>> paramValues = new IdentityHashMap<>();
   /**
    * A host's alert class depends only on which rules it meets the needs of, its device counts and the
