@@ -20,8 +20,21 @@ public final class Hostlist {
   /** A host name's prefix and trailing number, as written. */
   private record Numbered(String prefix, String digits) {}
 
-  /** Numbered names of one prefix and digit width (0: unpadded), which one range may cover. */
-  private record Group(String prefix, int width) {}
+  /**
+   * Numbered names of one prefix and digit width (0: unpadded), which one range may cover. Hashed per
+   * name: equals and hashCode written out, as the record's generated ones link through method handles.
+   */
+  private record Group(String prefix, int width) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Group g && width == g.width && prefix.equals(g.prefix);
+    }
+
+    @Override
+    public int hashCode() {
+      return prefix.hashCode() * 31 + width;
+    }
+  }
 
   /** A group's numbers, in the order their names come. */
   private static final class Numbers {
