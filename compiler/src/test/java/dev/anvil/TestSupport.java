@@ -85,6 +85,18 @@ public final class TestSupport {
     return target;
   }
 
+  /**
+   * A copy of the example fleet with {@code files} added (repository path → text), compiled into its
+   * out/ without the real tools; fails the test if the compile does.
+   */
+  public static Path compiledExampleFleetWith(Path target, java.util.Map<String, String> files) throws IOException {
+    Path repo = copyOfExampleFleet(target);
+    for (var f : files.entrySet()) Files.writeString(repo.resolve(f.getKey()), f.getValue());
+    Run run = anvil("-C", repo.toString(), "compile", "--verify=off");
+    if (run.exit() != 0) fail("compile of the example fleet with " + files.keySet() + " exited " + run.exit() + ":\n" + run.err());
+    return repo;
+  }
+
   public static Path testDir(String sub) {
     return repoRoot().resolve("test").resolve(sub);
   }

@@ -69,6 +69,8 @@ public final class Resolver {
   private final Map<List<GroupName>, SharedKeyMap<ResolvedSection>> sharedSections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection> sections = new ConcurrentHashMap<>();
   private final Map<List<Contribution>, ResolvedSection.Entry> entries = new ConcurrentHashMap<>();
+  /** The provider name of a group or its nearest ancestor that has one; worked out once per primary group. */
+  private final Map<GroupName, java.util.Optional<String>> providerOfGroup = new ConcurrentHashMap<>();
   /** The entry names of sections, one instance per distinct set: most sections of a kind have the same. */
   private final Map<List<String>, SharedKeyMap.Keys> entryNames = new ConcurrentHashMap<>();
 
@@ -224,8 +226,6 @@ public final class Resolver {
     return providerOfGroup.computeIfAbsent(host.primaryGroup(), this::nearestProvider).orElse(null);
   }
 
-  /** The provider name of a group or its nearest ancestor that has one; worked out once per primary group. */
-  private final Map<GroupName, java.util.Optional<String>> providerOfGroup = new ConcurrentHashMap<>();
 
   private java.util.Optional<String> nearestProvider(GroupName primary) {
     for (GroupName g : primary.selfAndAncestors()) {

@@ -248,7 +248,7 @@ public final class ReferenceChecker {
     List<Host> unique = new ArrayList<>(declared.size());
     Map<String, Host> byAddress = new HashMap<>();
     // a host's checks in a method of its own, not in this loop's body (docs/architecture.md, "Performance")
-    for (int i = 0; i < declared.size(); i++) checkHost(declared.get(i), addresses.get(i), byName, unique, byAddress, known);
+    for (int i = 0; i < declared.size(); i++) admit(declared.get(i), addresses.get(i), byName, unique, byAddress, known);
     // hosts mostly come sorted (files in order, hosts in order in them): one pass of the sort then
     unique.sort(Comparator.comparing(Host::name));
     Map<String, Host> out = new LinkedHashMap<>(unique.size() * 2);
@@ -264,8 +264,8 @@ public final class ReferenceChecker {
     }
   }
 
-  /** A host's name is its own, its address and groups sound: reports what is not. */
-  private void checkHost(Host h, AddressCheck address, Map<String, Host> byName, List<Host> unique,
+  /** Takes a host whose name is its own into {@code unique}, and marks it broken unless it checks out; reports what does not. */
+  private void admit(Host h, AddressCheck address, Map<String, Host> byName, List<Host> unique,
       Map<String, Host> byAddress, Set<GroupName> known) {
     if (!unique(byName, h.name(), h, Host::source, "host", "/name")) return;
     unique.add(h);

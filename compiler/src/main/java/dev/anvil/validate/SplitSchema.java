@@ -32,15 +32,15 @@ final class SplitSchema {
       "additionalProperties", "required", "properties");
 
   private final JsonSchema rest;
-  /** property → the schema of a document with that property alone */
-  private final Map<String, JsonSchema> parts;
-  /** property → its values seen, valid or not */
-  private final Map<String, Map<JsonNode, Boolean>> verdicts = new LinkedHashMap<>();
+  /** property → its part */
+  private final Map<String, Part> parts;
 
-  private SplitSchema(JsonSchema rest, Map<String, JsonSchema> parts) {
+  /** The schema of a document with one shared property alone, and the values of it seen, valid or not. */
+  private record Part(JsonSchema schema, Map<JsonNode, Boolean> verdicts) {}
+
+  private SplitSchema(JsonSchema rest, Map<String, Part> parts) {
     this.rest = rest;
     this.parts = parts;
-    parts.keySet().forEach(p -> verdicts.put(p, new ConcurrentHashMap<>()));
   }
 
   /** The split of {@code schema} at {@code shared}, or null where it would not give the whole schema's verdict. */
@@ -50,7 +50,7 @@ final class SplitSchema {
     String id = schema.path("$id").asText();
     ObjectNode rest = schema.deepCopy();
     rest.put("$id", id + "/rest");
-    Map<String, JsonSchema> parts = new LinkedHashMap<>();
+    Map<String, Part> parts = new LinkedHashMap<>();
     for (String p : shared) {
       JsonNode sub = properties.get(p);
       if (sub == null || refers(sub)) return null;
@@ -59,7 +59,7 @@ final class SplitSchema {
       part.set("$schema", schema.get("$schema"));
       part.put("$id", id + "/part/" + p);
       part.putObject("properties").set(p, sub);
-      parts.put(p, factory.getSchema(part, config));
+      parts.put(p, new Part(factory.getSchema(part, config), new ConcurrentHashMap<>()));
     }
     return new SplitSchema(factory.getSchema(rest, config), parts);
   }
@@ -80,7 +80,7 @@ final class SplitSchema {
 
   /** How many values of {@code property} are remembered. */
   int remembered(String property) {
-    return verdicts.get(property).size();
+    return parts.get(property).verdicts().size();
   }
 
   /** Whether the document is valid. False says nothing of why: validate it whole for that. */
@@ -93,13 +93,13 @@ final class SplitSchema {
     return true;
   }
 
-  private boolean valid(String property, JsonNode value, JsonSchema part) {
-    Map<JsonNode, Boolean> seen = verdicts.get(property);
+  private static boolean valid(String property, JsonNode value, Part part) {
+    Map<JsonNode, Boolean> seen = part.verdicts();
     Boolean ok = seen.get(value);
     if (ok == null) {
       ObjectNode alone = JsonNodeFactory.instance.objectNode();
       alone.set(property, value);
-      ok = part.validate(alone).isEmpty();
+      ok = part.schema().validate(alone).isEmpty();
       // trees are never changed after loading: a value is safe to keep as a key
       if (seen.size() < MAX_REMEMBERED) seen.put(value, ok);
     }

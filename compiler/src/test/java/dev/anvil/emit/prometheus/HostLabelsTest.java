@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anvil.TestSupport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,22 +22,20 @@ class HostLabelsTest {
 
   @Test
   void hostsOfOneBasisShareTheirLabelsButNotTheirNameAndAnyDifferenceShows() throws Exception {
-    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
     StringBuilder hosts = new StringBuilder();
     String[][] spec = {{"twin-a", "amd"}, {"twin-b", "amd"}, {"other-hw", "intel-gaudi"}, {"own-labels", "amd"}};
     for (int i = 0; i < spec.length; i++) {
       hosts.append(TestSupport.exampleWorker(spec[i][0], "10.9.9." + (i + 1), 64, spec[i][1], "X"));
     }
-    Files.writeString(repo.resolve("inventory/hosts/shapes.yaml"), hosts.toString());
-    Files.writeString(repo.resolve("policies/own-labels.yaml"), """
-        apiVersion: anvil.dev/v1
-        kind: Policy
-        name: own-labels
-        host: own-labels
-        labels: {team: solo}
-        """);
-    TestSupport.Run run = TestSupport.anvil("-C", repo.toString(), "compile", "--verify=off");
-    assertEquals(0, run.exit(), run.err());
+    Path repo = TestSupport.compiledExampleFleetWith(tmp.resolve("repo"), Map.of(
+        "inventory/hosts/shapes.yaml", hosts.toString(),
+        "policies/own-labels.yaml", """
+            apiVersion: anvil.dev/v1
+            kind: Policy
+            name: own-labels
+            host: own-labels
+            labels: {team: solo}
+            """));
 
     Map<String, ObjectNode> labels = new HashMap<>();
     for (JsonNode group : new ObjectMapper().readTree(repo.resolve("out/prometheus/targets/node.json").toFile())) {

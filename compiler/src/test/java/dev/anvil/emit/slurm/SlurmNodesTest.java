@@ -21,13 +21,10 @@ class SlurmNodesTest {
 
   @Test
   void nodesOfOneShapeKeepTheirNamesAndAddressesAndOtherHardwareShows() throws Exception {
-    Path repo = TestSupport.copyOfExampleFleet(tmp.resolve("repo"));
     StringBuilder hosts = new StringBuilder();
     String[][] spec = {{"twin-a", "10.9.9.1", "64"}, {"twin-b", "10.9.9.2", "64"}, {"other-cpus", "10.9.9.3", "32"}};
     for (String[] h : spec) hosts.append(TestSupport.exampleWorker(h[0], h[1], Integer.parseInt(h[2]), "amd", "MI300X"));
-    Files.writeString(repo.resolve("inventory/hosts/shapes.yaml"), hosts.toString());
-    TestSupport.Run run = TestSupport.anvil("-C", repo.toString(), "compile", "--verify=off");
-    assertEquals(0, run.exit(), run.err());
+    Path repo = TestSupport.compiledExampleFleetWith(tmp.resolve("repo"), Map.of("inventory/hosts/shapes.yaml", hosts.toString()));
 
     Map<String, String> lines = new HashMap<>();
     for (String line : Files.readAllLines(repo.resolve("out/slurm/nodes.conf"))) {
