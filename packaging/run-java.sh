@@ -72,8 +72,8 @@ anvil_run_java() {
     _prev=$_a
   done
   if [ -z "$_repo" ]; then
-    _repo=$(pwd)
-    while [ "$_repo" != / ] && [ ! -d "$_repo/inventory" ]; do _repo=$(dirname "$_repo"); done
+    _repo=$PWD
+    while [ "$_repo" != / ] && [ ! -d "$_repo/inventory" ]; do _repo=${_repo%/*}; _repo=${_repo:-/}; done
   fi
   set -- "-Danvil.home=$_home" -jar "$_jar" "$@"
   if [ -n "${ANVIL_JAVA_OPTS:-}" ]; then
@@ -116,7 +116,7 @@ anvil_run_java() {
     exec "$_java" $ANVIL_JVM_OPTIONS "$@"
   fi
   _oom="${TMPDIR:-/tmp}/anvil-oom.$$"
-  rm -f "$_oom"
+  [ ! -e "$_oom" ] || rm -f "$_oom"
   _rc=0
   # shellcheck disable=SC2086
   "$_java" $ANVIL_JVM_OPTIONS "-Xmx${_heap}m" -XX:+DisplayVMOutputToStderr -XX:+ExitOnOutOfMemoryError "-XX:OnOutOfMemoryError=: >$_oom" \
