@@ -126,9 +126,9 @@ public final class Compiler {
       this.keep = keep;
     }
 
-    LoadedFile get(SourceFile file, CompletableFuture<SchemaValidator> validator) {
-      if (!keep) return LoadedFile.load(file, validator);
-      return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator));
+    LoadedFile get(SourceFile file, CompletableFuture<SchemaValidator> validator, dev.anvil.load.SharedEntries shared) {
+      if (!keep) return LoadedFile.load(file, validator, shared);
+      return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator, shared));
     }
 
     /**
@@ -158,7 +158,8 @@ public final class Compiler {
    * for them, so that parsing starts at once.
    */
   record LoadedFile(ModelMapper declarations, List<dev.anvil.diag.Diagnostic> diagnostics) {
-    static LoadedFile load(SourceFile file, CompletableFuture<SchemaValidator> validator) {
+    static LoadedFile load(SourceFile file, CompletableFuture<SchemaValidator> validator,
+        dev.anvil.load.SharedEntries shared) {
       Diagnostics d = new Diagnostics();
       Diagnostics perDocument = new Diagnostics();
       ModelMapper mapper = new ModelMapper();
@@ -172,7 +173,7 @@ public final class Compiler {
         if (!validator.isDone()) return;
         waiting.forEach(judge);
         waiting.clear();
-      });
+      }, shared);
       // a file that is not YAML as a whole declares nothing, and its documents are not judged one by one
       if (!parsed) return new LoadedFile(new ModelMapper(), d.all());
       waiting.forEach(judge);
@@ -295,7 +296,9 @@ public final class Compiler {
    */
   private static List<LoadedFile> load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
       LoadCache cache) {
-    return Parallel.map(sources, file -> file.text().length(), file -> cache.get(file, validator));
+    // the files of one load share the values of the top-level entries they repeat
+    dev.anvil.load.SharedEntries shared = new dev.anvil.load.SharedEntries();
+    return Parallel.map(sources, file -> file.text().length(), file -> cache.get(file, validator, shared));
   }
 
   /** The files' declarations together, and their diagnostics in file order. */

@@ -64,10 +64,24 @@ public final class YamlReader {
    * documents handed over so far must then be dropped, as the file as a whole is broken.
    */
   public static boolean read(SourceFile file, Diagnostics diagnostics, java.util.function.Consumer<Document> each) {
+    return read(file, diagnostics, each, null);
+  }
+
+  /**
+   * {@link #read(SourceFile, Diagnostics, java.util.function.Consumer)}, taking top-level entries seen
+   * before in {@code shared} (null: none) from there instead of parsing them again.
+   */
+  public static boolean read(SourceFile file, Diagnostics diagnostics, java.util.function.Consumer<Document> each,
+      SharedEntries shared) {
     YamlError tooLong = longRun(file);
     if (tooLong != null) {
       diagnostics.error(tooLong.position, tooLong.getMessage());
       return false;
+    }
+    List<Document> fromShared = shared == null ? null : shared.read(file);
+    if (fromShared != null) {
+      fromShared.forEach(each);
+      return true;
     }
     try {
       new Builder(file, false).run((index, startLine, root, positions) -> {
@@ -125,6 +139,21 @@ public final class YamlReader {
       }
     }
     return null;
+  }
+
+  /**
+   * The roots of the documents of {@code text}, null for an empty one; null when it does not parse or
+   * breaks a limit. For texts made of a file's parts ({@link SharedEntries}): their errors would point
+   * elsewhere, so they are not reported.
+   */
+  static List<JsonNode> parseStream(String path, String text) {
+    List<JsonNode> roots = new ArrayList<>();
+    try {
+      new Builder(new SourceFile(path, text), false).run((index, startLine, root, positions) -> roots.add(root));
+    } catch (YamlError e) {
+      return null;
+    }
+    return roots;
   }
 
   static List<PositionTree> positionsOf(SourceFile file) {
