@@ -110,8 +110,10 @@ public final class SourceTreeReader {
   }
 
   public static String decode(byte[] bytes) throws CharacterCodingException {
-    // most input is ASCII, which is valid UTF-8 as it is: no decoder, no intermediate UTF-16 copy
-    if (isAscii(bytes)) return new String(bytes, StandardCharsets.US_ASCII);
+    // most input is ASCII, which is valid UTF-8 as it is: no decoder, no intermediate UTF-16 copy. Its
+    // bytes read as ISO-8859-1 are the same characters, copied as they are (US-ASCII would check
+    // each byte once more)
+    if (isAscii(bytes)) return new String(bytes, StandardCharsets.ISO_8859_1);
     return StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
