@@ -79,13 +79,14 @@ public final class SharedEntries {
     List<Part> parts = split(t);
     if (parts == null) return null;
 
-    // each distinct entry not known yet is parsed once, where it first stands in the file
+    // each distinct entry not known yet is parsed once, where it first stands in the file: all of them
+    // as the entries of one mapping, each under a key of its own ("e0", "e1", ...) instead of its key —
+    // a key's length changes none of the value's parse — so that no document or key is repeated
     Map<String, Entry> firstInFile = new HashMap<>();
     List<Entry> repeats = new ArrayList<>();
-    StringBuilder unseen = new StringBuilder();
-    List<List<Entry>> parsedTogether = new ArrayList<>();
+    List<Entry> unseen = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
     for (Part p : parts) {
-      List<Entry> missing = new ArrayList<>();
       for (Entry e : p.entries()) {
         e.text = t.substring(e.start, e.end);
         e.value = values.get(e.text);
@@ -94,23 +95,20 @@ public final class SharedEntries {
         if (e.first != null) {
           repeats.add(e);
         } else {
-          missing.add(e);
+          text.append('e').append(unseen.size()).append(e.text, e.key.length(), e.text.length());
+          unseen.add(e);
         }
       }
-      if (missing.isEmpty()) continue;
-      unseen.append("---\n");
-      for (Entry e : missing) unseen.append(e.text);
-      parsedTogether.add(missing);
     }
-    List<JsonNode> roots = YamlReader.parseStream(file.path(), unseen.toString());
-    if (roots == null || roots.size() != parsedTogether.size()) return null;
-    for (int i = 0; i < roots.size(); i++) {
-      List<Entry> missing = parsedTogether.get(i);
-      if (!(roots.get(i) instanceof ObjectNode root) || root.size() != missing.size()) return null;
-      var names = root.fieldNames();
-      for (Entry e : missing) {
-        if (!names.next().equals(e.key)) return null;
-        e.value = root.get(e.key);
+    if (!unseen.isEmpty()) {
+      List<JsonNode> roots = YamlReader.parseStream(file.path(), text.toString());
+      if (roots == null || roots.size() != 1 || !(roots.get(0) instanceof ObjectNode root)
+          || root.size() != unseen.size()) {
+        return null;
+      }
+      for (int i = 0; i < unseen.size(); i++) {
+        unseen.get(i).value = root.get("e" + i);
+        if (unseen.get(i).value == null) return null;
       }
     }
     for (Entry e : repeats) e.value = e.first.value;
@@ -125,7 +123,7 @@ public final class SharedEntries {
       }
       docs.add(new Document(new SourceRef(file, p.index(), p.firstLine()[0]), root));
     }
-    for (List<Entry> missing : parsedTogether) for (Entry e : missing) remember(e.text, e.value);
+    for (Entry e : unseen) remember(e.text, e.value);
     for (Entry e : repeats) remember(e.text, e.value);
     return docs;
   }

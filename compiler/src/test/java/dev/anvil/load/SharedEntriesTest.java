@@ -44,6 +44,10 @@ class SharedEntriesTest {
       "---\n---\n# only a comment\n--- ~\n\n\n---\nkind: Host\nname: c\n",
       // a list at column 0 under its key, block scalars that keep their trailing lines, flow over lines
       "a: 1\nlist:\n- x\n- {y: 2}\nkeep: |+\n  text\n\n\nfold: >-\n  one\n  two\nflow: {a: 1,\n  b: [2,\n    3]}\nlast: z\n",
+      // values whose parse could depend on where they stand: an explicit indentation, folded and plain
+      // lines, a quoted scalar over lines (each parsed under a key of another length)
+      "averyveryverylongkeyname: |2\n   indented text\n  less\nk: >\n  folded\n  text\n\n  para\n"
+          + "description: plain\n  continued\n\n  lines\nq: \"one\n  two \\\n  three\"\nz: 0x1F\n",
       // a quoted scalar and a flow mapping running over a line at column 0 that looks like a key
       "note: \"hello\nworld: x\"\nother: 1\n",
       "labels: {a: 1,\nb: 2}\n",
