@@ -35,8 +35,25 @@ final class SplitSchema {
   /** property → its part */
   private final Map<String, Part> parts;
 
-  /** The schema of a document with one shared property alone, and the values of it seen, valid or not. */
-  private record Part(JsonSchema schema, Map<JsonNode, Boolean> verdicts) {}
+  /**
+   * The schema of a document with one shared property alone, and the values of it seen, valid or not:
+   * by value, and by identity for the trees that documents share ({@link dev.anvil.load.SharedEntries}),
+   * which are then found without walking them.
+   */
+  private record Part(JsonSchema schema, Map<JsonNode, Boolean> verdicts, Map<Same, Boolean> verdictsOfTrees) {}
+
+  /** A tree as a key by identity. */
+  private record Same(JsonNode tree) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Same s && s.tree == tree;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(tree);
+    }
+  }
 
   private SplitSchema(JsonSchema rest, Map<String, Part> parts) {
     this.rest = rest;
@@ -59,7 +76,7 @@ final class SplitSchema {
       part.set("$schema", schema.get("$schema"));
       part.put("$id", id + "/part/" + p);
       part.putObject("properties").set(p, sub);
-      parts.put(p, new Part(factory.getSchema(part, config), new ConcurrentHashMap<>()));
+      parts.put(p, new Part(factory.getSchema(part, config), new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
     }
     return new SplitSchema(factory.getSchema(rest, config), parts);
   }
@@ -94,8 +111,11 @@ final class SplitSchema {
   }
 
   private static boolean valid(String property, JsonNode value, Part part) {
+    Same same = new Same(value);
+    Boolean ok = part.verdictsOfTrees().get(same);
+    if (ok != null) return ok;
     Map<JsonNode, Boolean> seen = part.verdicts();
-    Boolean ok = seen.get(value);
+    ok = seen.get(value);
     if (ok == null) {
       ObjectNode alone = JsonNodeFactory.instance.objectNode();
       alone.set(property, value);
@@ -103,6 +123,7 @@ final class SplitSchema {
       // trees are never changed after loading: a value is safe to keep as a key
       if (seen.size() < MAX_REMEMBERED) seen.put(value, ok);
     }
+    if (part.verdictsOfTrees().size() < MAX_REMEMBERED) part.verdictsOfTrees().put(same, ok);
     return ok;
   }
 }

@@ -78,10 +78,36 @@ class SplitSchemaTest {
     SplitSchema split = SplitSchema.of(hostSchema(), SHARED, SchemaValidator.factory(), SchemaValidator.config());
     ObjectNode doc = (ObjectNode) YAML.readTree(VALID);
     for (int i = 1; i <= SplitSchema.MAX_REMEMBERED + 100; i++) {
-      ((ObjectNode) doc.get("hardware")).put("memory_gb", i);
+      // a new tree each time: loaded trees are never changed
+      doc.set("hardware", ((ObjectNode) doc.get("hardware")).deepCopy().put("memory_gb", i));
       assertTrue(split.valid(doc));
     }
     assertEquals(SplitSchema.MAX_REMEMBERED, split.remembered("hardware"));
+  }
+
+  /** A tree that documents share (the loader's shared entries) is judged again without walking it. */
+  @Test
+  void aSharedTreeIsFoundByIdentity() throws Exception {
+    SplitSchema split = SplitSchema.of(hostSchema(), SHARED, SchemaValidator.factory(), SchemaValidator.config());
+    ObjectNode doc = (ObjectNode) YAML.readTree(VALID);
+    int[] walks = {0};
+    ObjectNode hardware = new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance) {
+      @Override
+      public int hashCode() {
+        walks[0]++;
+        return super.hashCode();
+      }
+    };
+    hardware.setAll((ObjectNode) doc.get("hardware"));
+    int firstTime = 0;
+    for (int i = 0; i < 3; i++) {
+      ObjectNode host = doc.deepCopy();
+      host.set("hardware", hardware);
+      assertTrue(split.valid(host));
+      if (i == 0) firstTime = walks[0];
+    }
+    assertTrue(firstTime > 0);
+    assertEquals(firstTime, walks[0], "hashed only when first seen");
   }
 
   @Test
