@@ -66,8 +66,16 @@ public final class SharedEntries {
     }
   }
 
-  /** One document: its index in the file (empty documents count), its first line, its entries. */
-  private record Part(int index, List<Entry> entries, int[] firstLine) {}
+  /** One document: its index in the file (empty documents count), the line of its first entry, its entries. */
+  private static final class Part {
+    final int index;
+    final List<Entry> entries = new ArrayList<>();
+    int firstLine;
+
+    Part(int index) {
+      this.index = index;
+    }
+  }
 
   /**
    * The file's documents (those that are empty left out), or null when the file is not in the form
@@ -87,7 +95,7 @@ public final class SharedEntries {
     List<Entry> unseen = new ArrayList<>();
     StringBuilder text = new StringBuilder();
     for (Part p : parts) {
-      for (Entry e : p.entries()) {
+      for (Entry e : p.entries) {
         e.text = t.substring(e.start, e.end);
         e.value = values.get(e.text);
         if (e.value != null) continue;
@@ -115,13 +123,13 @@ public final class SharedEntries {
 
     List<Document> docs = new ArrayList<>(parts.size());
     for (Part p : parts) {
-      if (p.entries().isEmpty()) continue;
+      if (p.entries.isEmpty()) continue;
       ObjectNode root = JsonNodeFactory.instance.objectNode();
-      for (Entry e : p.entries()) {
+      for (Entry e : p.entries) {
         if (root.has(e.key)) return null;  // a duplicate key: the whole-file reader says where
         root.set(e.key, e.value);
       }
-      docs.add(new Document(new SourceRef(file, p.index(), p.firstLine()[0]), root));
+      docs.add(new Document(new SourceRef(file, p.index, p.firstLine), root));
     }
     for (Entry e : unseen) remember(e.text, e.value);
     for (Entry e : repeats) remember(e.text, e.value);
@@ -137,12 +145,11 @@ public final class SharedEntries {
     return true;
   }
 
-
   /** The file's documents that have entries, and their entries; null when a line is in no form known here. */
   private static List<Part> split(String t) {
     List<Part> parts = new ArrayList<>();
     // the text before the first marker is a document if it has an entry
-    Part part = new Part(0, new ArrayList<>(), new int[1]);
+    Part part = new Part(0);
     boolean empty = false;  // a "--- ~" document, which must stay empty
     Entry entry = null;
     int documents = 0;
@@ -162,7 +169,7 @@ public final class SharedEntries {
         if (entry != null) entry.end = at;
         entry = null;
         if (!ended(part, documents, empty, parts) || documents >= Limits.MAX_DOCUMENTS) return null;
-        part = new Part(documents++, new ArrayList<>(), new int[1]);
+        part = new Part(documents++);
         empty = marker < 0;
         continue;
       }
@@ -170,11 +177,11 @@ public final class SharedEntries {
       if (key == null || empty) return null;
       if (entry != null) entry.end = at;
       entry = new Entry(key, at);
-      if (part.entries().isEmpty()) {
-        part.firstLine()[0] = line;
-        if (part.index() == documents) documents++;  // the text before the first marker
+      if (part.entries.isEmpty()) {
+        part.firstLine = line;
+        if (part.index == documents) documents++;  // the text before the first marker
       }
-      part.entries().add(entry);
+      part.entries.add(entry);
     }
     if (entry != null) entry.end = t.length();
     return ended(part, documents, empty, parts) ? parts : null;
@@ -186,11 +193,11 @@ public final class SharedEntries {
    * next one starts.
    */
   private static boolean ended(Part part, int documents, boolean empty, List<Part> parts) {
-    if (!part.entries().isEmpty()) {
+    if (!part.entries.isEmpty()) {
       parts.add(part);
       return true;
     }
-    boolean beforeFirstMarker = part.index() == documents;
+    boolean beforeFirstMarker = part.index == documents;
     return beforeFirstMarker || empty;
   }
 
