@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The pipeline: load (YAML with positions) → validate (schemas, then references) → resolve
@@ -52,7 +51,7 @@ public final class Compiler {
       java.util.Set.of("Host", "Dashboard", "ExporterContract");
 
   /** The schemas, compiled once per JVM: see {@link #prepare}. */
-  private static CompletableFuture<SchemaValidator> schemaValidator;
+  private static SchemaValidator schemaValidator;
 
   private Compiler() {}
 
@@ -126,7 +125,7 @@ public final class Compiler {
       this.keep = keep;
     }
 
-    LoadedFile get(SourceFile file, CompletableFuture<SchemaValidator> validator, dev.anvil.load.SharedEntries shared) {
+    LoadedFile get(SourceFile file, SchemaValidator validator, dev.anvil.load.SharedEntries shared) {
       if (!keep) return LoadedFile.load(file, validator, shared);
       return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator, shared));
     }
@@ -154,25 +153,24 @@ public final class Compiler {
   /**
    * One file's declarations and its diagnostics. Each document is validated and mapped to records as
    * soon as it is parsed: its tree dies then, so a large file never holds all its trees at once. Only
-   * while the schemas are still being compiled (the first files of a run) do parsed documents wait
-   * for them, so that parsing starts at once.
+   * while its kind's schema is still being compiled (the first files of a run) does a parsed document
+   * wait for it, so that parsing starts at once.
    */
   record LoadedFile(ModelMapper declarations, List<dev.anvil.diag.Diagnostic> diagnostics) {
-    static LoadedFile load(SourceFile file, CompletableFuture<SchemaValidator> validator,
+    static LoadedFile load(SourceFile file, SchemaValidator validator,
         dev.anvil.load.SharedEntries shared) {
       Diagnostics d = new Diagnostics();
       Diagnostics perDocument = new Diagnostics();
       ModelMapper mapper = new ModelMapper();
-      List<Document> waiting = new ArrayList<>();
+      java.util.ArrayDeque<Document> waiting = new java.util.ArrayDeque<>();
       java.util.function.Consumer<Document> judge = doc -> {
-        if (validator.join().validate(doc, perDocument)) mapper.add(doc);
+        if (validator.validate(doc, perDocument)) mapper.add(doc);
         else mapper.refused(doc);
       };
       boolean parsed = YamlReader.read(file, d, doc -> {
         waiting.add(doc);
-        if (!validator.isDone()) return;
-        waiting.forEach(judge);
-        waiting.clear();
+        // in the file's order: a document waits while its kind's schema is compiled, and those after it with it
+        while (!waiting.isEmpty() && validator.ready(waiting.peek().kind())) judge.accept(waiting.poll());
       }, shared);
       // a file that is not YAML as a whole declares nothing, and its documents are not judged one by one
       if (!parsed) return new LoadedFile(new ModelMapper(), d.all());
@@ -215,7 +213,7 @@ public final class Compiler {
    */
   static Compilation resolveFromDocumentsBearingOn(List<SourceFile> sources, String host) {
     Timings t = Timings.start();
-    CompletableFuture<SchemaValidator> validator = prepare();
+    SchemaValidator validator = prepare();
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.removeAll(BEARING_ON_NO_OTHER_HOST);
     words.add(host);
@@ -232,7 +230,7 @@ public final class Compiler {
 
   /** Loads, from each file, the documents not taken yet that may hold one of the scan's words. */
   private static List<LoadedFile> take(List<DocumentSieve> sieves, WordScan words,
-      CompletableFuture<SchemaValidator> validator) {
+      SchemaValidator validator) {
     List<SourceFile> parts = sieves.parallelStream().map(s -> s.take(words)).filter(java.util.Objects::nonNull).toList();
     return load(parts, validator, LoadCache.NONE);
   }
@@ -246,7 +244,7 @@ public final class Compiler {
     Timings t = Timings.start();
     Diagnostics diagnostics = new Diagnostics();
     // compiling the schemas takes a moment: it overlaps with parsing the first files, if not begun before
-    CompletableFuture<SchemaValidator> validator = prepare();
+    SchemaValidator validator = prepare();
 
     Declarations declarations = declarations(load(sources, validator, cache), diagnostics);
     t.phase("load+validate");
@@ -294,7 +292,7 @@ public final class Compiler {
    * Parses, validates and maps each file independently (in parallel, the biggest first; results in file
    * order): only records stay.
    */
-  private static List<LoadedFile> load(List<SourceFile> sources, CompletableFuture<SchemaValidator> validator,
+  private static List<LoadedFile> load(List<SourceFile> sources, SchemaValidator validator,
       LoadCache cache) {
     // the files of one load share the values of the top-level entries they repeat
     dev.anvil.load.SharedEntries shared = new dev.anvil.load.SharedEntries();
@@ -313,18 +311,19 @@ public final class Compiler {
 
   /**
    * Starts compiling the schemas (0.1-0.2 s) on a thread of its own, unless that has begun: a run's
-   * first documents wait for them, so the CLI starts this before it builds its command line's model,
-   * which then runs beside it. Not on the pool that parses: it would hold that pool's one thread on a
-   * 2-core machine while the first files wait for a parser.
+   * first documents wait for their kinds' schemas ({@link SchemaValidator#compile} takes those first),
+   * so the CLI starts this before it builds its command line's model, which then runs beside it. Not
+   * on the pool that parses: it would hold that pool's one thread on a 2-core machine while the first
+   * files wait for a parser.
    */
-  public static synchronized CompletableFuture<SchemaValidator> prepare() {
+  public static synchronized SchemaValidator prepare() {
     if (schemaValidator == null) {
-      schemaValidator = CompletableFuture.supplyAsync(SchemaValidator::new, task -> {
-        Thread compiling = new Thread(task, "anvil-schemas");
-        compiling.setDaemon(true);
-        compiling.start();
-      });
+      schemaValidator = new SchemaValidator();
+      Thread compiling = new Thread(schemaValidator::compile, "anvil-schemas");
+      compiling.setDaemon(true);
+      compiling.start();
     }
     return schemaValidator;
   }
+
 }

@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks each document's envelope ({@code apiVersion}, {@code kind}) and validates it against the
@@ -50,8 +52,9 @@ public final class SchemaValidator {
       Map.entry("ExporterContract", "exporter-contract"),
       Map.entry("FacilityDevice", "facility-device"));
 
-  private final Map<String, JsonSchema> schemas = new TreeMap<>();
-  private final Map<String, JsonNode> schemaTrees = new TreeMap<>();
+  // filled kind by kind by compile(); a kind's entries are read only once its future is done
+  private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> schemaTrees = new ConcurrentHashMap<>();
   /**
    * Kinds whose documents come by the thousand, and the properties they repeat: validated once per
    * distinct value ({@link SplitSchema}). Host's at 10k hosts: ~10 % of a check's CPU before.
@@ -59,29 +62,79 @@ public final class SchemaValidator {
   private static final Map<String, List<String>> SHARED = Map.of(
       "Host", List.of("primary_group", "groups", "labels", "provider", "hardware"));
 
-  private final Map<String, SplitSchema> splits = new TreeMap<>();
+  private final Map<String, SplitSchema> splits = new ConcurrentHashMap<>();
   /** kind → what the schema says of the text at each place (single-line or not). */
-  private final Map<String, SchemaWalker.Place> places = new TreeMap<>();
+  private final Map<String, SchemaWalker.Place> places = new ConcurrentHashMap<>();
 
+  /** kind → done when its schema is compiled. */
+  private final Map<String, CompletableFuture<Void>> compiled = new TreeMap<>();
+  /** Kinds that documents wait for, in the order they were first asked for: compiled before the others. */
+  private final java.util.concurrent.BlockingQueue<String> wanted = new java.util.concurrent.LinkedBlockingQueue<>();
+  /** The kinds in the order they were compiled. */
+  private final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** A validator whose schemas {@link #compile} compiles; until then, each document waits for its kind's. */
   public SchemaValidator() {
-    ObjectMapper json = new ObjectMapper();
-    JsonSchemaFactory factory = factory();
-    SchemaValidatorsConfig config = config();
-    for (var e : KINDS.entrySet()) {
-      String resource = "/dev/anvil/schema/" + e.getValue() + ".schema.json";
-      try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
-        if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
-        JsonNode tree = json.readTree(in);
-        schemaTrees.put(e.getKey(), tree);
-        places.put(e.getKey(), new SchemaWalker(tree).compile());
-        schemas.put(e.getKey(), factory.getSchema(tree, config));
-        SplitSchema split = SHARED.containsKey(e.getKey())
-            ? SplitSchema.of(tree, SHARED.get(e.getKey()), factory, config) : null;
-        if (split != null) splits.put(e.getKey(), split);
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
+    for (String kind : KINDS.keySet()) compiled.put(kind, new CompletableFuture<>());
+  }
+
+  /**
+   * Compiles every kind's schema, one at a time on the calling thread (0.1-0.2 s, most of it the
+   * libraries' first use): those of kinds documents wait for ({@link #ready}) first, then Host's (the
+   * most documents), then the rest in name order. A failure (a schema missing from the build) fails
+   * every validation after it.
+   */
+  public void compile() {
+    try {
+      ObjectMapper json = new ObjectMapper();
+      JsonSchemaFactory factory = factory();
+      SchemaValidatorsConfig config = config();
+      List<String> kinds = new ArrayList<>(compiled.keySet());
+      kinds.remove("Host");
+      kinds.add(0, "Host");
+      for (String next : kinds) {
+        for (String kind = wanted.poll(); kind != null; kind = wanted.poll()) compile(kind, json, factory, config);
+        compile(next, json, factory, config);
       }
+    } catch (RuntimeException | Error e) {
+      // thrown again where a document waits for its schema, as a failure of that run
+      compiled.values().forEach(f -> f.completeExceptionally(e));
     }
+  }
+
+  private void compile(String kind, ObjectMapper json, JsonSchemaFactory factory, SchemaValidatorsConfig config) {
+    CompletableFuture<Void> done = compiled.get(kind);
+    if (done.isDone()) return;
+    String resource = "/dev/anvil/schema/" + KINDS.get(kind) + ".schema.json";
+    try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
+      JsonNode tree = json.readTree(in);
+      schemaTrees.put(kind, tree);
+      places.put(kind, new SchemaWalker(tree).compile());
+      schemas.put(kind, factory.getSchema(tree, config));
+      SplitSchema split = SHARED.containsKey(kind) ? SplitSchema.of(tree, SHARED.get(kind), factory, config) : null;
+      if (split != null) splits.put(kind, split);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    order.add(kind);
+    done.complete(null);
+  }
+
+  /** The kinds compiled so far, in the order they were. */
+  List<String> compiledKinds() {
+    return List.copyOf(order);
+  }
+
+  /**
+   * Whether a document of {@code kind} can be validated without waiting (its schema is compiled, or
+   * there is no such kind, which needs none); if not, its schema is compiled next.
+   */
+  public boolean ready(String kind) {
+    CompletableFuture<Void> done = compiled.get(kind);
+    if (done == null || done.isDone()) return true;
+    wanted.add(kind);  // twice is harmless: compile skips a kind that is done
+    return false;
   }
 
   static JsonSchemaFactory factory() {
@@ -114,6 +167,8 @@ public final class SchemaValidator {
       diagnostics.error(src.at(""), "missing 'kind' (one of " + String.join(", ", new TreeMap<>(KINDS).keySet()) + ")");
       return false;
     }
+    CompletableFuture<Void> done = compiled.get(kind.asText());
+    if (done != null) done.join();
     JsonSchema schema = schemas.get(kind.asText());
     if (schema == null) {
       diagnostics.error(src.at("/kind"), "unknown kind '" + kind.asText() + "' (expected one of "
