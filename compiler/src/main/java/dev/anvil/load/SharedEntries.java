@@ -168,7 +168,8 @@ public final class SharedEntries {
       if (marker != 0) {
         if (entry != null) entry.end = at;
         entry = null;
-        if (!ended(part, documents, empty, parts) || documents >= Limits.MAX_DOCUMENTS) return null;
+        ended(part, parts);
+        if (documents >= Limits.MAX_DOCUMENTS) return null;
         part = new Part(documents++);
         empty = marker < 0;
         continue;
@@ -184,21 +185,13 @@ public final class SharedEntries {
       part.entries.add(entry);
     }
     if (entry != null) entry.end = t.length();
-    return ended(part, documents, empty, parts) ? parts : null;
+    ended(part, parts);
+    return parts;
   }
 
-  /**
-   * Adds a document that has entries to {@code parts}; false for one after a marker that has none
-   * but is not "--- ~": the YAML reader makes such a document an empty string, reported where the
-   * next one starts.
-   */
-  private static boolean ended(Part part, int documents, boolean empty, List<Part> parts) {
-    if (!part.entries.isEmpty()) {
-      parts.add(part);
-      return true;
-    }
-    boolean beforeFirstMarker = part.index == documents;
-    return beforeFirstMarker || empty;
+  /** Adds a document to {@code parts} if it has entries: an empty one is no document (YamlReader). */
+  private static void ended(Part part, List<Part> parts) {
+    if (!part.entries.isEmpty()) parts.add(part);
   }
 
   /** 1 for a document marker line ("---"), -1 for an empty document's ("--- ~"), else 0. */

@@ -210,7 +210,10 @@ public final class YamlReader {
           JsonLocation start = p.currentTokenLocation();
           PositionTree pos = trackPositions ? tree(start, start) : null;
           JsonNode root = value(t, pos);
-          sink.accept(index++, start.getLineNr(), root.isNull() ? null : root, pos);
+          // an empty document (a trailing "---", say) is no document, as "--- ~" is none: YAML reads it as
+          // null, Jackson as an empty string (and so a document of just "" is none either)
+          boolean empty = root.isNull() || root.isTextual() && root.asText().isEmpty();
+          sink.accept(index++, start.getLineNr(), empty ? null : root, pos);
         }
       } catch (JacksonException e) {
         throw syntaxError(e);

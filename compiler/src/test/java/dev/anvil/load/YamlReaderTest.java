@@ -12,6 +12,20 @@ class YamlReaderTest {
     return YamlReader.read(new SourceFile("f.yaml", text), d);
   }
 
+  /** A trailing "---", or one followed by comments only, is an empty document: nothing, as "--- ~" is. */
+  @Test
+  void emptyDocumentsAreNoDocuments() {
+    Diagnostics d = new Diagnostics();
+    List<Document> docs = read("---\n---\n# a comment\n---\nkind: Host\n---\n--- ~\n---\n", d);
+    assertTrue(!d.hasErrors(), d.all().toString());
+    assertEquals(1, docs.size());
+    assertEquals(2, docs.get(0).ref().documentIndex(), "empty documents still count for positions");
+    assertEquals(5, docs.get(0).ref().startLine());
+    // Jackson reads an empty document as an empty string, so a document of just "" is nothing either
+    assertEquals(List.of(), read("--- \"\"\n", d));
+    assertEquals(1, read("--- \"x\"\n", d).size(), "other strings are documents, which the validator refuses");
+  }
+
   @Test
   void aliasesExpandToTheAnchoredValueNotToItsName() {
     Diagnostics d = new Diagnostics();
