@@ -69,7 +69,8 @@ public final class SchemaValidator {
   /** kind → done when its schema is compiled. */
   private final Map<String, CompletableFuture<Void>> compiled = new TreeMap<>();
   /** Kinds that documents wait for, in the order they were first asked for: compiled before the others. */
-  private final java.util.concurrent.BlockingQueue<String> wanted = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final java.util.Queue<String> wanted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Set<String> asked = ConcurrentHashMap.newKeySet();
   /** The kinds in the order they were compiled. */
   private final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -133,7 +134,7 @@ public final class SchemaValidator {
   public boolean ready(String kind) {
     CompletableFuture<Void> done = compiled.get(kind);
     if (done == null || done.isDone()) return true;
-    wanted.add(kind);  // twice is harmless: compile skips a kind that is done
+    if (asked.add(kind)) wanted.add(kind);
     return false;
   }
 
