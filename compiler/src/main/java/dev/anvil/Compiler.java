@@ -14,6 +14,7 @@ import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
 import dev.anvil.load.DocumentSieve;
 import dev.anvil.load.ModelMapper;
+import dev.anvil.load.SharedEntries;
 import dev.anvil.load.SourceFile;
 import dev.anvil.load.SourceTreeReader;
 import dev.anvil.load.WordScan;
@@ -125,7 +126,7 @@ public final class Compiler {
       this.keep = keep;
     }
 
-    LoadedFile get(SourceFile file, SchemaValidator validator, dev.anvil.load.SharedEntries shared) {
+    LoadedFile get(SourceFile file, SchemaValidator validator, SharedEntries shared) {
       if (!keep) return LoadedFile.load(file, validator, shared);
       return files.computeIfAbsent(key(file), k -> LoadedFile.load(file, validator, shared));
     }
@@ -157,8 +158,7 @@ public final class Compiler {
    * wait for it, so that parsing starts at once.
    */
   record LoadedFile(ModelMapper declarations, List<dev.anvil.diag.Diagnostic> diagnostics) {
-    static LoadedFile load(SourceFile file, SchemaValidator validator,
-        dev.anvil.load.SharedEntries shared) {
+    static LoadedFile load(SourceFile file, SchemaValidator validator, SharedEntries shared) {
       Diagnostics d = new Diagnostics();
       Diagnostics perDocument = new Diagnostics();
       ModelMapper mapper = new ModelMapper();
@@ -295,7 +295,7 @@ public final class Compiler {
   private static List<LoadedFile> load(List<SourceFile> sources, SchemaValidator validator,
       LoadCache cache) {
     // the files of one load share the values of the top-level entries they repeat
-    dev.anvil.load.SharedEntries shared = new dev.anvil.load.SharedEntries();
+    SharedEntries shared = new SharedEntries();
     return Parallel.map(sources, file -> file.text().length(), file -> cache.get(file, validator, shared));
   }
 
@@ -325,5 +325,4 @@ public final class Compiler {
     }
     return schemaValidator;
   }
-
 }

@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * differ. In a document that is a block mapping, each line that starts at column 0 with a key begins
  * a top-level entry, and the entry runs to the next such line: its text parses to the same value
  * wherever it stands. So a file is split into documents and entries without parsing; each distinct
- * entry of a file is parsed once, all of them as one YAML stream (of a benchmark Host file, a tenth
- * of its text); and an entry found in two places, in one file or two, is remembered for the load's
- * later files, which take the value parsed then. Equal entries share one tree: trees are never
- * changed after loading.
+ * entry of a file is parsed once, all of them as one mapping under keys of their own (of a benchmark
+ * Host file, a tenth of its text); and an entry found in two places, in one file or two, is
+ * remembered for the load's later files, which take the value parsed then. Equal entries share one
+ * tree: trees are never changed after loading.
  *
  * <p>Why an entry's text means the same alone: YAML ends a top-level value at a line that starts at
  * column 0 — a block scalar, a plain scalar and a nested block all need indentation. SnakeYAML lets a
