@@ -210,13 +210,9 @@ public final class SharedEntries {
     char first = t.charAt(at);
     if (!(first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z' || first == '_')) return null;
     int i = at + 1;
-    while (i < end && word(t.charAt(i))) i++;
+    while (i < end && WordScan.wordChar(t.charAt(i))) i++;
     if (i == end || t.charAt(i) != ':' || i + 1 < end && t.charAt(i + 1) != ' ') return null;
     return t.substring(at, i);
-  }
-
-  private static boolean word(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
   }
 
   private void remember(String text, JsonNode value) {

@@ -72,7 +72,8 @@ public final class WordScan {
     return false;
   }
 
-  private static boolean wordChar(char c) {
+  /** A host-name character: a letter, a digit, '.', '_' or '-'. */
+  static boolean wordChar(char c) {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
   }
 }

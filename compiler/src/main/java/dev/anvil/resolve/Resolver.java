@@ -226,7 +226,6 @@ public final class Resolver {
     return providerOfGroup.computeIfAbsent(host.primaryGroup(), this::nearestProvider).orElse(null);
   }
 
-
   private java.util.Optional<String> nearestProvider(GroupName primary) {
     for (GroupName g : primary.selfAndAncestors()) {
       Group group = fleet.groups().get(g);

@@ -52,9 +52,6 @@ public final class SchemaValidator {
       Map.entry("ExporterContract", "exporter-contract"),
       Map.entry("FacilityDevice", "facility-device"));
 
-  // filled kind by kind by compile(); a kind's entries are read only once its future is done
-  private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
-  private final Map<String, JsonNode> schemaTrees = new ConcurrentHashMap<>();
   /**
    * Kinds whose documents come by the thousand, and the properties they repeat: validated once per
    * distinct value ({@link SplitSchema}). Host's at 10k hosts: ~10 % of a check's CPU before.
@@ -62,12 +59,15 @@ public final class SchemaValidator {
   private static final Map<String, List<String>> SHARED = Map.of(
       "Host", List.of("primary_group", "groups", "labels", "provider", "hardware"));
 
-  private final Map<String, SplitSchema> splits = new ConcurrentHashMap<>();
-  /** kind → what the schema says of the text at each place (single-line or not). */
-  private final Map<String, SchemaWalker.Place> places = new ConcurrentHashMap<>();
+  /**
+   * One kind's schema, compiled: the schema, its tree (for the descriptions messages quote), what it
+   * says of the text at each place (single-line or not, secret or not), and its split where the kind's
+   * documents come by the thousand (null elsewhere).
+   */
+  private record Compiled(JsonSchema schema, JsonNode tree, SchemaWalker.Place places, SplitSchema split) {}
 
-  /** kind → done when its schema is compiled. */
-  private final Map<String, CompletableFuture<Void>> compiled = new TreeMap<>();
+  /** kind → its schema, once compiled. */
+  private final Map<String, CompletableFuture<Compiled>> compiled = new TreeMap<>();
   /** Kinds that documents wait for, in the order they were first asked for: compiled before the others. */
   private final java.util.Queue<String> wanted = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.Set<String> asked = ConcurrentHashMap.newKeySet();
@@ -104,22 +104,20 @@ public final class SchemaValidator {
   }
 
   private void compile(String kind, ObjectMapper json, JsonSchemaFactory factory, SchemaValidatorsConfig config) {
-    CompletableFuture<Void> done = compiled.get(kind);
+    CompletableFuture<Compiled> done = compiled.get(kind);
     if (done.isDone()) return;
+    Compiled c;
     String resource = "/dev/anvil/schema/" + KINDS.get(kind) + ".schema.json";
     try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
       JsonNode tree = json.readTree(in);
-      schemaTrees.put(kind, tree);
-      places.put(kind, new SchemaWalker(tree).compile());
-      schemas.put(kind, factory.getSchema(tree, config));
-      SplitSchema split = SHARED.containsKey(kind) ? SplitSchema.of(tree, SHARED.get(kind), factory, config) : null;
-      if (split != null) splits.put(kind, split);
+      c = new Compiled(factory.getSchema(tree, config), tree, new SchemaWalker(tree).compile(),
+          SHARED.containsKey(kind) ? SplitSchema.of(tree, SHARED.get(kind), factory, config) : null);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
     order.add(kind);
-    done.complete(null);
+    done.complete(c);
   }
 
   /** The kinds compiled so far, in the order they were. */
@@ -132,7 +130,7 @@ public final class SchemaValidator {
    * there is no such kind, which needs none); if not, its schema is compiled next.
    */
   public boolean ready(String kind) {
-    CompletableFuture<Void> done = compiled.get(kind);
+    CompletableFuture<Compiled> done = compiled.get(kind);
     if (done == null || done.isDone()) return true;
     if (asked.add(kind)) wanted.add(kind);
     return false;
@@ -168,20 +166,19 @@ public final class SchemaValidator {
       diagnostics.error(src.at(""), "missing 'kind' (one of " + String.join(", ", new TreeMap<>(KINDS).keySet()) + ")");
       return false;
     }
-    CompletableFuture<Void> done = compiled.get(kind.asText());
-    if (done != null) done.join();
-    JsonSchema schema = schemas.get(kind.asText());
-    if (schema == null) {
+    CompletableFuture<Compiled> pending = compiled.get(kind.asText());
+    if (pending == null) {
       diagnostics.error(src.at("/kind"), "unknown kind '" + kind.asText() + "' (expected one of "
           + String.join(", ", new TreeMap<>(KINDS).keySet()) + ")");
       return false;
     }
     if (!ok) return false;
-    SplitSchema split = splits.get(kind.asText());
-    List<ValidationMessage> messages = new ArrayList<>(split != null && split.valid(root) ? List.of() : schema.validate(root));
+    Compiled schema = pending.join();
+    List<ValidationMessage> messages = new ArrayList<>(schema.split() != null && schema.split().valid(root) ? List.of()
+        : schema.schema().validate(root));
     messages.sort(MESSAGE_ORDER);
-    for (ValidationMessage m : messages) report(kind.asText(), src, root, m, diagnostics);
-    boolean textOk = checkText(places.get(kind.asText()), root, null, src, diagnostics);
+    for (ValidationMessage m : messages) report(schema, src, root, m, diagnostics);
+    boolean textOk = checkText(schema.places(), root, null, src, diagnostics);
     return messages.isEmpty() && textOk;
   }
 
@@ -247,8 +244,8 @@ public final class SchemaValidator {
   private record SecretAt(String pointer, SchemaWalker.Place place) {}
 
   /** The secret-bearing field at or above {@code pointer}, found by walking the document with its schema. */
-  private SecretAt secretAt(String kind, JsonNode root, String pointer) {
-    SchemaWalker.Place place = places.get(kind);
+  private SecretAt secretAt(Compiled schema, JsonNode root, String pointer) {
+    SchemaWalker.Place place = schema.places();
     JsonNode node = root;
     StringBuilder at = new StringBuilder();
     String[] tokens = pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1);
@@ -264,10 +261,10 @@ public final class SchemaValidator {
     return null;
   }
 
-  private void report(String kind, SourceRef src, JsonNode root, ValidationMessage m, Diagnostics diagnostics) {
+  private void report(Compiled schema, SourceRef src, JsonNode root, ValidationMessage m, Diagnostics diagnostics) {
     String at = m.getInstanceLocation().toString();
     String field = dotted(at);
-    SecretAt secretAt = secretAt(kind, root, at);
+    SecretAt secretAt = secretAt(schema, root, at);
     if (secretAt != null) {
       // neither the value nor its line is printed: it may be the secret itself
       String secret = secretAt.pointer();
@@ -287,14 +284,14 @@ public final class SchemaValidator {
     switch (m.getType()) {
       case "additionalProperties" -> {
         String child = at + "/" + escape(m.getProperty());
-        String allowed = allowedProperties(kind, m);
+        String allowed = allowedProperties(schema, m);
         diagnostics.error(src.keyAt(child), "unknown property '" + m.getProperty() + "'"
             + (field.isEmpty() ? "" : " in '" + field + "'") + allowed);
       }
       case "required" -> diagnostics.error(src.keyAt(at), "missing required property '" + m.getProperty() + "'"
           + (field.isEmpty() ? "" : " in '" + field + "'"));
       case "pattern", "format", "not" -> {
-        String description = m.getSchemaNode() == null ? null : siblingDescription(kind, m);
+        String description = m.getSchemaNode() == null ? null : siblingDescription(schema, m);
         diagnostics.error(src.at(at), "invalid value " + quote(m.getInstanceNode()) + " for '" + field + "'"
             + (description != null ? ": " + description : " (" + m.getError() + ")"));
       }
@@ -303,7 +300,7 @@ public final class SchemaValidator {
       case "false" -> {
         // a property a conditional schema rules out ({"properties": {"group": false}}): its description says why
         // …/then/properties/NAME/false: the then or else that rules it out says why
-        JsonNode conditional = ancestorSchemaNode(kind, m, 3);
+        JsonNode conditional = ancestorSchemaNode(schema, m, 3);
         String why = conditional == null || !conditional.has("description") ? null : conditional.get("description").asText();
         diagnostics.error(src.keyAt(at), "'" + field + "' does not belong here" + (why != null ? ": " + why : ""));
       }
@@ -312,8 +309,8 @@ public final class SchemaValidator {
   }
 
   /** "expected one of ..." from the properties next to the failing additionalProperties. */
-  private String allowedProperties(String kind, ValidationMessage m) {
-    JsonNode parent = parentSchemaNode(kind, m);
+  private String allowedProperties(Compiled schema, ValidationMessage m) {
+    JsonNode parent = parentSchemaNode(schema, m);
     if (parent == null || !parent.has("properties")) return "";
     List<String> names = new ArrayList<>();
     parent.get("properties").fieldNames().forEachRemaining(names::add);
@@ -321,18 +318,18 @@ public final class SchemaValidator {
     return " (expected one of: " + String.join(", ", names) + ")";
   }
 
-  private String siblingDescription(String kind, ValidationMessage m) {
-    JsonNode parent = parentSchemaNode(kind, m);
+  private String siblingDescription(Compiled schema, ValidationMessage m) {
+    JsonNode parent = parentSchemaNode(schema, m);
     JsonNode d = parent == null ? null : parent.get("description");
     return d == null ? null : d.asText();
   }
 
-  private JsonNode parentSchemaNode(String kind, ValidationMessage m) {
-    return ancestorSchemaNode(kind, m, 1);
+  private JsonNode parentSchemaNode(Compiled schema, ValidationMessage m) {
+    return ancestorSchemaNode(schema, m, 1);
   }
 
   /** The schema {@code up} levels above the failing one, or null. */
-  private JsonNode ancestorSchemaNode(String kind, ValidationMessage m, int up) {
+  private JsonNode ancestorSchemaNode(Compiled schema, ValidationMessage m, int up) {
     String pointer = m.getSchemaLocation().getFragment().toString();
     for (int i = 0; i < up; i++) {
       int slash = pointer.lastIndexOf('/');
@@ -340,7 +337,7 @@ public final class SchemaValidator {
       pointer = pointer.substring(0, slash);
     }
     if (pointer.startsWith("#")) pointer = pointer.substring(1);
-    JsonNode node = schemaTrees.get(kind).at(pointer);
+    JsonNode node = schema.tree().at(pointer);
     return node.isMissingNode() ? null : node;
   }
 

@@ -36,23 +36,12 @@ public final class Hostlist {
     }
   }
 
-  /** A group's numbers, in the order their names come. */
-  private static final class Numbers {
-    long[] values = new long[4];
-    int size;
-
-    void add(long n) {
-      if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
-      values[size++] = n;
-    }
-  }
-
   /** Digits beyond this many are no number a range could hold (Slurm's are 64-bit): such a name stays whole. */
   private static final int MAX_DIGITS = 18;
 
   public static String compress(Collection<String> names) {
-    // the groups' order does not matter: the parts are sorted by their first name at the end
-    Map<Group, Numbers> groups = new java.util.HashMap<>();
+    // each group's numbers; the groups' order does not matter: the parts are sorted by their first name at the end
+    Map<Group, java.util.stream.LongStream.Builder> groups = new java.util.HashMap<>();
     List<String> plain = new ArrayList<>();
     // first pass: each name parsed once, sorted; and the padded widths in use per prefix ("node08" pads to 2).
     // Both passes go name by name in lambdas, whose bodies are methods of their own: a loop's body in a
@@ -83,14 +72,13 @@ public final class Hostlist {
       // other unpadded numbers share width 0
       boolean isPadded = digits.length() > 1 && digits.startsWith("0");
       int width = isPadded || padded.getOrDefault(prefix, java.util.Set.of()).contains(digits.length()) ? digits.length() : 0;
-      groups.computeIfAbsent(new Group(prefix, width), k -> new Numbers()).add(Long.parseLong(digits));
+      groups.computeIfAbsent(new Group(prefix, width), k -> java.util.stream.LongStream.builder()).add(Long.parseLong(digits));
     });
     TreeMap<String, String> parts = new TreeMap<>();
     for (String name : plain) parts.put(name, name);
     groups.forEach((group, numbers) -> {
       // distinct: the names are, and so are their numbers within a prefix and width
-      long[] sortedNumbers = java.util.Arrays.copyOf(numbers.values, numbers.size);
-      java.util.Arrays.sort(sortedNumbers);
+      long[] sortedNumbers = numbers.build().sorted().toArray();
       int width = group.width();
       String prefix = group.prefix();
       String first = prefix + pad(sortedNumbers[0], width);

@@ -164,13 +164,11 @@ public final class SlurmEmitter implements Emitter {
   private static boolean hardwareMatches(Partition p, ResolvedHost h) {
     boolean vendor = p.acceleratorVendors().isEmpty();
     boolean model = p.acceleratorModels().isEmpty();
-    int devices = 0;
     for (var a : h.host().hardware().accelerators()) {
       vendor |= p.acceleratorVendors().contains(a.vendor());
       model |= p.acceleratorModels().contains(a.model());
-      devices += a.count();
     }
-    return vendor && model && devices >= p.minAccelerators();
+    return vendor && model && h.devices(List.of()) >= p.minAccelerators();
   }
 
   /** A billing weight on GRES/x needs members that have x: otherwise it is a weight without accelerators. */
