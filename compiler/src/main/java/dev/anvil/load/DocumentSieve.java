@@ -26,7 +26,7 @@ public final class DocumentSieve {
     List<Integer> at = new ArrayList<>();
     at.add(0);
     for (int i = text.indexOf("\n---"); i >= 0; i = text.indexOf("\n---", i + 1)) {
-      if (startsLine(i + 1, "---")) at.add(i + 1);
+      if (startsLine(text, i + 1, "---")) at.add(i + 1);
     }
     starts = at.stream().mapToInt(Integer::intValue).toArray();
     taken = new boolean[starts.length];
@@ -70,10 +70,10 @@ public final class DocumentSieve {
     for (int line = from; line < to; ) {
       int next = text.indexOf('\n', line);
       int end = next < 0 || next >= to ? to : next;
-      if (line == from && startsLine(line, "---")) {
+      if (line == from && startsLine(text, line, "---")) {
         copy.append("--- ~");
         breaks(line + 3, end, copy);
-      } else if (startsLine(line, "...") || text.startsWith("%", line)) {
+      } else if (startsLine(text, line, "...") || text.startsWith("%", line)) {
         copy.append(text, line, end);
       } else {
         breaks(line, end, copy);
@@ -91,8 +91,8 @@ public final class DocumentSieve {
     }
   }
 
-  /** Whether the line at {@code line} is {@code marker} ("---" or "...") and then a space, a tab or its end. */
-  private boolean startsLine(int line, String marker) {
+  /** Whether the line at {@code line} of {@code text} is {@code marker} ("---" or "...") and then a space, a tab or its end. */
+  static boolean startsLine(String text, int line, String marker) {
     if (!text.startsWith(marker, line)) return false;
     if (line + 3 == text.length()) return true;
     char c = text.charAt(line + 3);

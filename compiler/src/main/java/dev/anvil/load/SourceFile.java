@@ -79,10 +79,65 @@ public final class SourceFile {
     return out;
   }
 
-  /** Position tree of the document with the given index (0-based, empty documents count). */
-  public synchronized PositionTree positions(int documentIndex) {
-    if (positions == null) positions = YamlReader.positionsOf(this);
+  /**
+   * Position tree of the document with the given index (0-based, empty documents count), whose first
+   * token is on {@code startLine}. Where the document's lines can be told without parsing, only they
+   * are parsed: {@code anvil explain} asks where one host of a thousand is declared. Otherwise, or
+   * when they parse as anything but that document, the whole file is.
+   */
+  public synchronized PositionTree positions(int documentIndex, int startLine) {
+    if (positions == null) {
+      PositionTree alone = documentPositions.get(documentIndex);
+      // each costs a pass over the text: for a file's many diagnostics, its positions at once
+      if (alone == null && documentPositions.size() < MAX_ALONE && (alone = positionsAlone(startLine)) != null) {
+        documentPositions.put(documentIndex, alone);
+      }
+      if (alone != null) return alone;
+      positions = YamlReader.positionsOf(this);
+    }
     return documentIndex < positions.size() ? positions.get(documentIndex) : PositionTree.EMPTY;
+  }
+
+  private static final int MAX_ALONE = 8;
+
+  /** Whether the whole file was parsed for positions (for tests: a document alone should not need it). */
+  synchronized boolean parsedWholeForPositions() {
+    return positions != null;
+  }
+
+  /** Position trees of documents parsed alone, by index, until the whole file's are needed. */
+  private final java.util.Map<Integer, PositionTree> documentPositions = new java.util.HashMap<>();
+
+  /**
+   * The document at {@code startLine} parsed from its own lines: from the last marker line ({@code ---})
+   * at or before it to the next one. Null when line breaks other than {@code \n} could make the
+   * parser's line numbers differ from this count, or when those lines are not that one document.
+   */
+  private PositionTree positionsAlone(int startLine) {
+    String t = text();
+    if (t.indexOf('\r') >= 0 || t.indexOf('\u0085') >= 0 || t.indexOf('\u2028') >= 0 || t.indexOf('\u2029') >= 0) {
+      return null;
+    }
+    int from = 0;
+    int fromLine = 1;
+    int at = 0;
+    for (int line = 1; ; line++) {
+      if (DocumentSieve.startsLine(t, at, "---")) {
+        from = at;
+        fromLine = line;
+      }
+      if (line == startLine) break;
+      at = t.indexOf('\n', at) + 1;
+      if (at == 0) return null;
+    }
+    int to = t.length();
+    for (int i = t.indexOf("\n---", at); i >= 0; i = t.indexOf("\n---", i + 1)) {
+      if (DocumentSieve.startsLine(t, i + 1, "---")) {
+        to = i + 1;
+        break;
+      }
+    }
+    return YamlReader.positionsOfDocument(this, t.substring(from, to), fromLine, startLine);
   }
 
   @Override

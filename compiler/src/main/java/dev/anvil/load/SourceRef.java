@@ -16,13 +16,13 @@ public record SourceRef(SourceFile source, int documentIndex, int startLine) {
 
   public Position at(String pointer) {
     if (startLine == 0) return Position.ofFile(source.path());
-    PositionTree t = source.positions(documentIndex).find(pointer);
+    PositionTree t = source.positions(documentIndex, startLine).find(pointer);
     return new Position(source.path(), t.line, t.column);
   }
 
   public Position keyAt(String pointer) {
     if (startLine == 0) return Position.ofFile(source.path());
-    PositionTree t = source.positions(documentIndex).find(pointer);
+    PositionTree t = source.positions(documentIndex, startLine).find(pointer);
     return new Position(source.path(), t.keyLine, t.keyColumn);
   }
 

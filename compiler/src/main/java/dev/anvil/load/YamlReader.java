@@ -84,7 +84,7 @@ public final class YamlReader {
       return true;
     }
     try {
-      new Builder(file, false).run((index, startLine, root, positions) -> {
+      new Builder(file, false, 0).run((index, startLine, root, positions) -> {
         if (root != null) each.accept(new Document(new SourceRef(file, index, startLine), root));
       });
     } catch (YamlError e) {
@@ -149,7 +149,7 @@ public final class YamlReader {
   static List<JsonNode> parseStream(String path, String text) {
     List<JsonNode> roots = new ArrayList<>();
     try {
-      new Builder(new SourceFile(path, text), false).run((index, startLine, root, positions) -> roots.add(root));
+      new Builder(new SourceFile(path, text), false, 0).run((index, startLine, root, positions) -> roots.add(root));
     } catch (YamlError e) {
       return null;
     }
@@ -159,11 +159,30 @@ public final class YamlReader {
   static List<PositionTree> positionsOf(SourceFile file) {
     List<PositionTree> trees = new ArrayList<>();
     try {
-      new Builder(file, true).run((index, startLine, root, positions) -> trees.add(positions));
+      new Builder(file, true, 0).run((index, startLine, root, positions) -> trees.add(positions));
     } catch (YamlError e) {
       // the file was read successfully before; a failure here only loses precise positions
     }
     return trees;
+  }
+
+  /**
+   * The position tree of the one document in {@code text}, a file's lines from {@code firstLine} on,
+   * with the file's line numbers; null unless it holds exactly one document and that one's first
+   * token is on {@code startLine}.
+   */
+  static PositionTree positionsOfDocument(SourceFile file, String text, int firstLine, int startLine) {
+    List<PositionTree> trees = new ArrayList<>();
+    int[] starts = new int[1];
+    try {
+      new Builder(new SourceFile(file.path(), text), true, firstLine - 1).run((index, start, root, positions) -> {
+        trees.add(positions);
+        starts[0] = start + firstLine - 1;
+      });
+    } catch (YamlError e) {
+      return null;
+    }
+    return trees.size() == 1 && starts[0] == startLine ? trees.get(0) : null;
   }
 
   private interface DocumentSink {
@@ -183,6 +202,8 @@ public final class YamlReader {
   private static final class Builder {
     private final SourceFile file;
     private final boolean trackPositions;
+    /** Lines before the text's first: positions are the file's when the text is a part of it. */
+    private final int lineOffset;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Map<String, JsonNode> anchors = new HashMap<>();
     private final Map<String, Integer> anchorSizes = new HashMap<>();
@@ -190,9 +211,10 @@ public final class YamlReader {
     private int lastSize;
     private YAMLParser parser;
 
-    Builder(SourceFile file, boolean trackPositions) {
+    Builder(SourceFile file, boolean trackPositions, int lineOffset) {
       this.file = file;
       this.trackPositions = trackPositions;
+      this.lineOffset = lineOffset;
     }
 
     void run(DocumentSink sink) throws YamlError {
@@ -329,7 +351,8 @@ public final class YamlReader {
     }
 
     private PositionTree tree(JsonLocation value, JsonLocation key) {
-      return new PositionTree(value.getLineNr(), value.getColumnNr(), key.getLineNr(), key.getColumnNr());
+      return new PositionTree(value.getLineNr() + lineOffset, value.getColumnNr(), key.getLineNr() + lineOffset,
+          key.getColumnNr());
     }
 
     private Position here() {

@@ -31,8 +31,9 @@ class SourceFileTest {
     compacted.compact();
     assertEquals(text, compacted.text());
     assertEquals(plain.lines(), compacted.lines());
-    PositionTree a = plain.positions(1999);
-    PositionTree b = compacted.positions(1999);
+    PositionTree a = plain.positions(1999, 11996);
+    PositionTree b = compacted.positions(1999, 11996);
+    assertEquals(11996, a.line);
     assertEquals(a.line, b.line);
     assertEquals(a.column, b.column);
   }
@@ -50,5 +51,44 @@ class SourceFileTest {
     int line = unknown.position().line();
     assertEquals("primary_group: infrastructure:nowhere", lines.get(line - 1), unknown.toString());
     assertEquals(lines.get(line - 1), c.lines("inventory/hosts.yaml").get(line - 1));
+  }
+
+  /**
+   * A document's positions parsed from its own lines are those of the whole file's parse: for each
+   * document of texts with comments between documents, a first document without a marker, a flow
+   * document on its marker line, explicit ends and directives, and CRLF line ends.
+   */
+  @Test
+  void aDocumentsPositionsAloneAreThoseOfTheWholeFile() {
+    List<String> texts = List.of(
+        "# hosts\nname: a\nlist:\n  - x\n  - {y: 1,\n     z: 2}\n---\n# b\n\nname: b\nmap:\n  k: |\n    text\n    more\n  j: v\n"
+            + "--- {name: c,\n  list: [1, 2]}\n---\n---\nname: d\n",
+        "%YAML 1.1\n---\nname: a\n...\n%YAML 1.1\n---\nname: b\nk: v\n...\n# c\n---\nname: c\n",
+        "---\r\nname: a\r\nk: v\r\n---\r\nname: b\r\nlist:\r\n  - 1\r\n---\r\nname: c\r\n",
+        hosts(30));
+    for (String text : texts) {
+      SourceFile whole = new SourceFile("f.yaml", text);
+      List<PositionTree> expected = YamlReader.positionsOf(whole);
+      List<dev.anvil.load.Document> docs = YamlReader.read(whole, new Diagnostics());
+      assertTrue(docs.size() >= 3, text);
+      for (dev.anvil.load.Document d : docs) {
+        SourceFile fresh = new SourceFile("f.yaml", text);
+        PositionTree alone = fresh.positions(d.ref().documentIndex(), d.ref().startLine());
+        assertSame(expected.get(d.ref().documentIndex()), alone, text + " #" + d.ref().documentIndex());
+        assertEquals(text.contains("\r"), fresh.parsedWholeForPositions(), "only CR makes the whole file parsed");
+      }
+    }
+  }
+
+  private static void assertSame(PositionTree expected, PositionTree actual, String where) {
+    assertEquals(List.of(expected.line, expected.column, expected.keyLine, expected.keyColumn),
+        List.of(actual.line, actual.column, actual.keyLine, actual.keyColumn), where);
+    assertEquals(expected.fields == null ? null : expected.fields.keySet(),
+        actual.fields == null ? null : actual.fields.keySet(), where);
+    if (expected.fields != null) expected.fields.forEach((k, v) -> assertSame(v, actual.fields.get(k), where + "/" + k));
+    assertEquals(expected.items == null ? 0 : expected.items.size(), actual.items == null ? 0 : actual.items.size(), where);
+    if (expected.items != null) {
+      for (int i = 0; i < expected.items.size(); i++) assertSame(expected.items.get(i), actual.items.get(i), where + "/" + i);
+    }
   }
 }
