@@ -10,7 +10,9 @@ import java.util.Set;
  * names and kinds. YAML spells such a scalar either as itself — plain, quoted or in a block, and
  * then bounded by characters outside that set (whitespace, quotes, indicators) — or with a
  * backslash escape inside double quotes. Folding only adds spaces and line breaks, which no such
- * word has. So a text with no backslash in which no maximal run of those characters is one of the
+ * word has. Of YAML's escapes only three can stand for such a character (a backslash and then x, u
+ * or U), and an escaped line break joins two runs into one; every other escape stands for a character
+ * outside the set. So a text without those in which no maximal run of those characters is one of the
  * words has no scalar equal to any of them.
  */
 public final class WordScan {
@@ -47,7 +49,7 @@ public final class WordScan {
 
   /**
    * True when {@code text} may hold a scalar equal to one of the words: one of them is a whole word
-   * in it, or it has a backslash.
+   * in it, or it has an escape that could spell a part of one ({@link #mayJoinOrSpell}).
    */
   public boolean mayHold(String text) {
     return mayHold(text, 0, text.length());
@@ -62,7 +64,7 @@ public final class WordScan {
         if (start < 0) start = i;
         continue;
       }
-      if (c == '\\') return true;
+      if (c == '\\' && mayJoinOrSpell(text, i + 1, to)) return true;
       if (start >= 0) {
         int length = i - start;
         if (length >= shortest && length <= longest && words.contains(text.substring(start, i))) return true;
@@ -70,6 +72,17 @@ public final class WordScan {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a backslash followed by the text at {@code next} may be an escape that spells a host-name
+   * character (x, u or U after it) or an escaped line break, which joins the runs on either side; the
+   * end of the text may be followed by anything.
+   */
+  private static boolean mayJoinOrSpell(String text, int next, int to) {
+    if (next >= to) return true;
+    char c = text.charAt(next);
+    return c == 'x' || c == 'u' || c == 'U' || c == '\n' || c == '\r';
   }
 
   /** A host-name character: a letter, a digit, '.', '_' or '-'. */
