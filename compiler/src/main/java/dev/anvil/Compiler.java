@@ -14,6 +14,7 @@ import dev.anvil.load.Declarations;
 import dev.anvil.load.Document;
 import dev.anvil.load.DocumentSieve;
 import dev.anvil.load.ModelMapper;
+import dev.anvil.load.NameScan;
 import dev.anvil.load.SharedEntries;
 import dev.anvil.load.SourceFile;
 import dev.anvil.load.SourceTreeReader;
@@ -205,22 +206,29 @@ public final class Compiler {
   }
 
   /**
-   * {@code host} resolved from every document but other hosts', dashboards and exporter contracts: a
-   * host's resolution draws on groups, policies and templates, never on another host, and dashboards
-   * and contracts are judged against it, not part of it. A document is left unparsed when it has none
-   * of the other kinds' names, nor {@code host}, nor a host name another document uses (those are
-   * parsed too, so references check as they would) — see {@link WordScan} and {@link DocumentSieve}.
+   * {@code host} resolved from every document but other hosts', other groups' policies, dashboards and
+   * exporter contracts: a host's resolution draws on its groups' policies and on templates, never on
+   * another host, and dashboards and contracts are judged against it, not part of it. A document is
+   * left unparsed when it has none of the other kinds' names, nor {@code host}; then a policy, unless
+   * it names one of the groups that may hold the host ({@link Declarations#groupsBearingOn}), and a
+   * host, unless another document uses its name (those are parsed too, so references check as they
+   * would) — see {@link WordScan}, {@link NameScan} and {@link DocumentSieve}.
    */
   static Compilation resolveFromDocumentsBearingOn(List<SourceFile> sources, String host) {
     Timings t = Timings.start();
     SchemaValidator validator = prepare();
     java.util.Set<String> words = new java.util.HashSet<>(SchemaValidator.KINDS.keySet());
     words.removeAll(BEARING_ON_NO_OTHER_HOST);
+    words.remove("Policy");
     words.add(host);
     List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
     List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));
-    WordScan used = WordScan.of(declarations(loaded, new Diagnostics()).hostNamesUsed());
+    // a policy names the host (taken above) or a group; a pool's group, or an unknown host, takes all
+    DocumentSieve.Scan policies = WordScan.of(java.util.Set.of("Policy"));
+    java.util.Set<String> groups = declarations(loaded, new Diagnostics()).groupsBearingOn(host);
     // a file's documents taken now come after those taken before: only error messages would tell
+    loaded.addAll(take(sieves, groups == null ? policies : policies.and(NameScan.of(groups)), validator));
+    WordScan used = WordScan.of(declarations(loaded, new Diagnostics()).hostNamesUsed());
     if (!used.isEmpty()) loaded.addAll(take(sieves, used, validator));
     Diagnostics diagnostics = new Diagnostics();
     Declarations declarations = declarations(loaded, diagnostics);
@@ -228,8 +236,8 @@ public final class Compiler {
     return resolveAndEmit(sources, declarations, diagnostics, t, false, h -> h.name().equals(host));
   }
 
-  /** Loads, from each file, the documents not taken yet that may hold one of the scan's words. */
-  private static List<LoadedFile> take(List<DocumentSieve> sieves, WordScan words,
+  /** Loads, from each file, the documents not taken yet that the scan says may hold what it seeks. */
+  private static List<LoadedFile> take(List<DocumentSieve> sieves, DocumentSieve.Scan words,
       SchemaValidator validator) {
     List<SourceFile> parts = sieves.parallelStream().map(s -> s.take(words)).filter(java.util.Objects::nonNull).toList();
     return load(parts, validator, LoadCache.NONE);

@@ -65,6 +65,28 @@ class ExplainScopeTest {
     assertExplainAnswersWhileCheckRefuses(repo, "dashboards/broken.yaml");
   }
 
+  /** Policies bear on the hosts of their group: explain leaves another group's unread, even in the same file. */
+  @Test
+  void answersWhileAnotherGroupsPolicyIsBroken(@TempDir Path repo) throws Exception {
+    TestSupport.copyFromRepo(repo, "rules/exporters.yaml");
+    TestSupport.writeFile(repo, "inventory/lab.yaml", TestSupport.LAB_GROUP + TestSupport.labHost("fine", "10.0.0.1"));
+    TestSupport.writeFile(repo, "policies/all.yaml", """
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        group: infrastructure:lab
+        exporters:
+          node_exporter: {port: 9111}
+        ---
+        apiVersion: anvil.dev/v1
+        kind: Policy
+        group: infrastructure:lab-other
+        labels: {team: [1]}
+        """);
+    assertExplainAnswersWhileCheckRefuses(repo, "policies/all.yaml");
+    TestSupport.Run fine = TestSupport.anvil("-C", repo.toString(), "explain", "fine", "exporters.node_exporter.port");
+    assertTrue(fine.out().contains("9111"), "the host's group's policy is read: " + fine.out());
+  }
+
   /** check refuses the repository for an error in {@code broken}; explain answers for host "fine" all the same. */
   private static void assertExplainAnswersWhileCheckRefuses(Path repo, String broken) {
     TestSupport.Run check = TestSupport.anvil("-C", repo.toString(), "check", "--verify=off");

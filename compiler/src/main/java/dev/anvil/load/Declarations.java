@@ -59,4 +59,24 @@ public record Declarations(
     for (RoutingTest t : routingTests) if (t.host() != null) names.add(t.host());
     return names;
   }
+
+  /**
+   * The groups whose policies may bear on {@code host}: its own, every group that takes hosts by rule
+   * ({@code select}, not worked out here), and their ancestors; null when no host has that name.
+   */
+  public java.util.Set<String> groupsBearingOn(String host) {
+    java.util.Set<dev.anvil.model.GroupName> groups = new java.util.HashSet<>();
+    boolean declared = false;
+    for (Host h : hosts) {
+      if (!h.name().equals(host)) continue;
+      declared = true;
+      if (h.primaryGroup() != null) groups.add(h.primaryGroup());
+      groups.addAll(h.groups());
+    }
+    if (!declared) return null;
+    for (Group g : this.groups) if (g.select() != null) groups.add(g.name());
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (dev.anvil.model.GroupName g : groups) g.selfAndAncestors().forEach(a -> names.add(a.toString()));
+    return names;
+  }
 }

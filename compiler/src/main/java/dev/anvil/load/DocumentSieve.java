@@ -32,11 +32,39 @@ public final class DocumentSieve {
     taken = new boolean[starts.length];
   }
 
+  /** What a document's text is asked before it is taken: whether it may hold what is sought. */
+  public interface Scan {
+    /** Whether the text from {@code from} to {@code to} may hold what is sought. */
+    boolean mayHold(String text, int from, int to);
+
+    /**
+     * False when no part of {@code text} can hold what is sought, found at a fraction of the cost of
+     * asking each document: most files of a large fleet are other hosts'.
+     */
+    boolean mayHoldAnywhere(String text);
+
+    /** Both scans: the text may hold what each seeks (this one asked first). */
+    default Scan and(Scan other) {
+      Scan self = this;
+      return new Scan() {
+        @Override public boolean mayHold(String text, int from, int to) {
+          return self.mayHold(text, from, to) && other.mayHold(text, from, to);
+        }
+
+        @Override public boolean mayHoldAnywhere(String text) {
+          return self.mayHoldAnywhere(text) && other.mayHoldAnywhere(text);
+        }
+      };
+    }
+
+  }
+
   /**
-   * The documents not taken before that may hold one of the scan's words, in a copy of the file with
-   * the others blank (the file itself when that is all of them); null when there are none.
+   * The documents not taken before that the scan says may hold what it seeks, in a copy of the file
+   * with the others blank (the file itself when that is all of them); null when there are none.
    */
-  public SourceFile take(WordScan words) {
+  public SourceFile take(Scan words) {
+    if (!words.mayHoldAnywhere(text)) return null;
     boolean[] now = new boolean[starts.length];
     boolean any = false;
     boolean all = true;

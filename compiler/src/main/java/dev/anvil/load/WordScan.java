@@ -15,7 +15,7 @@ import java.util.Set;
  * outside the set. So a text without those in which no maximal run of those characters is one of the
  * words has no scalar equal to any of them.
  */
-public final class WordScan {
+public final class WordScan implements DocumentSieve.Scan {
   private final Set<String> words;
   private final int shortest;
   private final int longest;
@@ -55,7 +55,20 @@ public final class WordScan {
     return mayHold(text, 0, text.length());
   }
 
+  /**
+   * Whether one of the words is in the text at all, even inside a longer one, or a backslash is. Each
+   * word costs a search of the whole text, so a scan of more than two asks each document instead,
+   * which is one pass.
+   */
+  @Override
+  public boolean mayHoldAnywhere(String text) {
+    if (words.size() > 2 || text.indexOf('\\') >= 0) return true;
+    for (String w : words) if (text.contains(w)) return true;
+    return false;
+  }
+
   /** {@link #mayHold(String)} for the text from {@code from} to {@code to}. */
+  @Override
   public boolean mayHold(String text, int from, int to) {
     int start = -1;
     for (int i = from; i <= to; i++) {
@@ -79,7 +92,7 @@ public final class WordScan {
    * character (x, u or U after it) or an escaped line break, which joins the runs on either side; the
    * end of the text may be followed by anything.
    */
-  private static boolean mayJoinOrSpell(String text, int next, int to) {
+  static boolean mayJoinOrSpell(String text, int next, int to) {
     if (next >= to) return true;
     char c = text.charAt(next);
     return c == 'x' || c == 'u' || c == 'U' || c == '\n' || c == '\r';
