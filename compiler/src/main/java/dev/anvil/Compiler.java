@@ -221,7 +221,7 @@ public final class Compiler {
     words.removeAll(BEARING_ON_NO_OTHER_HOST);
     words.remove("Policy");
     words.add(host);
-    List<DocumentSieve> sieves = sources.stream().map(DocumentSieve::new).toList();
+    List<DocumentSieve> sieves = sources.parallelStream().map(DocumentSieve::new).toList();
     List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));
     // a policy names the host (taken above) or a group; a pool's group, or an unknown host, takes all
     DocumentSieve.Scan policies = WordScan.of(java.util.Set.of("Policy"));

@@ -19,11 +19,21 @@ public final class WordScan implements DocumentSieve.Scan {
   private final Set<String> words;
   private final int shortest;
   private final int longest;
+  /**
+   * The words' hash codes, sorted, and a 64-bit filter of them: a run of the text is hashed as it is
+   * read, so that nearly every run is ruled out without a substring (a host file is all runs).
+   */
+  private final int[] hashes;
+  private final long filter;
 
   private WordScan(Set<String> words) {
     this.words = words;
     this.shortest = words.stream().mapToInt(String::length).min().orElse(Integer.MAX_VALUE);
     this.longest = words.stream().mapToInt(String::length).max().orElse(0);
+    this.hashes = words.stream().mapToInt(String::hashCode).sorted().distinct().toArray();
+    long f = 0;
+    for (int h : hashes) f |= 1L << h;
+    this.filter = f;
   }
 
   /**
@@ -71,16 +81,24 @@ public final class WordScan implements DocumentSieve.Scan {
   @Override
   public boolean mayHold(String text, int from, int to) {
     int start = -1;
+    int hash = 0;  // String.hashCode of the run so far
     for (int i = from; i <= to; i++) {
       char c = i < to ? text.charAt(i) : ' ';
-      if (wordChar(c)) {
-        if (start < 0) start = i;
+      if (c < 128 && WORD_CHAR[c]) {
+        if (start < 0) {
+          start = i;
+          hash = 0;
+        }
+        hash = 31 * hash + c;
         continue;
       }
       if (c == '\\' && mayJoinOrSpell(text, i + 1, to)) return true;
       if (start >= 0) {
         int length = i - start;
-        if (length >= shortest && length <= longest && words.contains(text.substring(start, i))) return true;
+        if (length >= shortest && length <= longest && (filter & 1L << hash) != 0
+            && java.util.Arrays.binarySearch(hashes, hash) >= 0 && words.contains(text.substring(start, i))) {
+          return true;
+        }
         start = -1;
       }
     }
@@ -100,6 +118,14 @@ public final class WordScan implements DocumentSieve.Scan {
 
   /** A host-name character: a letter, a digit, '.', '_' or '-'. */
   static boolean wordChar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+    return c < 128 && WORD_CHAR[c];
+  }
+
+  private static final boolean[] WORD_CHAR = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD_CHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+    }
   }
 }
