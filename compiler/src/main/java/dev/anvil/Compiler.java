@@ -279,7 +279,7 @@ public final class Compiler {
     for (Emitted e : emitted) {
       files.addAll(e.files());
       e.diagnostics().all().forEach(diagnostics::add);
-      t.report("emit " + e.emitter().getClass().getSimpleName().replace("Emitter", "").toLowerCase(), e.nanos());
+      t.report("emit " + e.emitter().getClass().getSimpleName().replace("Emitter", "").toLowerCase(java.util.Locale.ROOT), e.nanos());
     }
     t.phase("emit (all)");
     files.sort(Comparator.comparing(OutputFile::path));

@@ -13,14 +13,14 @@ public final class Timings {
 
   /** Reports a step's own duration, for steps that ran side by side. */
   public void report(String name, long nanos) {
-    if (ON) System.err.printf("anvil: %-14s %6d ms%n", name, nanos / 1_000_000);
+    if (ON) System.err.printf(java.util.Locale.ROOT, "anvil: %-14s %6d ms%n", name, nanos / 1_000_000);
   }
 
   /** Reports the time since the previous phase (or the start) under {@code name}. */
   public void phase(String name) {
     if (!ON) return;
     long now = System.nanoTime();
-    System.err.printf("anvil: %-14s %6d ms%n", name, (now - last) / 1_000_000);
+    System.err.printf(java.util.Locale.ROOT, "anvil: %-14s %6d ms%n", name, (now - last) / 1_000_000);
     last = now;
   }
 }

@@ -282,7 +282,7 @@ public final class AlertTests {
 
   private static String placeholder(String label, int device, String host) {
     if (DEVICE_INDEX.contains(label)) return String.valueOf(device);
-    if (DEVICE_ID.contains(label)) return label.toLowerCase() + "-" + device;
+    if (DEVICE_ID.contains(label)) return label.toLowerCase(java.util.Locale.ROOT) + "-" + device;
     if (label.equals("instance")) return host;
     return "example";
   }
@@ -588,7 +588,7 @@ public final class AlertTests {
     root.put("rule_files", ruleFiles.stream().map(r -> "../" + r).toList());
     root.put("evaluation_interval", MINUTE);
     root.put("tests", tests);
-    String file = String.format("case-%04d.yml", cases.size() + 1);
+    String file = String.format(java.util.Locale.ROOT, "case-%04d.yml", cases.size() + 1);
     try {
       cases.add(new Case(kind, name, at, file, YAML.writeValueAsString(root), failures, null));
     } catch (IOException e) {

@@ -15,7 +15,7 @@ public record Diagnostic(Severity severity, Position position, String message, L
     ERROR, WARNING;
 
     public String label() {
-      return name().toLowerCase();
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -32,7 +32,7 @@ public enum CheckType {
 
   /** The name used in policies, e.g. {@code parallel_fs}. */
   public String label() {
-    return name().toLowerCase();
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static CheckType parse(String label) {

@@ -8,10 +8,10 @@ public enum Strategy {
   MERGE;
 
   public static Strategy parse(String s) {
-    return s == null ? OVERRIDE : valueOf(s.toUpperCase());
+    return s == null ? OVERRIDE : valueOf(s.toUpperCase(java.util.Locale.ROOT));
   }
 
   public String label() {
-    return name().toLowerCase();
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

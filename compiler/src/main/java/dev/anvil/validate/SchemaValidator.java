@@ -365,6 +365,6 @@ public final class SchemaValidator {
     if (n.isArray()) return "a list";
     if (n.isTextual()) return "a string";
     if (n.isNumber()) return "a number";
-    return n.getNodeType().toString().toLowerCase();
+    return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 }

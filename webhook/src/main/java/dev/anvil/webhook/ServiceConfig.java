@@ -167,7 +167,7 @@ public record ServiceConfig(
       String message = Text.shown(e.getOriginalMessage());
       if (e instanceof InvalidFormatException ife) {
         message = "'" + Text.shown(String.valueOf(ife.getValue())) + "' is " + (ife.getTargetType() == Duration.class
-            ? "not a duration like 30s or 1m30s" : "not a " + ife.getTargetType().getSimpleName().toLowerCase());
+            ? "not a duration like 30s or 1m30s" : "not a " + ife.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT));
       }
       errors.add(at(name, e.getLocation()) + message);
       throw new Invalid(errors);

@@ -53,7 +53,7 @@ public final class Signatures {
   private static boolean hexEquals(byte[] expected, String hex) {
     byte[] given;
     try {
-      given = HexFormat.of().parseHex(hex.strip().toLowerCase());
+      given = HexFormat.of().parseHex(hex.strip().toLowerCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -108,7 +108,7 @@ final class State {
     if (deploy.attempt() != null) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("commit", deploy.attempt().commit());
-      d.put("phase", deploy.attempt().phase().name().toLowerCase());
+      d.put("phase", deploy.attempt().phase().name().toLowerCase(java.util.Locale.ROOT));
       d.put("at", deploy.attempt().at());
       s.put("deploy", d);
     }

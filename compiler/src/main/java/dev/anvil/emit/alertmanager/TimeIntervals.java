@@ -48,6 +48,6 @@ final class TimeIntervals {
   }
 
   private static String hhmm(LocalDateTime t) {
-    return String.format("%02d:%02d", t.getHour(), t.getMinute());
+    return String.format(java.util.Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute());
   }
 }
