@@ -14,6 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and output formats of the command line. */
 class CliTest {
+  /** On Java 17 to 20 the CLI takes the JDK's own locale data (a faster start), unless the user chose. */
+  @Test
+  void theCliTakesTheJdksOwnLocaleDataBeforeJava21UnlessTheUserChose() {
+    String before = System.getProperty("java.locale.providers");
+    try {
+      System.clearProperty("java.locale.providers");
+      AnvilCommand.useLegacyLocaleData();
+      assertEquals(Runtime.version().feature() < 21 ? "COMPAT" : null, System.getProperty("java.locale.providers"));
+      System.setProperty("java.locale.providers", "CLDR");
+      AnvilCommand.useLegacyLocaleData();
+      assertEquals("CLDR", System.getProperty("java.locale.providers"));
+    } finally {
+      if (before == null) System.clearProperty("java.locale.providers");
+      else System.setProperty("java.locale.providers", before);
+    }
+  }
+
   static final String REPO = TestSupport.repoRoot().toString();
   static final String BAD = TestSupport.testDir("bad/unknown-group").toString();
 
