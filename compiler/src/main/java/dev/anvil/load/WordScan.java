@@ -32,7 +32,7 @@ public final class WordScan implements DocumentSieve.Scan {
     this.longest = words.stream().mapToInt(String::length).max().orElse(0);
     this.hashes = words.stream().mapToInt(String::hashCode).sorted().distinct().toArray();
     long f = 0;
-    for (int h : hashes) f |= 1L << h;
+    for (int h : hashes) f |= 1L << h;  // a shift takes the low six bits of h
     this.filter = f;
   }
 

@@ -1,9 +1,9 @@
 package dev.anvil.load;
 
+import static dev.anvil.load.WordScanTest.holds;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.List;
@@ -55,13 +55,5 @@ class NameScanTest {
     assertFalse(SCAN.mayHold(text, second, text.length()));
     assertFalse(SCAN.mayHold(text, 0, text.indexOf("production") + 4), "the name is not all in the part");
     assertFalse(SCAN.mayHoldAnywhere("group: logical:project-1\n"));
-  }
-
-  private static boolean holds(JsonNode n, String name) {
-    if (n.isTextual()) return n.asText().equals(name);
-    for (JsonNode child : n) if (holds(child, name)) return true;
-    var names = n.fieldNames();
-    while (names.hasNext()) if (names.next().equals(name)) return true;
-    return false;
   }
 }

@@ -76,7 +76,8 @@ class WordScanTest {
     assertEquals(true, WordScan.scannable("Group"));
   }
 
-  private static boolean holds(JsonNode n, String word) {
+  /** Whether the tree has a key or a string value equal to {@code word}: what YAML reads, to check the scans against. */
+  static boolean holds(JsonNode n, String word) {
     if (n.isTextual()) return n.asText().equals(word);
     for (JsonNode child : n) if (holds(child, word)) return true;
     var names = n.fieldNames();
