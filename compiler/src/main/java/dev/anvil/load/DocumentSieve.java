@@ -19,10 +19,14 @@ public final class DocumentSieve {
   /** Where each part starts: the text before the first marker line, then each marker line on. */
   private final int[] starts;
   private final boolean[] taken;
+  /** Whether the text has line breaks other than {@code \n}, which a blank document must keep. */
+  private final boolean otherBreaks;
 
   public DocumentSieve(SourceFile file) {
     this.file = file;
     this.text = file.text();
+    this.otherBreaks = text.indexOf('\r') >= 0 || text.indexOf('\u0085') >= 0 || text.indexOf('\u2028') >= 0
+        || text.indexOf('\u2029') >= 0;
     List<Integer> at = new ArrayList<>();
     at.add(0);
     for (int i = text.indexOf("\n---"); i >= 0; i = text.indexOf("\n---", i + 1)) {
@@ -111,6 +115,7 @@ public final class DocumentSieve {
   }
 
   private void breaks(int from, int to, StringBuilder copy) {
+    if (!otherBreaks) return;  // a host file's thousand other documents need no look at each character
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
       boolean crBeforeLf = c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n';

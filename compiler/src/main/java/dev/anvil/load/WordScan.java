@@ -20,19 +20,31 @@ public final class WordScan implements DocumentSieve.Scan {
   private final int shortest;
   private final int longest;
   /**
-   * The words' hash codes, sorted, and a 64-bit filter of them: a run of the text is hashed as it is
-   * read, so that nearly every run is ruled out without a substring (a host file is all runs).
+   * The words' hash codes, sorted (for a binary search), and a 64-bit filter of them: a run of the
+   * text is hashed as it is read, so that nearly every run is ruled out without a substring (a host
+   * file is all runs).
    */
   private final int[] hashes;
   private final long filter;
 
   private WordScan(Set<String> words) {
     this.words = words;
-    this.shortest = words.stream().mapToInt(String::length).min().orElse(Integer.MAX_VALUE);
-    this.longest = words.stream().mapToInt(String::length).max().orElse(0);
-    this.hashes = words.stream().mapToInt(String::hashCode).sorted().distinct().toArray();
+    int min = Integer.MAX_VALUE;
+    int max = 0;
+    int[] h = new int[words.size()];
+    int n = 0;
     long f = 0;
-    for (int h : hashes) f |= 1L << h;  // a shift takes the low six bits of h
+    // a plain loop: a run makes only a few scans, and a stream's set-up would be interpreted
+    for (String w : words) {
+      min = Math.min(min, w.length());
+      max = Math.max(max, w.length());
+      h[n++] = w.hashCode();
+      f |= 1L << w.hashCode();  // a shift takes the low six bits of the hash
+    }
+    java.util.Arrays.sort(h);
+    this.shortest = min;
+    this.longest = max;
+    this.hashes = h;
     this.filter = f;
   }
 
