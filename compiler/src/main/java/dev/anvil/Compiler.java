@@ -223,12 +223,14 @@ public final class Compiler {
     words.add(host);
     List<DocumentSieve> sieves = sources.parallelStream().map(DocumentSieve::new).toList();
     List<LoadedFile> loaded = new ArrayList<>(take(sieves, WordScan.of(words), validator));
-    // a policy names the host (taken above) or a group; a pool's group, or an unknown host, takes all
+    Declarations first = declarations(loaded, new Diagnostics());
+    // a policy names the host (taken above) or one group (then no host: check refuses both); a pool's
+    // group, or an unknown host, takes all
     DocumentSieve.Scan policies = WordScan.of(java.util.Set.of("Policy"));
-    java.util.Set<String> groups = declarations(loaded, new Diagnostics()).groupsBearingOn(host);
+    java.util.Set<String> groups = first.groupsBearingOn(host);
     // a file's documents taken now come after those taken before: only error messages would tell
     loaded.addAll(take(sieves, groups == null ? policies : policies.and(NameScan.of(groups)), validator));
-    WordScan used = WordScan.of(declarations(loaded, new Diagnostics()).hostNamesUsed());
+    WordScan used = WordScan.of(first.hostNamesUsed());
     if (!used.isEmpty()) loaded.addAll(take(sieves, used, validator));
     Diagnostics diagnostics = new Diagnostics();
     Declarations declarations = declarations(loaded, diagnostics);

@@ -8,8 +8,6 @@ import dev.anvil.load.SourceTreeReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -26,8 +24,9 @@ class LocaleIndependenceTest {
     Locale before = Locale.getDefault();
     try {
       Locale.setDefault(Locale.ROOT);
-      Map<String, String> expected = files(Compiler.compile(sources));
-      assertTrue(expected.size() > 10);
+      Compiler.Compilation root = Compiler.compile(sources);
+      assertTrue(root.files().size() > 10);
+      String expected = files(root);
       for (String tag : List.of("tr-TR", "ar-EG", "th-TH-u-nu-thai", "hi-IN-u-nu-deva")) {
         Locale.setDefault(Locale.forLanguageTag(tag));
         assertEquals(expected, files(Compiler.compile(sources)), tag);
@@ -37,10 +36,9 @@ class LocaleIndependenceTest {
     }
   }
 
-  private static Map<String, String> files(Compiler.Compilation c) {
+  /** Every output file under its path (TestSupport's rendering for approval files). */
+  private static String files(Compiler.Compilation c) {
     assertTrue(c.ok(), c.diagnostics().all().toString());
-    Map<String, String> out = new TreeMap<>();
-    c.files().forEach(f -> out.put(f.path(), new String(f.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
-    return out;
+    return TestSupport.render(c.files());
   }
 }

@@ -25,15 +25,28 @@ public final class DocumentSieve {
   public DocumentSieve(SourceFile file) {
     this.file = file;
     this.text = file.text();
-    this.otherBreaks = text.indexOf('\r') >= 0 || text.indexOf('\u0085') >= 0 || text.indexOf('\u2028') >= 0
-        || text.indexOf('\u2029') >= 0;
+    this.otherBreaks = hasOtherLineBreaks(text);
+    this.starts = starts(text);
+    this.taken = new boolean[starts.length];
+  }
+
+  /**
+   * Where each part of {@code text} starts: at 0 (the text before the first marker line), then at
+   * each marker line.
+   */
+  static int[] starts(String text) {
     List<Integer> at = new ArrayList<>();
     at.add(0);
     for (int i = text.indexOf("\n---"); i >= 0; i = text.indexOf("\n---", i + 1)) {
       if (startsLine(text, i + 1, "---")) at.add(i + 1);
     }
-    starts = at.stream().mapToInt(Integer::intValue).toArray();
-    taken = new boolean[starts.length];
+    return at.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Whether {@code text} has line breaks the YAML parser counts besides {@code \n}: CR, U+0085, U+2028, U+2029. */
+  static boolean hasOtherLineBreaks(String text) {
+    return text.indexOf('\r') >= 0 || text.indexOf('\u0085') >= 0 || text.indexOf('\u2028') >= 0
+        || text.indexOf('\u2029') >= 0;
   }
 
   /** What a document's text is asked before it is taken: whether it may hold what is sought. */
@@ -123,7 +136,10 @@ public final class DocumentSieve {
     }
   }
 
-  /** Whether the line at {@code line} of {@code text} is {@code marker} ("---" or "...") and then a space, a tab or its end. */
+  /**
+   * Whether the line at {@code line} of {@code text} is {@code marker} ("---" or "...") and then a
+   * space, a tab or its end.
+   */
   static boolean startsLine(String text, int line, String marker) {
     if (!text.startsWith(marker, line)) return false;
     if (line + 3 == text.length()) return true;

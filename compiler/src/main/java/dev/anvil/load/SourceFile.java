@@ -115,28 +115,20 @@ public final class SourceFile {
    */
   private PositionTree positionsAlone(int startLine) {
     String t = text();
-    if (t.indexOf('\r') >= 0 || t.indexOf('\u0085') >= 0 || t.indexOf('\u2028') >= 0 || t.indexOf('\u2029') >= 0) {
-      return null;
-    }
-    int from = 0;
-    int fromLine = 1;
-    int at = 0;
-    for (int line = 1; ; line++) {
-      if (DocumentSieve.startsLine(t, at, "---")) {
-        from = at;
-        fromLine = line;
-      }
-      if (line == startLine) break;
+    if (DocumentSieve.hasOtherLineBreaks(t)) return null;
+    int at = 0;  // where line startLine starts
+    for (int line = 1; line < startLine; line++) {
       at = t.indexOf('\n', at) + 1;
       if (at == 0) return null;
     }
-    int to = t.length();
-    for (int i = t.indexOf("\n---", at); i >= 0; i = t.indexOf("\n---", i + 1)) {
-      if (DocumentSieve.startsLine(t, i + 1, "---")) {
-        to = i + 1;
-        break;
-      }
-    }
+    // the part that holds that line, as DocumentSieve parts a file
+    int[] starts = DocumentSieve.starts(t);
+    int found = java.util.Arrays.binarySearch(starts, at);
+    int part = found >= 0 ? found : -found - 2;
+    int from = starts[part];
+    int to = part + 1 < starts.length ? starts[part + 1] : t.length();
+    int fromLine = startLine;
+    for (int i = t.indexOf('\n', from); i >= 0 && i < at; i = t.indexOf('\n', i + 1)) fromLine--;
     return YamlReader.positionsOfDocument(this, t.substring(from, to), fromLine, startLine);
   }
 

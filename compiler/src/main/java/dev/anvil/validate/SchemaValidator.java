@@ -173,6 +173,7 @@ public final class SchemaValidator {
       return false;
     }
     if (!ok) return false;
+    ready(kind.asText());  // a document about to wait asks for its kind, as one that is put aside does
     Compiled schema = pending.join();
     List<ValidationMessage> messages = new ArrayList<>(schema.split() != null && schema.split().valid(root) ? List.of()
         : schema.schema().validate(root));
