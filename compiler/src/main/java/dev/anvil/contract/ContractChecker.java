@@ -178,7 +178,7 @@ public final class ContractChecker {
    */
   public static String templateField(String template, String field) {
     try {
-      JsonNode rule = YAML.readTree(template.replaceAll(VARIABLE, "__anvil_variable"));
+      JsonNode rule = Yaml.MAPPER.readTree(template.replaceAll(VARIABLE, "__anvil_variable"));
       if (rule != null && rule.path(field).isTextual()) return rule.get(field).asText();
     } catch (java.io.IOException e) {
       // not YAML after all
@@ -186,8 +186,11 @@ public final class ContractChecker {
     return null;
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
-      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+  /** Made on first use: explain reads no template for a contract, and need not set up an ObjectMapper. */
+  private static final class Yaml {
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+  }
 
   private static final Map<String, Pattern> FAMILIES = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -197,6 +197,6 @@ public final class Explainer {
 
   static String show(JsonNode v) {
     if (v == null) return "(unset)";
-    return dev.anvil.diag.Text.escape(v.isTextual() ? v.asText() : v.toString(), 2000);
+    return dev.anvil.diag.Text.escape(v.isTextual() ? v.asText() : dev.anvil.diag.JsonText.compact(v), 2000);
   }
 }

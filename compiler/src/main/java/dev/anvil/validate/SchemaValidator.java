@@ -1,7 +1,6 @@
 package dev.anvil.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -9,6 +8,7 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.anvil.diag.Diagnostics;
+import dev.anvil.diag.JsonText;
 import dev.anvil.load.Document;
 import dev.anvil.load.SourceRef;
 import java.io.IOException;
@@ -87,15 +87,14 @@ public final class SchemaValidator {
    */
   public void compile() {
     try {
-      ObjectMapper json = new ObjectMapper();
       JsonSchemaFactory factory = factory();
       SchemaValidatorsConfig config = config();
       List<String> kinds = new ArrayList<>(compiled.keySet());
       kinds.remove("Host");
       kinds.add(0, "Host");
       for (String next : kinds) {
-        for (String kind = wanted.poll(); kind != null; kind = wanted.poll()) compile(kind, json, factory, config);
-        compile(next, json, factory, config);
+        for (String kind = wanted.poll(); kind != null; kind = wanted.poll()) compile(kind, factory, config);
+        compile(next, factory, config);
       }
     } catch (RuntimeException | Error e) {
       // thrown again where a document waits for its schema, as a failure of that run
@@ -103,14 +102,16 @@ public final class SchemaValidator {
     }
   }
 
-  private void compile(String kind, ObjectMapper json, JsonSchemaFactory factory, SchemaValidatorsConfig config) {
+  private void compile(String kind, JsonSchemaFactory factory, SchemaValidatorsConfig config) {
     CompletableFuture<Compiled> done = compiled.get(kind);
     if (done.isDone()) return;
     Compiled c;
     String resource = "/dev/anvil/schema/" + KINDS.get(kind) + ".schema.json";
     try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("schema missing from the build: " + resource);
-      JsonNode tree = json.readTree(in);
+      // with jackson-core alone, into text nodes that print themselves (networknt's enum prints every
+      // value): setting up databind's ObjectMapper for either was most of the first schema's time
+      JsonNode tree = JsonText.parse(in);
       c = new Compiled(factory.getSchema(tree, config), tree, new SchemaWalker(tree).compile(),
           SHARED.containsKey(kind) ? SplitSchema.of(tree, SHARED.get(kind), factory, config) : null);
     } catch (IOException ex) {
