@@ -17,11 +17,27 @@ import org.junit.jupiter.api.Test;
  * at run time, one set per call site's shape, which Java 17's class-data archive cannot keep: the
  * build compiles it to StringBuilder calls instead (-XDstringConcat=inline in the parent pom).
  * Likewise the archive cannot keep classes older than Java 6, the version picocli's own jar is
- * built for: the build compiles picocli from its sources (picocli/pom.xml).
+ * built for: the build compiles picocli from its sources (picocli/pom.xml). Nor can it keep the proxy
+ * classes the JDK generates to read annotations: the commands build their models without them.
  */
 class StartupCostTest {
   @Test
   void noClassConcatenatesStringsThroughMethodHandles() throws Exception {
+    // a class file's constant pool names its bootstrap method in (modified) UTF-8, read here byte for char
+    assertEquals(List.of(), classesWhosePoolHolds("makeConcatWithConstants"));
+  }
+
+  /** Picocli reads a command's annotations through proxies the JDK generates: 30-50 ms of every run (Specs). */
+  @Test
+  void noCommandIsReadFromPicocliAnnotations() throws Exception {
+    // an annotation's type is named by its descriptor, e.g. Lpicocli/CommandLine$Option;
+    for (String annotation : List.of("Command", "Option", "Parameters", "Mixin", "Spec", "ParentCommand", "ArgGroup",
+        "Unmatched")) {
+      assertEquals(List.of(), classesWhosePoolHolds("Lpicocli/CommandLine$" + annotation + ";"), annotation);
+    }
+  }
+
+  private static List<String> classesWhosePoolHolds(String text) throws Exception {
     Path classes = Path.of(Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .resolve("dev/anvil");
     List<Path> files;
@@ -29,10 +45,7 @@ class StartupCostTest {
       files = s.filter(p -> p.toString().endsWith(".class")).toList();
     }
     assertTrue(files.size() > 100, "compiled classes under " + classes);
-    // a class file's constant pool names its bootstrap method in (modified) UTF-8, read here byte for char
-    List<String> using = files.stream().filter(p -> read(p).contains("makeConcatWithConstants"))
-        .map(Path::toString).toList();
-    assertEquals(List.of(), using);
+    return files.stream().filter(p -> read(p).contains(text)).map(Path::toString).toList();
   }
 
   @Test

@@ -2,18 +2,17 @@ package dev.anvil.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import dev.anvil.diag.Text;
 import dev.anvil.load.ConfigRepo;
 
-/** {@code anvil}: the command-line entry point. Subcommands are thin; the work is in the pipeline. */
-@Command(name = "anvil",
-    mixinStandardHelpOptions = true,
-    versionProvider = AnvilCommand.Version.class,
-    description = "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.",
-    footer = {"", "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error."})
+/**
+ * {@code anvil}: the command-line entry point. Subcommands are thin; the work is in the pipeline.
+ * Each command builds its own picocli model ({@link Specs}).
+ */
 public final class AnvilCommand implements Runnable {
   public static final int OK = 0;
   public static final int INVALID = 1;
@@ -21,29 +20,38 @@ public final class AnvilCommand implements Runnable {
   public static final int INTERNAL = 3;
 
   /**
-   * The subcommands by name, in help order. Picocli builds a command's model by reflecting over its
-   * class, which every run pays before its work, so a run builds only the subcommand it runs, and all
-   * of them when it needs them all (help, completion, an unknown one).
+   * The subcommands by name, in help order, each a model built for the top-level command it belongs
+   * to. A run builds only the subcommand it runs, and all of them when it needs them all (help,
+   * completion, an unknown one); picocli's own help command is read from its annotations.
    */
-  static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(
-      new Subcommand("check", CheckCommand.class), new Subcommand("compile", CompileCommand.class),
-      new Subcommand("explain", ExplainCommand.class), new Subcommand("test", TestCommand.class),
-      new Subcommand("diff", DiffCommand.class), new Subcommand("serve", ServeCommand.class),
-      new Subcommand("token", TokenCommand.class), new Subcommand("preview", PreviewCommand.class),
-      new Subcommand("init", InitCommand.class), new Subcommand("migrate", MigrateCommand.class),
-      new Subcommand("import", ImportCommand.class), new Subcommand("completion", CompletionCommand.class),
-      new Subcommand("help", CommandLine.HelpCommand.class));
+  static final java.util.Map<String, Function<AnvilCommand, Object>> SUBCOMMANDS = subcommands(
+      new Subcommand("check", p -> new CheckCommand(p).spec), new Subcommand("compile", p -> new CompileCommand(p).spec),
+      new Subcommand("explain", p -> new ExplainCommand(p).spec), new Subcommand("test", p -> new TestCommand(p).spec),
+      new Subcommand("diff", p -> new DiffCommand(p).spec), new Subcommand("serve", p -> new ServeCommand().spec),
+      new Subcommand("token", p -> new TokenCommand().spec), new Subcommand("preview", p -> new PreviewCommand().spec),
+      new Subcommand("init", p -> new InitCommand().spec), new Subcommand("migrate", p -> new MigrateCommand(p).spec),
+      new Subcommand("import", p -> new ImportCommand().spec),
+      new Subcommand("completion", p -> new CompletionCommand().spec),
+      new Subcommand("help", p -> new CommandLine.HelpCommand()));
 
   /** The subcommands that compile a repository: their schemas are compiled while picocli builds its model. */
   private static final java.util.Set<String> COMPILING = java.util.Set.of("check", "compile", "explain", "diff", "test");
 
-  /** A subcommand's name is its class's own (CliTest checks): reading it from the annotation costs every run. */
-  private record Subcommand(String name, Class<?> type) {}
+  private record Subcommand(String name, Function<AnvilCommand, Object> model) {}
 
-  @Option(names = {"-C", "--repo"}, paramLabel = "DIR",
-      description = "Config repository to work on (default: the one the current directory is in).",
-      scope = CommandLine.ScopeType.INHERIT)
-  Path repoOption;
+  /** {@code -C DIR}, which every subcommand takes too. */
+  private final OptionSpec repoOption = Specs.option(Path.class, "DIR", "-C", "--repo")
+      .description("Config repository to work on (default: the one the current directory is in).")
+      .scopeType(CommandLine.ScopeType.INHERIT).build();
+
+  private final CommandSpec spec = Specs.command(this,
+      "Compiles a Git-backed declarative fleet config into Prometheus (and more) configuration.")
+      .name("anvil").versionProvider(new Version()).addOption(repoOption);
+
+  private AnvilCommand() {
+    spec.usageMessage().footer("",
+        "Exit status: 0 ok, 1 invalid config (or stale output with --check), 2 usage error, 3 internal error.");
+  }
 
   private Path repo;
 
@@ -55,6 +63,7 @@ public final class AnvilCommand implements Runnable {
   Path repo() {
     if (repo != null) return repo;
     CommandLine cli = spec.commandLine();
+    Path repoOption = this.repoOption.getValue();
     if (repoOption != null) {
       Path dir = repoOption.toAbsolutePath().normalize();
       if (!java.nio.file.Files.isDirectory(dir)) {
@@ -73,9 +82,6 @@ public final class AnvilCommand implements Runnable {
     }
     return repo = found;
   }
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -105,9 +111,10 @@ public final class AnvilCommand implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     String only = subcommandIn(args);
     if (only != null && COMPILING.contains(only)) dev.anvil.Compiler.prepare();
-    CommandLine cli = new CommandLine(new AnvilCommand());
-    SUBCOMMANDS.forEach((name, type) -> {
-      if (only == null || only.equals(name)) cli.addSubcommand(name, type);
+    AnvilCommand anvil = new AnvilCommand();
+    CommandLine cli = new CommandLine(anvil.spec);
+    SUBCOMMANDS.forEach((name, model) -> {
+      if (only == null || only.equals(name)) cli.addSubcommand(name, model.apply(anvil));
     });
     cli.setOut(out);
     cli.setErr(err);
@@ -144,9 +151,9 @@ public final class AnvilCommand implements Runnable {
     return null;
   }
 
-  private static java.util.Map<String, Class<?>> subcommands(Subcommand... all) {
-    java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
-    for (Subcommand c : all) byName.put(c.name(), c.type());
+  private static java.util.Map<String, Function<AnvilCommand, Object>> subcommands(Subcommand... all) {
+    java.util.Map<String, Function<AnvilCommand, Object>> byName = new java.util.LinkedHashMap<>();
+    for (Subcommand c : all) byName.put(c.name(), c.model());
     return java.util.Collections.unmodifiableMap(byName);
   }
 

@@ -2,22 +2,22 @@ package dev.anvil.cli;
 
 import dev.anvil.Compiler.Compilation;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Validate the config repository: schemas, references, resolution and rendering. Writes nothing.")
 final class CheckCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Mixin FormatOption format;
-  @Mixin VerifyOption verify;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "Validate the config repository: schemas, references, resolution and rendering. Writes nothing.");
+  private final FormatOption format = new FormatOption(spec);
+  private final VerifyOption verify = new VerifyOption(spec);
+
+  CheckCommand(AnvilCommand parent) {
+    this.parent = parent;
+  }
 
   @Override
   public Integer call() throws Exception {
-    Compilation c = format.compile(parent.repo(), spec.commandLine().getErr(), verify.mode);
+    Compilation c = format.compile(parent.repo(), spec.commandLine().getErr(), verify.mode());
     if (format.json()) {
       java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
       if (c.ok()) {

@@ -5,30 +5,30 @@ import dev.anvil.write.OutputWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "compile", mixinStandardHelpOptions = true,
-    description = {"Compile the config repository into the output directory, replacing it atomically.",
-        "On any error nothing is written."})
 final class CompileCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Mixin FormatOption format;
-  @Mixin VerifyOption verify;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "Compile the config repository into the output directory, replacing it atomically.",
+      "On any error nothing is written.");
+  private final FormatOption format = new FormatOption(spec);
+  private final VerifyOption verify = new VerifyOption(spec);
+  private final OptionSpec outOption = Specs.option(Path.class, "DIR", "-o", "--out")
+      .description("Output directory (default: out/ in the repository).").build();
+  private final OptionSpec checkOption = Specs.flag("Write nothing; exit 1 and list the files that differ when the output"
+      + " directory is not what the sources compile to (for CI).", "--check");
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory (default: out/ in the repository).")
-  Path out;
-
-  @Option(names = "--check", description = "Write nothing; exit 1 and list the files that differ when the output"
-      + " directory is not what the sources compile to (for CI).")
-  boolean check;
+  CompileCommand(AnvilCommand parent) {
+    this.parent = parent;
+    spec.addOption(outOption).addOption(checkOption);
+  }
 
   @Override
   public Integer call() throws Exception {
+    Path out = outOption.getValue();
+    boolean check = checkOption.getValue();
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     Path dir = out != null ? out : parent.repo().resolve("out");
@@ -40,7 +40,7 @@ final class CompileCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), dev.anvil.diag.Text.escape(e.getMessage(), 2000));
       }
     }
-    Compilation c = format.compile(parent.repo(), stderr, verify.mode);
+    Compilation c = format.compile(parent.repo(), stderr, verify.mode());
     java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
     result.put("out", dir.toString());
     if (!c.ok()) {

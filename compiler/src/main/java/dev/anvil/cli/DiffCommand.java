@@ -11,39 +11,41 @@ import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "diff", mixinStandardHelpOptions = true,
-    description = {"What a change does to the fleet: compiles two revisions in memory (no checkout) and prints",
-        "the semantic changes (hosts, effective values, alert rules, routes, receivers, partitions) and the",
-        "unified diff of every output file that changed. Exit 0, or 1 when a revision does not compile;",
-        "with --exit-code, like git diff: 0 no change, 1 changes (or a revision does not compile)."})
 final class DiffCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "What a change does to the fleet: compiles two revisions in memory (no checkout) and prints",
+      "the semantic changes (hosts, effective values, alert rules, routes, receivers, partitions) and the",
+      "unified diff of every output file that changed. Exit 0, or 1 when a revision does not compile;",
+      "with --exit-code, like git diff: 0 no change, 1 changes (or a revision does not compile).");
+  private final OptionSpec baseOption = Specs.option(String.class, "REF", "--base").defaultValue("HEAD")
+      .description("Base revision (default: HEAD).").build();
+  private final OptionSpec headOption = Specs.option(String.class, "REF", "--head")
+      .description("Head revision (default: the working tree).").build();
+  private final OptionSpec worktreeOption = Specs.flag(
+      "Compare against the working tree, uncommitted edits included (the default).", "--worktree");
+  private final OptionSpec exitCodeOption = Specs.flag(
+      "Exit 1 when the revisions compile to different output, 0 when not.", "--exit-code");
+  private final OptionSpec formatOption = Specs.option(DiffPrinter.Format.class, "FORMAT", "--format").defaultValue("text")
+      .description("text (coloured on a terminal), markdown (a pull-request comment), json, or html (one"
+          + " self-contained page, a CI artifact).").build();
 
-  @Option(names = "--base", defaultValue = "HEAD", paramLabel = "REF", description = "Base revision (default: HEAD).")
-  String base;
-
-  @Option(names = "--head", paramLabel = "REF", description = "Head revision (default: the working tree).")
-  String head;
-
-  @Option(names = "--worktree", description = "Compare against the working tree, uncommitted edits included (the default).")
-  boolean worktree;
-
-  @Option(names = "--exit-code", description = "Exit 1 when the revisions compile to different output, 0 when not.")
-  boolean exitCode;
-
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (coloured on a terminal), markdown (a pull-request comment), json, or html (one"
-          + " self-contained page, a CI artifact).")
-  DiffPrinter.Format format;
+  DiffCommand(AnvilCommand parent) {
+    this.parent = parent;
+    spec.addOption(baseOption).addOption(headOption).addOption(worktreeOption).addOption(exitCodeOption)
+        .addOption(formatOption);
+  }
 
   @Override
   public Integer call() throws Exception {
+    String base = baseOption.getValue();
+    String head = headOption.getValue();
+    boolean worktree = worktreeOption.getValue();
+    boolean exitCode = exitCodeOption.getValue();
+    DiffPrinter.Format format = formatOption.getValue();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (worktree && head != null) {

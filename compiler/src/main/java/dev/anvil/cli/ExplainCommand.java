@@ -10,29 +10,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "explain", mixinStandardHelpOptions = true,
-    description = {"Show a host's effective values, where each came from and what it beat;"
-        + " or a node pool's (HOST is then the pool's group, e.g. logical:inference/eks/t4-spot).",
-        "KEY narrows the answer: a section (alerts), an entry (alerts.cpu_high) or a value (alerts.cpu_high.threshold)."})
 final class ExplainCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Mixin FormatOption format;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "Show a host's effective values, where each came from and what it beat;"
+          + " or a node pool's (HOST is then the pool's group, e.g. logical:inference/eks/t4-spot).",
+      "KEY narrows the answer: a section (alerts), an entry (alerts.cpu_high) or a value (alerts.cpu_high.threshold).");
+  private final FormatOption format = new FormatOption(spec);
+  private final PositionalParamSpec hostParameter = Specs.positional(0, String.class, "HOST", "Host name.").build();
+  private final PositionalParamSpec keyParameter = Specs.positional(1, String.class, "KEY", "Key or key prefix.")
+      .arity("0..1").required(false).build();
 
-  @Parameters(index = "0", paramLabel = "HOST", description = "Host name.")
-  String host;
-
-  @Parameters(index = "1", paramLabel = "KEY", arity = "0..1", description = "Key or key prefix.")
-  String key;
+  ExplainCommand(AnvilCommand parent) {
+    this.parent = parent;
+    spec.addPositional(hostParameter).addPositional(keyParameter);
+  }
 
   @Override
   public Integer call() throws Exception {
+    String host = hostParameter.getValue();
+    String key = keyParameter.getValue();
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     // the host's resolution is all an answer needs: no other host is resolved, no emitter runs
@@ -50,17 +50,17 @@ final class ExplainCommand implements Callable<Integer> {
     Explainer explainer = new Explainer(c.fleet());
     if (format.json()) {
       var data = h != null ? explainer.explainData(h, key) : explainer.explainData(pool, key);
-      if (data == null) return error(c, noValue(h != null), stdout, stderr);
+      if (data == null) return error(c, noValue(h != null, host, key), stdout, stderr);
       format.report(c, data, stdout);
       return AnvilCommand.OK;
     }
     if (!(h != null ? explainer.explain(h, key, stdout) : explainer.explain(pool, key, stdout))) {
-      return error(c, noValue(h != null), stdout, stderr);
+      return error(c, noValue(h != null, host, key), stdout, stderr);
     }
     return AnvilCommand.OK;
   }
 
-  private String noValue(boolean isHost) {
+  private static String noValue(boolean isHost, String host, String key) {
     return (isHost ? "host" : "pool") + " '" + Text.shown(host) + "' has no value '" + Text.shown(key) + "' ("
         + (isHost ? "keys start with provider, labels, exporters, alerts, checks" : "its keys start with kubernetes, gpu_sharing")
         + ")";

@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Option;
 
 /**
  * {@code --format text|github|json}, shared by the commands that compile. Text and GitHub
@@ -23,19 +22,28 @@ final class FormatOption {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "Output format: text (file:line:col, source line and caret), github (workflow annotations) or"
-          + " json (one document on stdout).")
-  DiagnosticPrinter.Format format;
+  private final picocli.CommandLine.Model.OptionSpec option = Specs.option(DiagnosticPrinter.Format.class, "FORMAT", "--format")
+      .defaultValue("text")
+      .description("Output format: text (file:line:col, source line and caret), github (workflow annotations) or"
+          + " json (one document on stdout).").build();
+
+  /** A command's {@code --format}, added to its spec. */
+  FormatOption(picocli.CommandLine.Model.CommandSpec spec) {
+    spec.addOption(option);
+  }
+
+  private DiagnosticPrinter.Format format() {
+    return option.getValue();
+  }
 
   private Verifier.Report verified;
 
   boolean json() {
-    return format == DiagnosticPrinter.Format.JSON;
+    return format() == DiagnosticPrinter.Format.JSON;
   }
 
   void print(Compilation c, PrintWriter err) {
-    new DiagnosticPrinter(format, c::lines).print(c.diagnostics().all(), err);
+    new DiagnosticPrinter(format(), c::lines).print(c.diagnostics().all(), err);
   }
 
   /** Compiles the repo and prints its diagnostics: what every command starts with. */

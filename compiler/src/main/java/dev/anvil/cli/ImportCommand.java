@@ -10,20 +10,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml (its",
-        "static and file_sd targets and labels → hosts, groups, exporters and ports); anvil import ansible",
-        "INVENTORY (its groups and hosts, read by ansible-inventory); anvil import slurm slurm.conf (its nodes,",
-        "partitions and accelerators, with the gres.conf beside it). Writes into a new or empty directory",
-        "(--out); IMPORTED.md lists what could not be carried over."},
-    subcommands = {ImportCommand.Prometheus.class, ImportCommand.Ansible.class, ImportCommand.Slurm.class})
 final class ImportCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec = Specs.command(this,
+      "Turn what you run today into Anvil input to review: anvil import prometheus prometheus.yml (its",
+      "static and file_sd targets and labels → hosts, groups, exporters and ports); anvil import ansible",
+      "INVENTORY (its groups and hosts, read by ansible-inventory); anvil import slurm slurm.conf (its nodes,",
+      "partitions and accelerators, with the gres.conf beside it). Writes into a new or empty directory",
+      "(--out); IMPORTED.md lists what could not be carried over.");
+
+  ImportCommand() {
+    spec.addSubcommand("prometheus", new Prometheus().spec);
+    spec.addSubcommand("ansible", new Ansible().spec);
+    spec.addSubcommand("slurm", new Slurm().spec);
+  }
 
   @Override
   public void run() {
@@ -32,17 +35,27 @@ final class ImportCommand implements Runnable {
 
   /** What every import shares: an input that exists, an output directory that is new or empty, and the files written. */
   abstract static class Source implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    final CommandSpec spec;
+    private final OptionSpec outOption = Specs.option(Path.class, "DIR", "--out").defaultValue("imported")
+        .description("Where to write (default: imported).").build();
+    /** The file or directory to import. */
+    final PositionalParamSpec inputParameter;
 
-    @Option(names = "--out", defaultValue = "imported", paramLabel = "DIR", description = "Where to write (default: imported).")
-    Path out;
+    Source(String label, String inputDescription, String... description) {
+      spec = Specs.command(this, description);
+      inputParameter = Specs.positional(0, Path.class, label, inputDescription).build();
+      spec.addOption(outOption).addPositional(inputParameter);
+    }
 
-    abstract Path input();
+    Path input() {
+      return inputParameter.getValue();
+    }
 
     abstract Map<String, String> read() throws Exception;
 
     @Override
     public Integer call() throws Exception {
+      Path out = outOption.getValue();
       if (!Files.exists(input())) {
         spec.commandLine().getErr().println("anvil import: " + Text.shown(input().toString()) + ": no such file");
         return AnvilCommand.USAGE;
@@ -77,68 +90,58 @@ final class ImportCommand implements Runnable {
     }
   }
 
-  @Command(name = "prometheus", mixinStandardHelpOptions = true,
-      description = "A prometheus.yml's scrape jobs as hosts, groups, exporters and ports.")
   static final class Prometheus extends Source {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The prometheus.yml (file_sd files are read relative to it).")
-    Path config;
-
-    @Override
-    Path input() {
-      return config;
+    Prometheus() {
+      super("FILE", "The prometheus.yml (file_sd files are read relative to it).",
+          "A prometheus.yml's scrape jobs as hosts, groups, exporters and ports.");
     }
 
     @Override
     Map<String, String> read() throws Exception {
-      return PrometheusImport.of(config);
+      return PrometheusImport.of(input());
     }
   }
 
-  @Command(name = "ansible", mixinStandardHelpOptions = true,
-      description = "An Ansible inventory (INI, YAML or a directory, as ansible-inventory reads it) as hosts and groups.")
   static final class Ansible extends Source {
-    @Parameters(index = "0", paramLabel = "INVENTORY", description = "The inventory file or directory.")
-    Path inventory;
-
-    @Override
-    Path input() {
-      return inventory;
+    Ansible() {
+      super("INVENTORY", "The inventory file or directory.",
+          "An Ansible inventory (INI, YAML or a directory, as ansible-inventory reads it) as hosts and groups.");
     }
 
     @Override
     Map<String, String> read() throws Exception {
+      Path inventory = input();
       Path tool = dev.anvil.verify.Verifier.onPath("ansible-inventory");
       if (tool == null) throw new java.io.IOException("needs ansible-inventory (Debian: apt-get install ansible-core)");
       return AnsibleImport.of(AnsibleImport.list(tool.toString(), inventory), inventory.getFileName().toString());
     }
   }
 
-  @Command(name = "slurm", mixinStandardHelpOptions = true,
-      description = {"A slurm.conf's nodes (CPUs, memory, Gres, features, weight, state) and partitions (nodes and limits)",
-          "as hosts, Slurm node policies and partitions; the gres.conf beside it tells device vendors apart."})
   static final class Slurm extends Source {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The slurm.conf (Include lines are followed).")
-    Path config;
+    private final OptionSpec vendorOption = Specs.option(Map.class, "TYPE=VENDOR", "--vendor")
+        .auxiliaryTypes(String.class, String.class)
+        .description("The vendor of a Gres type the import cannot tell (one of: nvidia, amd, intel-gaudi, rebellions, furiosa,"
+            + " tenstorrent, google-tpu); repeatable.").build();
 
-    @Option(names = "--vendor", paramLabel = "TYPE=VENDOR",
-        description = "The vendor of a Gres type the import cannot tell (one of: nvidia, amd, intel-gaudi, rebellions, furiosa,"
-            + " tenstorrent, google-tpu); repeatable.")
-    Map<String, String> vendors = new java.util.TreeMap<>();
-
-    @Override
-    Path input() {
-      return config;
+    Slurm() {
+      super("FILE", "The slurm.conf (Include lines are followed).",
+          "A slurm.conf's nodes (CPUs, memory, Gres, features, weight, state) and partitions (nodes and limits)",
+          "as hosts, Slurm node policies and partitions; the gres.conf beside it tells device vendors apart.");
+      spec.addOption(vendorOption);
     }
 
     @Override
     Map<String, String> read() throws Exception {
+      Map<String, String> vendors = new java.util.TreeMap<>();
+      Map<String, String> given = vendorOption.getValue();
+      if (given != null) vendors.putAll(given);
       vendors.forEach((type, vendor) -> {
         if (!dev.anvil.model.Hardware.VENDORS.contains(vendor)) {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vendor " + Text.shown(type) + "=" + Text.shown(vendor)
               + ": not a vendor Anvil knows (" + String.join(", ", dev.anvil.model.Hardware.VENDORS) + ")");
         }
       });
-      return SlurmImport.of(config, vendors);
+      return SlurmImport.of(input(), vendors);
     }
   }
 }

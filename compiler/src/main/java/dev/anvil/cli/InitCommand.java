@@ -5,23 +5,25 @@ import dev.anvil.scaffold.Scaffold;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "init", mixinStandardHelpOptions = true,
-    description = {"Start a new config repository in DIR (new or empty; nothing there is overwritten): a minimal",
-        "fleet, the rule and dashboard templates and contracts this Anvil ships, its schemas for editors, the",
-        "format marker (anvil.yaml), and CI recipes (GitHub Actions, GitLab CI, pre-commit) that install the",
-        "release bundle. Then: cd DIR && anvil check."})
 final class InitCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec = Specs.command(this,
+      "Start a new config repository in DIR (new or empty; nothing there is overwritten): a minimal",
+      "fleet, the rule and dashboard templates and contracts this Anvil ships, its schemas for editors, the",
+      "format marker (anvil.yaml), and CI recipes (GitHub Actions, GitLab CI, pre-commit) that install the",
+      "release bundle. Then: cd DIR && anvil check.");
+  private final PositionalParamSpec dirParameter = Specs.positional(0, Path.class, "DIR", "Directory of the new repository.")
+      .build();
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "Directory of the new repository.")
-  Path dir;
+  InitCommand() {
+    spec.addPositional(dirParameter);
+  }
 
   @Override
   public Integer call() throws Exception {
+    Path dir = dirParameter.getValue();
     PrintWriter out = spec.commandLine().getOut();
     try {
       var written = Scaffold.write(dir);

@@ -5,21 +5,22 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Brings a repository to the input format this Anvil writes. Format 1 is the first: there is nothing
  * to rewrite yet, so this records the format of a repository without a marker. Each later format
  * adds its rewrite here, from the previous one.
  */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = {"Bring the repository to the input format this Anvil reads (anvil.yaml records it); says what",
-        "changed. A repository in a newer format is left alone: install a newer Anvil."})
 final class MigrateCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "Bring the repository to the input format this Anvil reads (anvil.yaml records it); says what",
+      "changed. A repository in a newer format is left alone: install a newer Anvil.");
+
+  MigrateCommand(AnvilCommand parent) {
+    this.parent = parent;
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -13,37 +13,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "test", mixinStandardHelpOptions = true,
-    description = {"Run the repo's tests against the compiled output:",
-        "- routing tests (kind: RoutingTest) against the Alertmanager config, cross-checked with amtool when it is",
-        "  installed (time intervals, maintenance windows and inhibition are evaluated by anvil, as amtool cannot);",
-        "- alert tests generated from each alert rule's examples and the exporter contracts, run by promtool: every",
-        "  rule fires past its threshold and stays quiet below it, for every parameter set and accelerator vendor,",
-        "  and every dashboard query finds the series the exporters emit (docs/alert-tests.md)."})
 final class TestCommand implements Callable<Integer> {
-  @ParentCommand AnvilCommand parent;
-  @Mixin FormatOption format;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  private final AnvilCommand parent;
+  final CommandSpec spec = Specs.command(this,
+      "Run the repo's tests against the compiled output:",
+      "- routing tests (kind: RoutingTest) against the Alertmanager config, cross-checked with amtool when it is",
+      "  installed (time intervals, maintenance windows and inhibition are evaluated by anvil, as amtool cannot);",
+      "- alert tests generated from each alert rule's examples and the exporter contracts, run by promtool: every",
+      "  rule fires past its threshold and stays quiet below it, for every parameter set and accelerator vendor,",
+      "  and every dashboard query finds the series the exporters emit (docs/alert-tests.md).");
+  private final FormatOption format = new FormatOption(spec);
+  private final OptionSpec amtoolOption = Specs.option(String.class, "PATH|auto|off", "--amtool").defaultValue("auto")
+      .description("amtool to cross-check routes with: a path, auto (from PATH if installed; default) or off.").build();
+  private final OptionSpec promtoolOption = Specs.option(String.class, "PATH|auto|off", "--promtool").defaultValue("auto")
+      .description("promtool to run the alert tests with: a path, auto (from PATH; default) or off (alert tests not run).")
+      .build();
 
-  @Option(names = "--amtool", paramLabel = "PATH|auto|off", defaultValue = "auto",
-      description = "amtool to cross-check routes with: a path, auto (from PATH if installed; default) or off.")
-  String amtool;
-
-  @Option(names = "--promtool", paramLabel = "PATH|auto|off", defaultValue = "auto",
-      description = "promtool to run the alert tests with: a path, auto (from PATH; default) or off (alert tests not run).")
-  String promtool;
+  TestCommand(AnvilCommand parent) {
+    this.parent = parent;
+    spec.addOption(amtoolOption).addOption(promtoolOption);
+  }
 
   /** One test's outcome, whatever its kind; {@code passed} null: not run. */
   private record Outcome(String kind, String name, String at, Boolean passed, String detail) {}
 
   @Override
   public Integer call() throws Exception {
+    String amtool = amtoolOption.getValue();
+    String promtool = promtoolOption.getValue();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Compilation c = format.compile(parent.repo(), err);
