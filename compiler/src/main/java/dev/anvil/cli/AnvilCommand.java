@@ -20,8 +20,8 @@ public final class AnvilCommand implements Runnable {
   public static final int INTERNAL = 3;
 
   /**
-   * The subcommands by name, in help order, each a model built for the top-level command it belongs
-   * to. A run builds only the subcommand it runs, and all of them when it needs them all (help,
+   * The subcommands by name, in help order, each made for the run's top-level command (whose -C it
+   * reads). A run builds only the subcommand it runs, and all of them when it needs them all (help,
    * completion, an unknown one); picocli's own help command is read from its annotations.
    */
   static final java.util.Map<String, Function<AnvilCommand, Object>> SUBCOMMANDS = subcommands(
