@@ -39,7 +39,7 @@ final class ImportCommand implements Runnable {
     private final OptionSpec outOption = Specs.option(Path.class, "DIR", "--out").defaultValue("imported")
         .description("Where to write (default: imported).").build();
     /** The file or directory to import. */
-    final PositionalParamSpec inputParameter;
+    private final PositionalParamSpec inputParameter;
 
     Source(String label, String inputDescription, String... description) {
       spec = Specs.command(this, description);
