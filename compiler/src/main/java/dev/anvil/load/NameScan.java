@@ -26,9 +26,7 @@ public final class NameScan implements DocumentSieve.Scan {
   /** Whether one of the names is in the text at all, or a backslash is. */
   @Override
   public boolean mayHoldAnywhere(String text) {
-    if (text.indexOf('\\') >= 0) return true;
-    for (String name : names) if (text.contains(name)) return true;
-    return false;
+    return WordScan.holdsAnyOrBackslash(text, names);
   }
 
   @Override

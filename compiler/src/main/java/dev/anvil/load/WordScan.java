@@ -84,7 +84,12 @@ public final class WordScan implements DocumentSieve.Scan {
    */
   @Override
   public boolean mayHoldAnywhere(String text) {
-    if (words.size() > 2 || text.indexOf('\\') >= 0) return true;
+    return words.size() > 2 || holdsAnyOrBackslash(text, words);
+  }
+
+  /** Whether {@code text} holds one of {@code words} anywhere, even inside a longer one, or a backslash. */
+  static boolean holdsAnyOrBackslash(String text, java.util.Collection<String> words) {
+    if (text.indexOf('\\') >= 0) return true;
     for (String w : words) if (text.contains(w)) return true;
     return false;
   }
@@ -96,7 +101,7 @@ public final class WordScan implements DocumentSieve.Scan {
     int hash = 0;  // String.hashCode of the run so far
     for (int i = from; i <= to; i++) {
       char c = i < to ? text.charAt(i) : ' ';
-      if (c < 128 && WORD_CHAR[c]) {
+      if (c < 128 && WORD_CHAR[c]) {  // wordChar written out: this runs for each character of every file
         if (start < 0) {
           start = i;
           hash = 0;

@@ -177,7 +177,7 @@ public final class YamlReader {
     try {
       new Builder(new SourceFile(file.path(), text), true, firstLine - 1).run((index, start, root, positions) -> {
         trees.add(positions);
-        starts[0] = start + firstLine - 1;
+        starts[0] = start;
       });
     } catch (YamlError e) {
       return null;
@@ -202,7 +202,7 @@ public final class YamlReader {
   private static final class Builder {
     private final SourceFile file;
     private final boolean trackPositions;
-    /** Lines before the text's first: positions are the file's when the text is a part of it. */
+    /** Lines before the text's first: lines and positions are the file's when the text is a part of it. */
     private final int lineOffset;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Map<String, JsonNode> anchors = new HashMap<>();
@@ -235,7 +235,7 @@ public final class YamlReader {
           // an empty document (a trailing "---", say) is no document, as "--- ~" is none: YAML reads it as
           // null, Jackson as an empty string (and so a document of just "" is none either)
           boolean empty = root.isNull() || root.isTextual() && root.asText().isEmpty();
-          sink.accept(index++, start.getLineNr(), empty ? null : root, pos);
+          sink.accept(index++, start.getLineNr() + lineOffset, empty ? null : root, pos);
         }
       } catch (JacksonException e) {
         throw syntaxError(e);

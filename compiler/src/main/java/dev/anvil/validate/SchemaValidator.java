@@ -174,7 +174,8 @@ public final class SchemaValidator {
       return false;
     }
     if (!ok) return false;
-    ready(kind.asText());  // a document about to wait asks for its kind, as one that is put aside does
+    // a document about to wait asks for its kind, as one put aside does
+    if (!pending.isDone()) ready(kind.asText());
     Compiled schema = pending.join();
     List<ValidationMessage> messages = new ArrayList<>(schema.split() != null && schema.split().valid(root) ? List.of()
         : schema.schema().validate(root));
